@@ -1,0 +1,51 @@
+"""Settings from the environment, with ``.env`` read first (python-dotenv).
+
+Real environment variables win over ``.env`` (a Space secret beats a stale
+file). Nothing here is secret-aware beyond keeping the key out of ``repr``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from dotenv import load_dotenv
+
+DEFAULT_BASE_URL = "https://api.siliconflow.cn/v1"
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _int(name: str, default: int) -> int:
+    return int(_float(name, default))
+
+
+@dataclass(frozen=True)
+class Settings:
+    # repr=False: a Settings object printed in a log or a traceback must not show the key.
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    default_model: str = "Qwen/Qwen3-8B"
+    connect_timeout: float = 10.0
+    read_timeout: float = 300.0
+    max_retries: int = 2
+    concurrency_limit: int = 64
+
+    @classmethod
+    def from_env(cls, dotenv_path: str | None = None) -> "Settings":
+        load_dotenv(dotenv_path, override=False)
+        return cls(
+            api_key=os.environ.get("SILICONFLOW_API_KEY", "").strip() or None,
+            base_url=(os.environ.get("SILICONFLOW_BASE_URL", "").strip() or DEFAULT_BASE_URL).rstrip("/"),
+            default_model=os.environ.get("SFUI_DEFAULT_MODEL", "").strip() or cls.default_model,
+            connect_timeout=_float("SFUI_CONNECT_TIMEOUT", cls.connect_timeout),
+            read_timeout=_float("SFUI_READ_TIMEOUT", cls.read_timeout),
+            max_retries=_int("SFUI_MAX_RETRIES", cls.max_retries),
+            concurrency_limit=_int("SFUI_CONCURRENCY_LIMIT", cls.concurrency_limit),
+        )
