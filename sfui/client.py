@@ -12,7 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import time
+import threading
 from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, Iterator, Sequence
@@ -274,9 +274,10 @@ class SiliconFlowClient:
 
     # --- plumbing used by ChatStream ----------------------------------------------------
 
-    def _open(self, payload: dict) -> Iterator[Retrying | requests.Response]:
+    def _open(self, payload: dict, cancelled: threading.Event) -> Iterator[Retrying | requests.Response]:
         """POST with retries. Yields a Retrying event before each wait and
-        finally the successful response (the caller owns and closes it)."""
+        finally the successful response (the caller owns and closes it).
+        Setting ``cancelled`` ends a retry wait at once."""
         url = self.base_url + "/chat/completions"
         retry = self.retry_policy.new()
         attempts = (retry.total or 0) + 1
@@ -309,7 +310,8 @@ class SiliconFlowClient:
                     response.close()
             delay = error.retry_after if error.retry_after is not None else retry.get_backoff_time()
             yield Retrying(attempt=len(retry.history), max_attempts=attempts - 1, delay=delay, error=error)
-            time.sleep(delay)
+            if cancelled.wait(delay):
+                return
 
 
 def _read_limited(response: requests.Response) -> bytes:
@@ -390,6 +392,7 @@ class ChatStream:
         self.trace_id: str | None = None
         self.tool_calls: list[ToolCall] = []
         self._response: requests.Response | None = None
+        self._cancelled = threading.Event()
         self._started = False
         self._think = ThinkTagSplitter()
 
@@ -400,23 +403,46 @@ class ChatStream:
         self.close()
 
     def close(self) -> None:
-        """Close the HTTP response now; the server sees the disconnect."""
+        """Close the HTTP response now; the server sees the disconnect.
+
+        Safe to call from another thread while one is blocked reading the
+        stream: the socket is shut down first, which wakes a blocked read
+        (a plain close() would not, on Linux)."""
+        self._cancelled.set()
         response, self._response = self._response, None
-        if response is not None:
-            response.close()
+        if response is None:
+            return
+        connection = getattr(response.raw, "_connection", None)
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by the peer
+        response.close()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
 
     def __iter__(self) -> Iterator[Event]:
         if self._started:
             raise RuntimeError("a ChatStream can be iterated only once")
         self._started = True
         try:
-            for item in self._client._open(self.payload):
+            response = None
+            for item in self._client._open(self.payload, self._cancelled):
                 if isinstance(item, Retrying):
                     yield item
                 else:
-                    self._response = item
-            response = self._response
-            assert response is not None
+                    response = item
+            if response is None:
+                return  # closed while waiting to retry
+            # Publish the response before checking the flag, so a close() from
+            # another thread either sees the response or we see its flag.
+            self._response = response
+            if self._cancelled.is_set():
+                return  # closed while connecting; finally closes the response
             self.trace_id = response.headers.get("x-siliconcloud-trace-id")
             content_type = response.headers.get("Content-Type", "").lower()
             if "text/event-stream" in content_type:

@@ -29,7 +29,7 @@ class ThinkTagSplitter:
             stripped = self._held.lstrip()
             if stripped.startswith(OPEN):
                 self._state = "thinking"
-                self._held = stripped[len(OPEN):]
+                self._held = stripped[len(OPEN):].lstrip("\n")
             elif OPEN.startswith(stripped):
                 return []  # still could be "<think>" (or only whitespace so far)
             else:

@@ -1,0 +1,16 @@
+"""sfui: chat with SiliconFlow models in the browser. The Hugging Face Spaces entry point.
+
+    python app.py        # serves on GRADIO_SERVER_NAME:GRADIO_SERVER_PORT (default 127.0.0.1:7860)
+"""
+
+import logging
+
+from sfui.config import Settings
+from sfui.ui import build_demo, launch_options, queue_options
+
+settings = Settings.from_env()
+demo = build_demo(settings)
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    demo.queue(**queue_options(settings)).launch(**launch_options(settings))

@@ -1,0 +1,424 @@
+"""The logic between the UI and the client, as plain Python.
+
+- chat history (Gradio's messages format) <-> API messages;
+- the values of the UI's controls -> validated request parameters;
+- stream events -> what the chat pane and the side panels show (:class:`Turn`).
+
+Nothing here imports Gradio; every function is testable without a server.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import errors
+from .client import (
+    Finished,
+    ReasoningDelta,
+    Retrying,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    Usage,
+    UsageUpdate,
+)
+from .i18n import t
+
+# --- request parameters ---------------------------------------------------------------
+
+# (minimum, maximum, default). The UI builds its sliders from this table and
+# the same table validates values that arrive through the API, so the two
+# can never disagree.
+PARAM_RANGES: dict[str, tuple[float, float, float | None]] = {
+    "temperature": (0.0, 2.0, 0.7),
+    "top_p": (0.0, 1.0, 0.7),
+    "top_k": (1, 100, 50),
+    "max_tokens": (1, 16384, 512),
+    "frequency_penalty": (-2.0, 2.0, 0.5),
+    "thinking_budget": (128, 32768, None),
+    "min_p": (0.0, 1.0, None),
+}
+INTEGER_PARAMS = {"top_k", "max_tokens", "thinking_budget"}
+MAX_STOP_SEQUENCES = 4
+# About the largest context window on offer (~128k tokens) in characters: a
+# longer message cannot be answered, so it is refused here with a reason
+# instead of costing a round trip and an opaque 400.
+MAX_MESSAGE_CHARS = 400_000
+
+
+class InputError(ValueError):
+    """A value the user gave cannot be sent. ``problem_en``/``problem_zh`` say why."""
+
+    def __init__(self, problem_en: str, problem_zh: str) -> None:
+        super().__init__(problem_en)
+        self.problem_en = problem_en
+        self.problem_zh = problem_zh
+
+    def user_message(self, lang: str) -> str:
+        return t(lang, "bad_input", problem=self.problem_zh if lang == "zh" else self.problem_en)
+
+
+def _number(name: str, value: Any) -> float | int | None:
+    if value is None or value == "":
+        return None
+    low, high, _ = PARAM_RANGES[name]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, not {str(value)[:40]!r}", f"{name} 必须是数字，而不是 {str(value)[:40]!r}") from None
+    if number != number or not low <= number <= high:  # NaN fails both
+        raise InputError(
+            f"{name} must be between {low:g} and {high:g} (got {number:g})",
+            f"{name} 必须在 {low:g} 到 {high:g} 之间（当前为 {number:g}）",
+        )
+    if name in INTEGER_PARAMS:
+        return int(round(number))
+    return number
+
+
+def parse_stop(text: str | None) -> list[str] | None:
+    """Stop sequences, one per line (so a comma can be one); a literal
+    backslash-n inside a line stands for a newline."""
+    if not text:
+        return None
+    sequences = [line.replace("\\n", "\n") for line in text.split("\n") if line.strip()]
+    if len(sequences) > MAX_STOP_SEQUENCES:
+        raise InputError(
+            f"at most {MAX_STOP_SEQUENCES} stop sequences (got {len(sequences)})",
+            f"最多 {MAX_STOP_SEQUENCES} 个停止序列（当前 {len(sequences)} 个）",
+        )
+    return sequences or None
+
+
+def parse_tools(text: str | None) -> list[dict] | None:
+    if not text or not text.strip():
+        return None
+    try:
+        tools = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"tools is not valid JSON ({exc})", f"tools 不是有效的 JSON（{exc}）") from None
+    if isinstance(tools, dict):
+        tools = [tools]
+    if not isinstance(tools, list) or not all(isinstance(x, dict) for x in tools):
+        raise InputError("tools must be a JSON list of tool objects", "tools 必须是工具对象组成的 JSON 列表")
+    if len(tools) > 128:
+        raise InputError("at most 128 tools", "最多 128 个工具")
+    # Accept bare function specs ({"name":..., "parameters":...}) as a convenience.
+    return [x if x.get("type") else {"type": "function", "function": x} for x in tools]
+
+
+@dataclass
+class Controls:
+    """The values of the UI's controls, as the UI hands them over."""
+
+    temperature: Any = 0.7
+    top_p: Any = 0.7
+    top_k: Any = 50
+    max_tokens: Any = 512
+    frequency_penalty: Any = 0.5
+    stop: str | None = ""
+    enable_thinking: str = "default"  # "default" | "on" | "off"
+    thinking_budget: Any = None
+    min_p: Any = None
+    response_format: str = "text"  # "text" | "json_object"
+    tools: str | None = ""
+
+    def to_params(self) -> dict[str, Any]:
+        """Validated keyword arguments for ``SiliconFlowClient.chat_stream``.
+        Raises InputError with a message for the user."""
+        params: dict[str, Any] = {name: _number(name, getattr(self, name)) for name in PARAM_RANGES}
+        params["stop"] = parse_stop(self.stop)
+        if self.enable_thinking in ("on", "off"):
+            params["enable_thinking"] = self.enable_thinking == "on"
+        elif self.enable_thinking not in ("default", None, ""):
+            raise InputError("enable_thinking must be default, on or off", "enable_thinking 只能是 default、on 或 off")
+        if self.response_format == "json_object":
+            params["response_format"] = {"type": "json_object"}
+        elif self.response_format not in ("text", None, ""):
+            raise InputError("response_format must be text or json_object", "response_format 只能是 text 或 json_object")
+        params["tools"] = parse_tools(self.tools)
+        return {k: v for k, v in params.items() if v is not None}
+
+
+# --- history <-> API messages ---------------------------------------------------------
+
+
+def message_text(content: Any) -> str:
+    """The text of a message's content in any of Gradio's shapes: a string,
+    a list of blocks ``[{"type": "text", "text": ...}]``, or one block."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or "")
+    if isinstance(content, (list, tuple)):
+        return "".join(message_text(part) for part in content if not (isinstance(part, dict) and part.get("type") == "file"))
+    return str(content)
+
+
+def _field(message: Any, name: str) -> Any:
+    return message.get(name) if isinstance(message, dict) else getattr(message, name, None)
+
+
+def is_display_only(message: Any) -> bool:
+    """Thinking bubbles, tool-call cards and error notices carry a metadata
+    title: they are for the reader, never sent back to the model."""
+    metadata = _field(message, "metadata") or {}
+    return bool(metadata.get("title")) if isinstance(metadata, dict) else bool(getattr(metadata, "title", None))
+
+
+def api_messages(history: list, system_prompt: str | None = None) -> list[dict]:
+    """The ``messages`` for the API: role + content only (never reasoning),
+    display-only messages dropped, and a user message that got no answer
+    (it failed) dropped when a newer user message follows it."""
+    turns: list[dict] = []
+    for message in history:
+        role = _field(message, "role")
+        if role not in ("user", "assistant") or is_display_only(message):
+            continue
+        text = message_text(_field(message, "content"))
+        if role == "user" and turns and turns[-1]["role"] == "user":
+            turns.pop()  # the previous question failed; the user moved on
+        if role == "assistant" and (not turns or not text):
+            continue
+        if role == "assistant" and turns[-1]["role"] == "assistant":
+            turns[-1]["content"] += text  # a reply split in two bubbles
+            continue
+        turns.append({"role": role, "content": text})
+    if system_prompt and system_prompt.strip():
+        turns.insert(0, {"role": "system", "content": system_prompt})
+    return turns
+
+
+def check_message(text: str | None) -> str | None:
+    """The message to send, or None to ignore it (empty or whitespace).
+    Raises InputError for a message too long for any model."""
+    if text is None or not text.strip():
+        return None
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InputError(
+            f"the message is {len(text):,} characters long; the limit is {MAX_MESSAGE_CHARS:,} (about the largest context window)",
+            f"消息长度为 {len(text):,} 个字符，超过上限 {MAX_MESSAGE_CHARS:,}（约为最大上下文窗口）",
+        )
+    return text
+
+
+def append_user(history: list, text: str) -> list:
+    return [*history, {"role": "user", "content": text}]
+
+
+def awaiting_answer(history: list) -> bool:
+    """True when the last message is the user's, i.e. there is something to answer."""
+    return bool(history) and _field(history[-1], "role") == "user"
+
+
+def truncate_for_retry(history: list, index: int | None = None) -> list:
+    """History up to and including the user message that the answer at
+    ``index`` (default: the last one) replied to."""
+    end = len(history) if index is None else min(index + 1, len(history))
+    for i in range(end - 1, -1, -1):
+        if _field(history[i], "role") == "user":
+            return list(history[: i + 1])
+    return list(history)
+
+
+def undo_last_turn(history: list, index: int | None = None) -> tuple[list, str]:
+    """Remove the last user message (or the one at ``index``) and everything
+    after it; return the new history and that message's text."""
+    end = len(history) if index is None else min(index + 1, len(history))
+    for i in range(end - 1, -1, -1):
+        if _field(history[i], "role") == "user":
+            return list(history[:i]), message_text(_field(history[i], "content"))
+    return list(history), ""
+
+
+# --- stream events -> what the panels show ----------------------------------------------
+
+
+class Turn:
+    """One assistant reply as it streams in: feed it client events, read
+    the chat messages and the panel texts back at any time."""
+
+    def __init__(self, history: list, lang: str = "en", clock: Callable[[], float] = time.monotonic) -> None:
+        self.history = list(history)
+        self.lang = lang
+        self.clock = clock
+        self.started = clock()
+        self.answer = ""
+        self.reasoning = ""
+        self.usage: Usage | None = None
+        self.finish_reason: str | None = None
+        self.tool_calls: list[ToolCall] = []
+        self.retry_note: str | None = None
+        self.error: errors.SiliconFlowError | None = None
+        self.first_token_at: float | None = None
+        self.first_answer_at: float | None = None
+        self.reasoning_done_at: float | None = None
+        self.last_answer_at: float | None = None
+        self.answer_deltas = 0
+        self.ended_at: float | None = None
+
+    # --- feeding -----------------------------------------------------------------
+
+    def apply(self, event: object) -> None:
+        now = self.clock()
+        if isinstance(event, TextDelta):
+            if self.first_token_at is None:
+                self.first_token_at = now
+            if self.first_answer_at is None:
+                self.first_answer_at = now
+                if self.reasoning and self.reasoning_done_at is None:
+                    self.reasoning_done_at = now
+            self.answer += event.text
+            self.answer_deltas += 1
+            self.last_answer_at = now
+            self.retry_note = None
+        elif isinstance(event, ReasoningDelta):
+            if self.first_token_at is None:
+                self.first_token_at = now
+            self.reasoning += event.text
+            self.retry_note = None
+        elif isinstance(event, UsageUpdate):
+            self.usage = event.usage
+        elif isinstance(event, Finished):
+            self.finish_reason = event.reason
+        elif isinstance(event, ToolCallDelta):
+            while len(self.tool_calls) <= event.index:
+                self.tool_calls.append(ToolCall())
+            call = self.tool_calls[event.index]
+            call.id = event.id or call.id
+            call.name = event.name or call.name
+            call.arguments += event.arguments
+        elif isinstance(event, Retrying):
+            reason = event.error.title_zh if self.lang == "zh" else event.error.title_en
+            self.retry_note = t(
+                self.lang, "waiting_retry", reason=reason, delay=event.delay, attempt=event.attempt, max_attempts=event.max_attempts
+            )
+
+    def fail(self, error: errors.SiliconFlowError) -> None:
+        self.error = error
+        self.retry_note = None
+        self.finish()
+
+    def finish(self) -> None:
+        if self.ended_at is None:
+            self.ended_at = self.clock()
+        if self.reasoning and self.reasoning_done_at is None:
+            self.reasoning_done_at = self.ended_at
+
+    # --- reading -------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "error"
+        if self.ended_at is not None:
+            return "done"
+        if self.retry_note:
+            return "retrying"
+        if self.answer:
+            return "answering"
+        if self.reasoning:
+            return "thinking"
+        return "waiting"
+
+    def new_messages(self) -> list[dict]:
+        """The messages this turn adds to the chat: a thinking bubble, the
+        answer, tool-call cards, and a notice if something went wrong."""
+        out: list[dict] = []
+        if self.reasoning:
+            if self.reasoning_done_at is None:
+                metadata: dict = {"title": t(self.lang, "thinking"), "status": "pending"}
+            else:
+                seconds = self.reasoning_done_at - self.started
+                metadata = {"title": t(self.lang, "thought_for", seconds=seconds), "status": "done", "duration": round(seconds, 1)}
+            out.append({"role": "assistant", "content": self.reasoning, "metadata": metadata})
+        if self.answer:
+            out.append({"role": "assistant", "content": self.answer})
+        elif self.retry_note:
+            out.append({"role": "assistant", "content": self.retry_note, "metadata": {"title": t(self.lang, "status_retrying"), "status": "pending"}})
+        for call in self.tool_calls:
+            out.append(
+                {
+                    "role": "assistant",
+                    "content": f"```json\n{_pretty_json(call.arguments)}\n```",
+                    "metadata": {"title": t(self.lang, "tool_call", name=call.name or "?")},
+                }
+            )
+        if self.error is not None:
+            title = t(self.lang, "incomplete") if (self.answer or self.reasoning) else t(self.lang, "error")
+            out.append({"role": "assistant", "content": self.error.user_message(self.lang), "metadata": {"title": title}})
+        return out
+
+    def messages(self) -> list[dict]:
+        return [*self.history, *self.new_messages()]
+
+    def usage_rows(self) -> list[tuple[str, str]]:
+        now = self.ended_at if self.ended_at is not None else self.clock()
+        usage = self.usage
+        rows: list[tuple[str, str]] = [(t(self.lang, "status"), t(self.lang, "status_" + self.status))]
+        if usage is not None:
+            rows += [
+                (t(self.lang, "prompt_tokens"), f"{usage.prompt_tokens:,}"),
+                (t(self.lang, "completion_tokens"), f"{usage.completion_tokens:,}"),
+                (t(self.lang, "reasoning_tokens"), f"{usage.reasoning_tokens:,}"),
+                (t(self.lang, "total_tokens"), f"{usage.total_tokens:,}"),
+            ]
+        if self.first_token_at is not None:
+            rows.append((t(self.lang, "ttft"), f"{self.first_token_at - self.started:.2f} s"))
+        tps = self.answer_tokens_per_second()
+        if tps is not None:
+            rows.append((t(self.lang, "tps"), f"{tps:.1f}"))
+        rows.append((t(self.lang, "total_time"), f"{now - self.started:.2f} s"))
+        if self.finish_reason:
+            rows.append((t(self.lang, "finish_reason"), self.finish_reason))
+        return rows
+
+    def usage_markdown(self) -> str:
+        rows = self.usage_rows()
+        return "| | |\n|---|---:|\n" + "\n".join(f"| {name} | {value} |" for name, value in rows)
+
+    def answer_tokens_per_second(self) -> float | None:
+        """Answer-phase speed: answer tokens over the time from the first to
+        the last answer token. Uses the server's token counts when it reports
+        them, else counts deltas (about one token each)."""
+        if self.first_answer_at is None or self.last_answer_at is None:
+            return None
+        elapsed = self.last_answer_at - self.first_answer_at
+        if elapsed <= 0:
+            return None
+        tokens = self.answer_deltas
+        if self.usage is not None and self.usage.completion_tokens:
+            tokens = max(self.usage.completion_tokens - self.usage.reasoning_tokens, 0) or tokens
+        # The first token starts the clock; the tokens after it are what the interval holds.
+        return max(tokens - 1, 0) / elapsed
+
+
+def _pretty_json(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    except ValueError:
+        return text
+
+
+class FrameClock:
+    """When to send the browser its next update: at most ``fps`` a second,
+    the first one at once."""
+
+    def __init__(self, fps: float = 20.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / fps
+        self.clock = clock
+        self._next = 0.0
+
+    def due(self) -> bool:
+        return self.clock() >= self._next
+
+    def sent(self) -> None:
+        self._next = self.clock() + self.interval
+
+    def wait_time(self) -> float:
+        return max(0.0, self._next - self.clock())

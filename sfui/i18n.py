@@ -1,0 +1,98 @@
+"""The few strings the app writes at run time, in English and Chinese.
+
+Gradio's own ``gr.I18n`` translates static labels in the browser; text that
+is produced while streaming (status lines, notices, the usage table) is
+translated here, by the language the visitor's browser asks for.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "thinking": "💭 Thinking",
+        "thought_for": "💭 Thought for {seconds:.1f} s",
+        "waiting_retry": "⏳ {reason} — retrying in {delay:.0f} s (attempt {attempt} of {max_attempts})…",
+        "incomplete": "⚠️ The answer above is incomplete",
+        "error": "⚠️ Error",
+        "no_key": "No API key yet. Paste your SiliconFlow API key in the **API key** box (get one at https://cloud.siliconflow.cn/account/ak), or set `SILICONFLOW_API_KEY`.",
+        "key_set": "✅ Your key is set for this browser session only. It is kept on the server, never shown again, and forgotten when you close the tab.",
+        "key_cleared": "Your key was forgotten.",
+        "key_env": "Using the key configured on the server.",
+        "key_none": "No key set.",
+        "models_live": "{count} models from the API.",
+        "models_fallback": "Showing the default model list ({reason}).",
+        "usage_title": "Usage",
+        "prompt_tokens": "Prompt tokens",
+        "completion_tokens": "Completion tokens",
+        "reasoning_tokens": "Reasoning tokens",
+        "total_tokens": "Total tokens",
+        "ttft": "Time to first token",
+        "tps": "Tokens / s (answer)",
+        "total_time": "Total time",
+        "finish_reason": "Finish reason",
+        "status": "Status",
+        "status_waiting": "waiting for the first token…",
+        "status_thinking": "thinking…",
+        "status_answering": "answering…",
+        "status_done": "done",
+        "status_error": "error",
+        "status_retrying": "retrying…",
+        "tool_call": "🔧 Tool call: {name}",
+        "bad_input": "Not sent: {problem}",
+    },
+    "zh": {
+        "thinking": "💭 思考中",
+        "thought_for": "💭 已思考 {seconds:.1f} 秒",
+        "waiting_retry": "⏳ {reason}，{delay:.0f} 秒后重试（第 {attempt}/{max_attempts} 次）…",
+        "incomplete": "⚠️ 以上回答不完整",
+        "error": "⚠️ 出错了",
+        "no_key": "尚未设置 API 密钥。请在 **API 密钥** 输入框中粘贴硅基流动 API 密钥（在 https://cloud.siliconflow.cn/account/ak 获取），或设置环境变量 `SILICONFLOW_API_KEY`。",
+        "key_set": "✅ 密钥仅在本次浏览器会话中有效，保存在服务器端，不会再显示，关闭页面后即被遗忘。",
+        "key_cleared": "已清除你的密钥。",
+        "key_env": "正在使用服务器配置的密钥。",
+        "key_none": "尚未设置密钥。",
+        "models_live": "已从接口获取 {count} 个模型。",
+        "models_fallback": "显示默认模型列表（{reason}）。",
+        "usage_title": "用量",
+        "prompt_tokens": "输入 tokens",
+        "completion_tokens": "输出 tokens",
+        "reasoning_tokens": "思考 tokens",
+        "total_tokens": "总 tokens",
+        "ttft": "首 token 用时",
+        "tps": "每秒 tokens（回答）",
+        "total_time": "总用时",
+        "finish_reason": "结束原因",
+        "status": "状态",
+        "status_waiting": "等待首个 token…",
+        "status_thinking": "思考中…",
+        "status_answering": "回答中…",
+        "status_done": "完成",
+        "status_error": "出错",
+        "status_retrying": "重试中…",
+        "tool_call": "🔧 工具调用：{name}",
+        "bad_input": "未发送：{problem}",
+    },
+}
+
+
+def pick_language(accept_language: str | None) -> str:
+    """"zh" when the browser prefers any Chinese variant over English, else "en"."""
+    best, best_q = "en", -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip().lower()
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        lang = "zh" if tag.startswith("zh") else "en" if tag.startswith("en") else None
+        if lang and q > best_q:
+            best, best_q = lang, q
+    return best
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    table = STRINGS.get(lang, STRINGS["en"])
+    return table.get(key, STRINGS["en"][key]).format(**values)

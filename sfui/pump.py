@@ -1,0 +1,101 @@
+"""Read a blocking ChatStream in a thread; consume it from asyncio in batches.
+
+Why: the UI handler is an async generator. Reading the HTTP stream in its own
+thread means (1) Stop cancels the handler at once, even while the read is
+blocked waiting for the model, and the handler's ``finally`` closes the
+upstream socket; (2) the handler can wait for "new events *or* the next UI
+frame", so it sends the browser at most one update per frame with everything
+that arrived since the last one, and never leaves text unshown because the
+model paused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from typing import Any, Iterable
+
+
+class _End:
+    pass
+
+
+_END = _End()
+
+
+class StreamPump:
+    def __init__(self, stream: Iterable[Any], *, close: Any = None) -> None:
+        self._stream = stream
+        self._close = close or getattr(stream, "close", None)
+        self._items: deque[Any] = deque()
+        self._error: BaseException | None = None
+        self._finished = False
+        self._closing = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wakeup: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "StreamPump":
+        self._loop = asyncio.get_running_loop()
+        self._wakeup = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, name="sfui-stream", daemon=True)
+        self._thread.start()
+        return self
+
+    def _notify(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(self._wakeup.set)  # type: ignore[union-attr]
+            except RuntimeError:
+                pass  # the loop shut down under us; nobody is waiting any more
+
+    def _run(self) -> None:
+        try:
+            for item in self._stream:
+                self._items.append(item)
+                self._notify()
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            if not self._closing:
+                self._error = exc
+        finally:
+            self._items.append(_END)
+            self._notify()
+
+    async def next_batch(self, timeout: float | None = None) -> list[Any] | None:
+        """Everything that arrived since the last call; waits up to ``timeout``
+        seconds for at least one item ([] on time-out). None once the stream
+        has ended; re-raises the stream's error after the items before it."""
+        if self._finished:
+            return None
+        assert self._wakeup is not None, "call start() first"
+        self._wakeup.clear()
+        if not self._items:
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout)
+            except asyncio.TimeoutError:
+                return []
+        batch: list[Any] = []
+        while self._items:
+            item = self._items.popleft()
+            if item is _END:
+                self._finished = True
+                break
+            batch.append(item)
+        if self._finished and not batch:
+            if self._error is not None:
+                raise self._error
+            return None
+        if self._finished and self._error is not None:
+            # Deliver the items first; the error comes with the next call.
+            self._finished = False
+            self._items.appendleft(_END)
+        return batch
+
+    def close(self) -> None:
+        """Stop the stream now (from the event loop's thread); the reader
+        thread ends on its own once its blocked read returns."""
+        self._closing = True
+        if self._close is not None:
+            self._close()

@@ -1,0 +1,445 @@
+"""The Gradio app: layout and event wiring. The logic lives in ``chat.py``;
+the HTTP in ``client.py``. Handlers here only translate between the two."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, AsyncIterator
+
+import gradio as gr
+
+from . import errors
+from .catalog import model_info
+from .chat import (
+    PARAM_RANGES,
+    Controls,
+    FrameClock,
+    InputError,
+    Turn,
+    api_messages,
+    append_user,
+    awaiting_answer,
+    check_message,
+    truncate_for_retry,
+    undo_last_turn,
+)
+from .client import SiliconFlowClient, new_session
+from .config import Settings
+from .i18n import pick_language, t
+from .model_list import ModelDirectory
+from .pump import StreamPump
+
+log = logging.getLogger("sfui")
+
+LABELS = gr.I18n(
+    en={
+        "model": "Model",
+        "message": "Message",
+        "placeholder": "Ask anything… (Enter to send, Shift+Enter for a new line)",
+        "send": "Send",
+        "stop": "Stop",
+        "clear": "Clear",
+        "reasoning": "Reasoning",
+        "usage": "Usage",
+        "parameters": "Parameters",
+        "system_prompt": "System prompt",
+        "api_key": "API key",
+        "api_key_placeholder": "sk-… (kept on the server for this browser session only)",
+        "use_key": "Use this key",
+        "forget_key": "Forget my key",
+        "stop_sequences": "Stop sequences (one per line, up to 4)",
+        "enable_thinking": "Thinking (hybrid models)",
+        "thinking_budget": "Thinking budget (tokens, empty = model default)",
+        "min_p": "min_p (Qwen3 only, empty = model default)",
+        "response_format": "Response format",
+        "tools": "Tools (JSON list of functions)",
+        "advanced": "More request fields",
+        "chat": "Chat",
+    },
+    zh={
+        "model": "模型",
+        "message": "消息",
+        "placeholder": "输入问题…（Enter 发送，Shift+Enter 换行）",
+        "send": "发送",
+        "stop": "停止",
+        "clear": "清空",
+        "reasoning": "思考过程",
+        "usage": "用量",
+        "parameters": "参数",
+        "system_prompt": "系统提示词",
+        "api_key": "API 密钥",
+        "api_key_placeholder": "sk-…（仅在本次浏览器会话中保存在服务器端）",
+        "use_key": "使用此密钥",
+        "forget_key": "清除我的密钥",
+        "stop_sequences": "停止序列（每行一个，最多 4 个）",
+        "enable_thinking": "思考模式（混合模型）",
+        "thinking_budget": "思考预算（tokens，留空为模型默认）",
+        "min_p": "min_p（仅 Qwen3，留空为模型默认）",
+        "response_format": "返回格式",
+        "tools": "工具（函数的 JSON 列表）",
+        "advanced": "更多请求字段",
+        "chat": "对话",
+    },
+)
+
+CSS = """
+#reasoning-panel textarea { font-size: 0.85em; }
+#usage-panel table { font-size: 0.9em; width: 100%; }
+#usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
+footer { display: none !important; }
+"""
+
+LATEX = [
+    {"left": "$$", "right": "$$", "display": True},
+    {"left": "\\[", "right": "\\]", "display": True},
+    {"left": "\\(", "right": "\\)", "display": False},
+    {"left": "$", "right": "$", "display": False},
+]
+
+FPS = 20  # browser updates per second while streaming; each is one SSE message + a re-render
+
+
+def _lang(request: gr.Request | None) -> str:
+    headers = getattr(request, "headers", None) or {}
+    return pick_language(headers.get("accept-language"))
+
+
+def _model_choices(ids: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    return [(model_info(m).label, m) for m in ids]
+
+
+def _model_hint(model: str | None) -> str:
+    if not model:
+        return ""
+    info = model_info(model)
+    hints = []
+    if info.reasoning:
+        hints.append("🧠 reasons before answering (see the Reasoning panel)")
+    elif info.hybrid_thinking:
+        hints.append("🧠 can think: set *Thinking* to on/off under More request fields")
+    if info.vision:
+        hints.append("👁 understands images")
+    if info.pro:
+        hints.append("💳 Pro/ = paid variant")
+    return " · ".join(hints)
+
+
+def build_demo(settings: Settings | None = None) -> gr.Blocks:
+    settings = settings or Settings.from_env()
+    session = new_session(pool_size=max(16, settings.concurrency_limit))
+    directory = ModelDirectory()
+
+    def client_for(key: str | None) -> SiliconFlowClient:
+        return SiliconFlowClient.from_settings(settings, api_key=key, session=session)
+
+    def effective_key(visitor_key: str | None) -> str | None:
+        # A visitor's own key wins; the server's key (a Space secret) is the fallback.
+        return visitor_key or settings.api_key
+
+    with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True) as demo:
+        key_state = gr.State(None)  # the visitor's pasted key: server-side, per browser tab
+
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                gr.Markdown("## sfui · chat with SiliconFlow models", elem_id="title")
+                key_notice = gr.Markdown(
+                    "" if settings.api_key else t("en", "no_key"), elem_id="key-notice"
+                )
+                chatbot = gr.Chatbot(
+                    elem_id="chatbot",
+                    label=LABELS("chat"),
+                    height=560,
+                    buttons=["copy", "copy_all"],
+                    latex_delimiters=LATEX,
+                    sanitize_html=True,
+                    placeholder="**SiliconFlow** · DeepSeek, Qwen, GLM, Kimi…",
+                )
+                with gr.Row():
+                    user_input = gr.Textbox(
+                        elem_id="user-input",
+                        show_label=False,
+                        placeholder=LABELS("placeholder"),
+                        lines=2,
+                        max_lines=12,
+                        scale=8,
+                        autofocus=True,
+                    )
+                    with gr.Column(scale=1, min_width=110):
+                        send_btn = gr.Button(LABELS("send"), variant="primary", elem_id="send-btn")
+                        stop_btn = gr.Button(LABELS("stop"), variant="stop", elem_id="stop-btn")
+                        clear_btn = gr.Button(LABELS("clear"), elem_id="clear-btn")
+
+            with gr.Column(scale=2):
+                model = gr.Dropdown(
+                    choices=_model_choices(directory.get(client_for(None), None).ids),
+                    value=settings.default_model,
+                    label=LABELS("model"),
+                    allow_custom_value=True,
+                    filterable=True,
+                    elem_id="model",
+                )
+                model_hint = gr.Markdown(_model_hint(settings.default_model), elem_id="model-info")
+                reasoning_panel = gr.Textbox(
+                    label=LABELS("reasoning"),
+                    elem_id="reasoning-panel",
+                    lines=8,
+                    max_lines=14,
+                    interactive=False,
+                    autoscroll=True,
+                )
+                usage_panel = gr.Markdown(elem_id="usage-panel", label=LABELS("usage"), show_label=True, container=True)
+
+                with gr.Accordion(LABELS("parameters"), open=True):
+                    sliders = {}
+                    for name, step in (
+                        ("temperature", 0.05),
+                        ("top_p", 0.05),
+                        ("top_k", 1),
+                        ("max_tokens", 1),
+                        ("frequency_penalty", 0.05),
+                    ):
+                        low, high, default = PARAM_RANGES[name]
+                        sliders[name] = gr.Slider(
+                            low, high, value=default, step=step, label=name, elem_id=name
+                        )
+                    system_prompt = gr.Textbox(
+                        label=LABELS("system_prompt"), lines=2, elem_id="system-prompt", placeholder="You are a helpful assistant."
+                    )
+                with gr.Accordion(LABELS("advanced"), open=False):
+                    stop_sequences = gr.Textbox(label=LABELS("stop_sequences"), lines=2, elem_id="stop-sequences")
+                    enable_thinking = gr.Radio(
+                        ["default", "on", "off"], value="default", label=LABELS("enable_thinking"), elem_id="enable-thinking"
+                    )
+                    thinking_budget = gr.Number(
+                        value=None, minimum=128, maximum=32768, precision=0, label=LABELS("thinking_budget"), elem_id="thinking-budget"
+                    )
+                    min_p = gr.Number(value=None, minimum=0, maximum=1, label=LABELS("min_p"), elem_id="min-p")
+                    response_format = gr.Radio(
+                        ["text", "json_object"], value="text", label=LABELS("response_format"), elem_id="response-format"
+                    )
+                    tools = gr.Code(label=LABELS("tools"), language="json", lines=4, elem_id="tools")
+                with gr.Accordion(LABELS("api_key"), open=not settings.api_key):
+                    api_key_box = gr.Textbox(
+                        type="password",
+                        show_label=False,
+                        placeholder=LABELS("api_key_placeholder"),
+                        elem_id="api-key",
+                    )
+                    with gr.Row():
+                        use_key_btn = gr.Button(LABELS("use_key"), size="sm", elem_id="api-key-btn")
+                        forget_key_btn = gr.Button(LABELS("forget_key"), size="sm", elem_id="api-key-forget")
+                    key_status = gr.Markdown(elem_id="key-status")
+
+        control_inputs = [
+            sliders["temperature"],
+            sliders["top_p"],
+            sliders["top_k"],
+            sliders["max_tokens"],
+            sliders["frequency_penalty"],
+            stop_sequences,
+            enable_thinking,
+            thinking_budget,
+            min_p,
+            response_format,
+            tools,
+        ]
+
+        # --- streaming ----------------------------------------------------------
+
+        async def stream_reply(
+            history: list, model_id: str, system: str, controls: Controls, visitor_key: str | None, lang: str
+        ) -> AsyncIterator[tuple[list, str, str]]:
+            """Yield (chat messages, reasoning text, usage table) as the answer streams."""
+            turn = Turn(history, lang)
+            params = controls.to_params()
+            stream = client_for(effective_key(visitor_key)).chat_stream(
+                (model_id or settings.default_model).strip(), api_messages(history, system), **params
+            )
+            pump = StreamPump(stream).start()
+            frame = FrameClock(FPS)
+            unseen = False  # events applied but not yet sent to the browser
+            try:
+                while True:
+                    batch = await pump.next_batch(timeout=frame.wait_time() if unseen else None)
+                    if batch is None:
+                        break
+                    for event in batch:
+                        turn.apply(event)
+                    unseen = unseen or bool(batch)
+                    if unseen and frame.due():
+                        yield turn.messages(), turn.reasoning, turn.usage_markdown()
+                        frame.sent()
+                        unseen = False
+            except errors.SiliconFlowError as exc:
+                log.warning("chat request failed: %s", exc)
+                turn.fail(exc)
+            except Exception as exc:  # never a traceback in the page; the log has it
+                log.exception("unexpected error while streaming")
+                turn.fail(errors.SiliconFlowError(type(exc).__name__))
+            finally:
+                # Runs on Stop / closed tab too (CancelledError): closes the upstream socket now.
+                pump.close()
+            turn.finish()
+            yield turn.messages(), turn.reasoning, turn.usage_markdown()
+
+        async def respond(
+            message, history, model_id, system,
+            temperature, top_p, top_k, max_tokens, frequency_penalty,
+            stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+            visitor_key, request: gr.Request,
+        ):
+            lang = _lang(request)
+            controls = Controls(
+                temperature, top_p, top_k, max_tokens, frequency_penalty,
+                stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+            )
+            try:
+                text = check_message(message)
+                controls.to_params()  # validate before touching the conversation
+            except InputError as exc:
+                gr.Warning(exc.user_message(lang), duration=10)
+                return  # the message stays in the box, the conversation as it was
+            if text is None:  # empty or whitespace: nothing to send
+                return
+            if not effective_key(visitor_key):
+                gr.Warning(t(lang, "no_key"), duration=None)
+                return
+            history = append_user(history, text)
+            yield "", history, "", Turn(history, lang).usage_markdown()
+            async for messages, reasoning, usage in stream_reply(history, model_id, system, controls, visitor_key, lang):
+                yield gr.skip(), messages, reasoning, usage
+
+        async def regenerate(
+            history, model_id, system,
+            temperature, top_p, top_k, max_tokens, frequency_penalty,
+            stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+            visitor_key, retry_data: gr.RetryData, request: gr.Request,
+        ):
+            """Retry: drop the answer to the last question (or the one clicked) and stream a new one."""
+            lang = _lang(request)
+            index = getattr(retry_data, "index", None)
+            history = truncate_for_retry(history, index if isinstance(index, int) else None)
+            controls = Controls(
+                temperature, top_p, top_k, max_tokens, frequency_penalty,
+                stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+            )
+            try:
+                controls.to_params()
+            except InputError as exc:
+                gr.Warning(exc.user_message(lang), duration=10)
+                return
+            if not effective_key(visitor_key):
+                gr.Warning(t(lang, "no_key"), duration=None)
+                return
+            if not awaiting_answer(history):
+                return
+            yield history, "", Turn(history, lang).usage_markdown()
+            async for update in stream_reply(history, model_id, system, controls, visitor_key, lang):
+                yield update
+
+        chat_inputs = [user_input, chatbot, model, system_prompt, *control_inputs, key_state]
+        chat_outputs = [user_input, chatbot, reasoning_panel, usage_panel]
+        stream_options = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="chat", show_progress="minimal")
+        submit_event = user_input.submit(respond, chat_inputs, chat_outputs, api_name="chat", **stream_options)
+        click_event = send_btn.click(respond, chat_inputs, chat_outputs, api_visibility="private", **stream_options)
+        retry_event = chatbot.retry(
+            regenerate,
+            [chatbot, model, system_prompt, *control_inputs, key_state],
+            [chatbot, reasoning_panel, usage_panel],
+            api_name="retry",
+            **stream_options,
+        )
+        stop_btn.click(None, None, None, cancels=[submit_event, click_event, retry_event], api_visibility="private")
+
+        def undo(history: list, undo_data: gr.UndoData):
+            index = getattr(undo_data, "index", None)
+            history, text = undo_last_turn(history, index if isinstance(index, int) else None)
+            return history, text
+
+        chatbot.undo(undo, [chatbot], [chatbot, user_input], queue=False, api_visibility="private")
+
+        def clear():
+            return [], "", ""
+
+        clear_btn.click(clear, None, [chatbot, reasoning_panel, usage_panel], queue=False, cancels=[submit_event, click_event, retry_event], api_visibility="private")
+        chatbot.clear(lambda: ("", ""), None, [reasoning_panel, usage_panel], queue=False, api_visibility="private")
+
+        # --- model list and key ------------------------------------------------------
+
+        def model_update(visitor_key: str | None, current: str | None, lang: str) -> tuple[Any, str]:
+            key = effective_key(visitor_key)
+            models = directory.get(client_for(key), key)
+            choices = _model_choices(models.ids)
+            if current and current not in models.ids:
+                choices.append((model_info(current).label, current))  # keep a typed custom id
+            return gr.update(choices=choices, value=current or settings.default_model), models
+
+        def on_load(visitor_key: str | None, current: str | None, request: gr.Request):
+            lang = _lang(request)
+            notice = "" if effective_key(visitor_key) else t(lang, "no_key")
+            if not effective_key(visitor_key):
+                return gr.skip(), notice
+            dropdown, _ = model_update(visitor_key, current, lang)
+            return dropdown, notice
+
+        # Runs after the page is shown, so a slow /models never delays start-up or first paint.
+        demo.load(on_load, [key_state, model], [model, key_notice], api_visibility="private")
+
+        def use_key(pasted: str, current: str | None, request: gr.Request):
+            lang = _lang(request)
+            key = (pasted or "").strip() or None
+            if key is None:
+                return "", gr.skip(), t(lang, "key_none"), gr.skip(), gr.skip()
+            models = directory.get(client_for(key), key)
+            if isinstance(models.problem, errors.AuthenticationError):
+                # Not stored: a key the API refuses would only fail later, less clearly.
+                return "", gr.skip(), models.problem.user_message(lang), gr.skip(), gr.skip()
+            status = t(lang, "key_set")
+            if models.live:
+                status += " " + t(lang, "models_live", count=len(models.ids))
+            elif models.problem is not None:
+                status += " " + t(lang, "models_fallback", reason=models.problem.user_message(lang))
+            choices = _model_choices(models.ids)
+            if current and current not in models.ids:
+                choices.append((model_info(current).label, current))
+            # The box is emptied at once: the key is not left in the page.
+            return "", key, status, gr.update(choices=choices, value=current or settings.default_model), ""
+
+        key_outputs = [api_key_box, key_state, key_status, model, key_notice]
+        # Private: never in API info, never callable by clients, never in run history.
+        api_key_box.submit(use_key, [api_key_box, model], key_outputs, api_visibility="private")
+        use_key_btn.click(use_key, [api_key_box, model], key_outputs, api_visibility="private")
+
+        def forget_key(request: gr.Request):
+            lang = _lang(request)
+            notice = "" if settings.api_key else t(lang, "no_key")
+            return "", None, t(lang, "key_cleared") + (" " + t(lang, "key_env") if settings.api_key else ""), notice
+
+        forget_key_btn.click(forget_key, None, [api_key_box, key_state, key_status, key_notice], api_visibility="private")
+        model.change(_model_hint, [model], [model_hint], queue=False, api_visibility="private")
+
+    return demo
+
+
+def launch_options(settings: Settings | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``demo.launch``. Host and port come from
+    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself."""
+    settings = settings or Settings()
+    return dict(
+        theme=gr.themes.Soft(),
+        css=CSS,
+        i18n=LABELS,
+        # Run history records the inputs of every call in the browser: off, so
+        # nothing a visitor types (a key included) is kept there.
+        run_history=False,
+        footer_links=[],
+        show_error=False,
+        # Streams are async and do not hold a thread, but sync handlers (key,
+        # model list) do: leave room for every concurrent visitor.
+        max_threads=max(40, settings.concurrency_limit),
+    )
+
+
+def queue_options(settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or Settings()
+    return dict(default_concurrency_limit=settings.concurrency_limit)
