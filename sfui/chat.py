@@ -335,7 +335,8 @@ class Turn:
                 metadata: dict = {"title": t(self.lang, "thinking"), "status": "pending"}
             else:
                 seconds = self.reasoning_done_at - self.started
-                metadata = {"title": t(self.lang, "thought_for", seconds=seconds), "status": "done", "duration": round(seconds, 1)}
+                # Gradio prints the duration beside the title itself.
+                metadata = {"title": t(self.lang, "thought"), "status": "done", "duration": round(seconds, 1)}
             out.append({"role": "assistant", "content": self.reasoning, "metadata": metadata})
         if self.answer:
             out.append({"role": "assistant", "content": self.answer})
@@ -380,7 +381,8 @@ class Turn:
 
     def usage_markdown(self) -> str:
         rows = self.usage_rows()
-        return "| | |\n|---|---:|\n" + "\n".join(f"| {name} | {value} |" for name, value in rows)
+        header = f"| {t(self.lang, 'usage_title')} | {t(self.lang, 'value')} |\n|---|---:|\n"
+        return header + "\n".join(f"| {name} | {value} |" for name, value in rows)
 
     def answer_tokens_per_second(self) -> float | None:
         """Answer-phase speed: answer tokens over the time from the first to

@@ -10,7 +10,7 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "thinking": "💭 Thinking",
-        "thought_for": "💭 Thought for {seconds:.1f} s",
+        "thought": "💭 Thought",
         "waiting_retry": "⏳ {reason} — retrying in {delay:.0f} s (attempt {attempt} of {max_attempts})…",
         "incomplete": "⚠️ The answer above is incomplete",
         "error": "⚠️ Error",
@@ -22,6 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "models_live": "{count} models from the API.",
         "models_fallback": "Showing the default model list ({reason}).",
         "usage_title": "Usage",
+        "value": "Value",
         "prompt_tokens": "Prompt tokens",
         "completion_tokens": "Completion tokens",
         "reasoning_tokens": "Reasoning tokens",
@@ -42,7 +43,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "thinking": "💭 思考中",
-        "thought_for": "💭 已思考 {seconds:.1f} 秒",
+        "thought": "💭 已思考",
         "waiting_retry": "⏳ {reason}，{delay:.0f} 秒后重试（第 {attempt}/{max_attempts} 次）…",
         "incomplete": "⚠️ 以上回答不完整",
         "error": "⚠️ 出错了",
@@ -54,6 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "models_live": "已从接口获取 {count} 个模型。",
         "models_fallback": "显示默认模型列表（{reason}）。",
         "usage_title": "用量",
+        "value": "数值",
         "prompt_tokens": "输入 tokens",
         "completion_tokens": "输出 tokens",
         "reasoning_tokens": "思考 tokens",

@@ -159,7 +159,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                         elem_id="user-input",
                         show_label=False,
                         placeholder=LABELS("placeholder"),
-                        lines=2,
+                        lines=1,  # Gradio submits on Enter only for lines=1; it still grows to max_lines
                         max_lines=12,
                         scale=8,
                         autofocus=True,
@@ -187,7 +187,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                     interactive=False,
                     autoscroll=True,
                 )
-                usage_panel = gr.Markdown(elem_id="usage-panel", label=LABELS("usage"), show_label=True, container=True)
+                usage_panel = gr.Markdown(elem_id="usage-panel", container=True)
 
                 with gr.Accordion(LABELS("parameters"), open=True):
                     sliders = {}
