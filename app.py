@@ -6,9 +6,12 @@
 import logging
 
 from sfui.config import Settings
-from sfui.ui import build_demo, launch_options, queue_options
 
+# Read .env before Gradio is imported: Gradio reads GRADIO_SERVER_PORT at import time.
 settings = Settings.from_env()
+
+from sfui.ui import build_demo, launch_options, queue_options  # noqa: E402
+
 demo = build_demo(settings)
 
 if __name__ == "__main__":
