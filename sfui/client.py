@@ -211,6 +211,7 @@ class SiliconFlowClient:
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
             max_retries=settings.max_retries,
+            backoff_factor=settings.backoff_factor,
             **kwargs,
         )
 
@@ -457,6 +458,14 @@ class ChatStream:
                     status=response.status_code,
                     trace_id=self.trace_id,
                 )
+        except Exception:
+            # close() from another thread pulls the socket out from under a
+            # blocked read, which then fails in arbitrary ways (http.client
+            # even raises AttributeError). The caller asked for the stop:
+            # end quietly instead of reporting a broken stream.
+            if self._cancelled.is_set():
+                return
+            raise
         finally:
             # GeneratorExit (consumer stopped) lands here too: close the upstream at once.
             self.close()

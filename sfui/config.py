@@ -35,6 +35,8 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 300.0
     max_retries: int = 2
+    # Seconds before the first retry, doubling after; a Retry-After header wins.
+    backoff_factor: float = 1.0
     concurrency_limit: int = 64
 
     @classmethod
@@ -47,5 +49,6 @@ class Settings:
             connect_timeout=_float("SFUI_CONNECT_TIMEOUT", cls.connect_timeout),
             read_timeout=_float("SFUI_READ_TIMEOUT", cls.read_timeout),
             max_retries=_int("SFUI_MAX_RETRIES", cls.max_retries),
+            backoff_factor=_float("SFUI_BACKOFF_FACTOR", cls.backoff_factor),
             concurrency_limit=_int("SFUI_CONCURRENCY_LIMIT", cls.concurrency_limit),
         )

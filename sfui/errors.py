@@ -192,8 +192,10 @@ class StreamError(SiliconFlowError):
 
 
 class ReadTimeoutError(StreamError):
-    title_en = "The model stopped sending (read timeout)"
+    title_en = "The model sent nothing for too long (read timeout)"
     title_zh = "模型长时间未返回内容（读取超时）"
+    hint_en = "Anything received so far is kept. Press Retry, or pick a faster model; the wait limit is SFUI_READ_TIMEOUT."
+    hint_zh = "已收到的内容已保留。可点击“重试”，或换一个更快的模型；等待上限由 SFUI_READ_TIMEOUT 设置。"
 
 
 class IncompleteStreamError(StreamError):

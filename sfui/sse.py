@@ -25,7 +25,9 @@ from typing import Iterable, Iterator
 _FIELDS = ("data", "event", "id", "retry")
 # Only CR, LF and CRLF end a line. str.splitlines() would also split on
 # U+2028, U+0085 and friends, which JSON allows raw inside strings.
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n)")
+# Searching for the terminator alone keeps a long unterminated line linear
+# (a "line, then terminator" pattern rescans it from every position).
+_EOL = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ class SSEDecoder:
         # Invalid UTF-8 becomes U+FFFD instead of an exception: one bad byte
         # from a model must not cost the user the whole answer.
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+        self._partial: list[str] = []  # pieces of a line whose end has not arrived
         self._data: list[str] = []
         self._event = ""
         self._id: str | None = None
@@ -66,22 +68,26 @@ class SSEDecoder:
         if self._pending_cr and text.startswith("\n"):
             text = text[1:]  # second half of a CRLF split across chunks
         self._pending_cr = text.endswith("\r")
-        self._buffer += text
         out: list[SSEEvent | ForeignLine] = []
-        end = 0
-        for match in _LINE.finditer(self._buffer):
-            end = match.end()
-            item = self._line(match.group(1))
+        start = 0
+        for match in _EOL.finditer(text):  # only the new text is scanned
+            line = text[start:match.start()]
+            if self._partial:
+                line = "".join(self._partial) + line
+                self._partial.clear()
+            start = match.end()
+            item = self._line(line)
             if item is not None:
                 out.append(item)
-        self._buffer = self._buffer[end:]
+        if start < len(text):
+            self._partial.append(text[start:])
         return out
 
     def close(self) -> list[SSEEvent | ForeignLine]:
         """End of input: flush a last line and an event not ended by a blank line."""
-        # feed() leaves no line terminator in the buffer: what is left is one partial line.
-        rest = self._buffer + self._utf8.decode(b"", final=True)
-        self._buffer = ""
+        # What feed() left is one partial line, without its terminator.
+        rest = "".join(self._partial) + self._utf8.decode(b"", final=True)
+        self._partial.clear()
         out: list[SSEEvent | ForeignLine] = []
         if rest:
             item = self._line(rest)

@@ -124,6 +124,23 @@ def _model_hint(model: str | None) -> str:
     return " · ".join(hints)
 
 
+def _unchanged(outputs: int) -> tuple:
+    """"No change" for every output. A generator handler that ends without
+    yielding makes Gradio set all its outputs to None, which would wipe the
+    chat and the message box."""
+    return (gr.skip(),) * outputs
+
+
+class _RetryData(gr.EventData):
+    """gr.RetryData, except that a call through the API (``/retry`` from
+    gradio_client carries no event data) means "the last answer" instead of
+    crashing in gr.RetryData's constructor."""
+
+    def __init__(self, target: Any, data: Any) -> None:
+        super().__init__(target, data)
+        self.index = data.get("index") if isinstance(data, dict) else None
+
+
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings.from_env()
     session = new_session(pool_size=max(16, settings.concurrency_limit))
@@ -210,10 +227,14 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                     enable_thinking = gr.Radio(
                         ["default", "on", "off"], value="default", label=LABELS("enable_thinking"), elem_id="enable-thinking"
                     )
-                    thinking_budget = gr.Number(
-                        value=None, minimum=128, maximum=32768, precision=0, label=LABELS("thinking_budget"), elem_id="thinking-budget"
+                    # Textboxes, not gr.Number: a Number's empty value turns into 0 once the
+                    # accordion is opened (Gradio shows None as 0), which sent min_p=0 and made
+                    # every message fail Gradio's own "less than minimum 128" check. Empty =
+                    # model default; Controls validates the ranges (PARAM_RANGES).
+                    thinking_budget = gr.Textbox(
+                        value="", placeholder="128 – 32768", label=LABELS("thinking_budget"), elem_id="thinking-budget"
                     )
-                    min_p = gr.Number(value=None, minimum=0, maximum=1, label=LABELS("min_p"), elem_id="min-p")
+                    min_p = gr.Textbox(value="", placeholder="0 – 1", label=LABELS("min_p"), elem_id="min-p")
                     response_format = gr.Radio(
                         ["text", "json_object"], value="text", label=LABELS("response_format"), elem_id="response-format"
                     )
@@ -298,11 +319,14 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 controls.to_params()  # validate before touching the conversation
             except InputError as exc:
                 gr.Warning(exc.user_message(lang), duration=10)
-                return  # the message stays in the box, the conversation as it was
+                yield _unchanged(4)  # the message stays in the box, the conversation as it was
+                return
             if text is None:  # empty or whitespace: nothing to send
+                yield _unchanged(4)
                 return
             if not effective_key(visitor_key):
                 gr.Warning(t(lang, "no_key"), duration=None)
+                yield _unchanged(4)
                 return
             history = append_user(history, text)
             yield "", history, "", Turn(history, lang).usage_markdown()
@@ -313,7 +337,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             history, model_id, system,
             temperature, top_p, top_k, max_tokens, frequency_penalty,
             stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
-            visitor_key, retry_data: gr.RetryData, request: gr.Request,
+            visitor_key, retry_data: _RetryData, request: gr.Request,
         ):
             """Retry: drop the answer to the last question (or the one clicked) and stream a new one."""
             lang = _lang(request)
@@ -327,11 +351,14 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 controls.to_params()
             except InputError as exc:
                 gr.Warning(exc.user_message(lang), duration=10)
+                yield _unchanged(3)
                 return
             if not effective_key(visitor_key):
                 gr.Warning(t(lang, "no_key"), duration=None)
+                yield _unchanged(3)
                 return
             if not awaiting_answer(history):
+                yield _unchanged(3)
                 return
             yield history, "", Turn(history, lang).usage_markdown()
             async for update in stream_reply(history, model_id, system, controls, visitor_key, lang):

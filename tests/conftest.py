@@ -108,3 +108,106 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+# --- Module-scoped apps (added for the fault matrix, secrets, inputs and soak tests) ---
+
+
+@pytest.fixture(scope="module")
+def module_fake():
+    """A fake SiliconFlow shared by every test of a module (call ``.reset()`` between tests)."""
+    with FakeSiliconFlow(api_key=TEST_KEY) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def launch_module_app(module_fake):
+    """Factory like ``launch_app``, but the apps live for the whole module (one
+    launch per configuration, not per test) and ``base_url`` may be overridden
+    (a closed port, an unresolvable host). ``LaunchedApp.fake`` is always
+    ``module_fake``, even when the app does not talk to it."""
+    from sfui.config import Settings
+    from sfui.ui import build_demo, launch_options, queue_options
+
+    launched = []
+
+    def _launch(api_key: str | None = TEST_KEY, **overrides) -> LaunchedApp:
+        settings = Settings(**{"api_key": api_key, "base_url": module_fake.base_url, **overrides})
+        demo = build_demo(settings)
+        port = free_port()
+        demo.queue(**queue_options(settings)).launch(
+            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options(settings)
+        )
+        app = LaunchedApp(demo, f"http://127.0.0.1:{port}/", module_fake, settings)
+        launched.append(app)
+        return app
+
+    yield _launch
+    for app in launched:
+        app.demo.close()
+
+
+class ChatAPI:
+    """The app's public ``/chat`` and ``/retry`` endpoints, called the way a
+    gradio_client user calls them. ``lang`` sets the Accept-Language header
+    (the app answers in the visitor's language)."""
+
+    # Keyword names are the handler's parameters, as client.view_api() lists them.
+    CONTROLS = dict(
+        model_id="Qwen/Qwen3-8B", system="", temperature=0.7, top_p=0.7, top_k=50, max_tokens=512,
+        frequency_penalty=0.5, stop="", thinking="default", thinking_budget=None, min_p_value=None,
+        response_fmt="text", tools_json="",
+    )
+
+    def __init__(self, url: str, lang: str = "en") -> None:
+        from gradio_client import Client
+
+        accept = "zh-CN,zh;q=0.9" if lang == "zh" else "en-US,en;q=0.9"
+        self.client = Client(url, verbose=False, headers={"Accept-Language": accept})
+
+    def chat(self, message: str, history: list | tuple = (), timeout: float = 60, **controls) -> "ChatReply":
+        job = self.client.submit(
+            message=message, history=list(history), api_name="/chat", **{**self.CONTROLS, **controls}
+        )
+        job.result(timeout=timeout)  # raises the app's error, if any
+        return ChatReply(job.outputs(), chatbot_index=1)
+
+    def retry(self, history: list, timeout: float = 60, **controls) -> "ChatReply":
+        job = self.client.submit(history=list(history), api_name="/retry", **{**self.CONTROLS, **controls})
+        job.result(timeout=timeout)
+        return ChatReply(job.outputs(), chatbot_index=0)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ChatReply:
+    """Every output a call streamed, in order; ``history`` is the final chat."""
+
+    def __init__(self, outputs: list, chatbot_index: int) -> None:
+        self.outputs = [tuple(o) for o in outputs]
+        self.histories = [o[chatbot_index] for o in self.outputs if isinstance(o[chatbot_index], list)]
+        self.history = self.histories[-1] if self.histories else None
+
+
+def message_text(message: dict) -> str:
+    """The text of a chat message as gradio_client returns it (content blocks)."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    return "".join(block.get("text") or "" for block in content or () if isinstance(block, dict))
+
+
+@pytest.fixture
+def chat_api():
+    """Factory: ``chat_api(app_or_url, lang="en") -> ChatAPI``; clients are closed afterwards."""
+    opened = []
+
+    def _open(target, lang: str = "en") -> ChatAPI:
+        api = ChatAPI(getattr(target, "url", target), lang)
+        opened.append(api)
+        return api
+
+    yield _open
+    for api in opened:
+        api.close()

@@ -819,6 +819,8 @@ class _Handler(BaseHTTPRequestHandler):
                         return
                     first_token = False
                 self._write_chunk(_sse(step.obj))
+                if step.token:
+                    fake.last_token_written_at = time.time()
             elif isinstance(step, Raw):
                 if step.data:  # an empty HTTP chunk would end the response
                     self._write_chunk(step.data)
@@ -918,6 +920,9 @@ class FakeSiliconFlow:
         self.user_info_status = 200
         self.received: list[Received] = []
         self.errors: list[BaseException] = []
+        # Wall clock (time.time(), comparable with a browser's Date.now() on this machine) when
+        # the latest token chunk of any stream was written: benchmarks measure display lag from it.
+        self.last_token_written_at: float | None = None
         self._requested_port = port
         self._lock = threading.Lock()
         self._disconnected = threading.Condition(self._lock)

@@ -1,0 +1,167 @@
+"""Drive an app in headless Chromium and time what a visitor sees.
+
+An init script (installed in every page before Gradio loads) does the timing
+inside the page, so the figures do not include Playwright's round trips:
+
+- a capturing ``keydown`` listener notes ``performance.now()`` and
+  ``Date.now()`` when Enter is pressed, and how many bot messages exist then;
+- a ``MutationObserver`` watches the whole document and notes when the newest
+  bot message first has text (first token visible) and when it contains
+  ``END_MARKER``, the last token of every scripted answer (answer complete),
+  and counts how often that message's text changed (re-renders).
+
+Times are DOM commits (the observer runs before the next paint). They are
+returned as wall-clock seconds: the Enter's ``Date.now()`` plus intervals
+from ``performance.now()``, so they compare with the fake upstream's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from bench.apps import AppProcess
+from bench.common import CHROMIUM, CHROMIUM_ARGS, END_MARKER, Answer, FakeSiliconFlow, TurnTiming
+
+QUESTION = "Tell me something."
+PAGE_READY_TIMEOUT = 60.0  # seconds; 32 pages loading at once on 2 cores are slow
+VIEWPORT = {"width": 1400, "height": 1000}
+
+INIT_SCRIPT = """
+(() => {
+  const BOT = '[data-testid="bot"]';
+  const MARKER = %r;
+  const state = window.__bench = {sent: null};
+  let resolveDone = () => {};
+  window.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.shiftKey) return;
+    Object.assign(state, {
+      sent: performance.now(), sentEpoch: Date.now(),
+      botsBefore: document.querySelectorAll(BOT).length,
+      first: null, final: null, updates: 0, lastText: null,
+    });
+    state.done = new Promise((resolve) => { resolveDone = resolve; });
+  }, true);
+  const check = () => {
+    if (state.sent === null || state.final !== null) return;
+    const bots = document.querySelectorAll(BOT);
+    if (bots.length <= state.botsBefore) return;
+    const text = bots[bots.length - 1].textContent;
+    if (text === state.lastText) return;
+    const now = performance.now();
+    state.lastText = text;
+    state.updates += 1;
+    if (state.first === null && text.trim()) state.first = now;
+    if (text.includes(MARKER)) { state.final = now; resolveDone(); }
+  };
+  new MutationObserver(check).observe(document, {childList: true, subtree: true, characterData: true});
+})();
+""" % END_MARKER
+
+READ_STATE = """() => {
+  const s = window.__bench;
+  return {sent: s.sent, sentEpoch: s.sentEpoch, first: s.first, final: s.final, updates: s.updates};
+}"""
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def open_chat(browser: Browser, app: AppProcess) -> tuple[BrowserContext, Page]:
+    """A fresh visitor (own context: own cookies, own Gradio session) on the app's page."""
+    context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
+    await context.add_init_script(INIT_SCRIPT)
+    page = await context.new_page()
+    await page.goto(app.url, timeout=PAGE_READY_TIMEOUT * 1000)
+    await page.locator(app.spec.input_selector).wait_for(state="visible", timeout=PAGE_READY_TIMEOUT * 1000)
+    return context, page
+
+
+async def type_question(page: Page, app: AppProcess) -> None:
+    await page.locator(app.spec.input_selector).fill(QUESTION)
+
+
+async def press_enter(page: Page, app: AppProcess) -> None:
+    await page.locator(app.spec.input_selector).press("Enter")
+
+
+async def wait_for_answer(page: Page, timeout: float) -> TurnTiming:
+    """Wait until the answer is fully shown (or ``timeout`` s pass) and read the page's timings."""
+    try:
+        await asyncio.wait_for(page.evaluate("() => window.__bench.done"), timeout)
+    except asyncio.TimeoutError:
+        pass  # recorded as an incomplete turn
+    state = await page.evaluate(READ_STATE)
+    if state["sent"] is None:
+        raise RuntimeError("the page never saw the Enter key")
+    sent_epoch = state["sentEpoch"] / 1000
+
+    def wall(t: float | None) -> float | None:
+        return None if t is None else sent_epoch + (t - state["sent"]) / 1000
+
+    return TurnTiming(sent_epoch, wall(state["first"]), wall(state["final"]), state["updates"])
+
+
+async def ask(page: Page, app: AppProcess, timeout: float) -> TurnTiming:
+    await type_question(page, app)
+    await press_enter(page, app)
+    return await wait_for_answer(page, timeout)
+
+
+async def first_token_runs(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,
+                           runs: int, timeout: float) -> list[TurnTiming]:
+    """``runs`` questions one after the other in one page, after one warm-up question
+    (the first event of a page also sets up Gradio's queue connection)."""
+    context, page = await open_chat(browser, app)
+    try:
+        turns = []
+        for _ in range(runs + 1):
+            answer.push(fake)
+            turns.append(await ask(page, app, timeout))
+        return turns[1:]
+    finally:
+        await context.close()
+
+
+async def long_answer(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,
+                      timeout: float) -> tuple[TurnTiming, float | None, float]:
+    """(timing, when the fake wrote the last token, the app's CPU seconds while it streamed)."""
+    context, page = await open_chat(browser, app)
+    try:
+        answer.push(fake)
+        await type_question(page, app)
+        cpu = app.cpu_seconds()
+        await press_enter(page, app)
+        turn = await wait_for_answer(page, timeout)
+        cpu = app.cpu_seconds() - cpu
+        return turn, fake.last_token_written_at, cpu
+    finally:
+        await context.close()
+
+
+async def concurrent_sessions(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,
+                              sessions: int, timeout: float) -> list[TurnTiming]:
+    """``sessions`` visitors, each in its own browser context, pressing Enter together.
+
+    Pages are opened and the question typed first; then every Enter is sent at
+    once (concurrent CDP commands) and each page times its own answer.
+    """
+    opened = await asyncio.gather(*(open_chat(browser, app) for _ in range(sessions)))
+    try:
+        pages = [page for _, page in opened]
+        await asyncio.gather(*(type_question(page, app) for page in pages))
+        answer.push(fake, sessions)
+        await asyncio.gather(*(press_enter(page, app) for page in pages))
+        return list(await asyncio.gather(*(wait_for_answer(page, timeout) for page in pages)))
+    finally:
+        await asyncio.gather(*(context.close() for context, _ in opened))

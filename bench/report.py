@@ -1,0 +1,145 @@
+"""The results table and the targets, as plain text.
+
+A row is a dict of metric key -> number (or None where it does not apply or
+could not be measured). :data:`COLUMNS` says how to show each metric;
+:data:`TARGETS` says which ones sfui promises and how they are judged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+Row = dict[str, float | None]
+ROW_ORDER = ("client alone", "sfui", "baseline", "bare Gradio")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    group: str  # the header's first line, shared by neighbouring columns
+    header: str
+    fmt: Callable[[float], str]
+
+
+def _ms(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.1f}"
+
+
+def _s(v: float) -> str:
+    return f"{v:.2f}"
+
+
+def _ratio(v: float) -> str:
+    return f"{v:.2f}x"
+
+
+def _mb(v: float) -> str:
+    return f"{v:+.1f}"
+
+
+def session_keys(n: int) -> tuple[str, str]:
+    return f"s{n}_worst_first_ms", f"s{n}_wall_ratio"
+
+
+def columns(session_counts: tuple[int, ...]) -> list[Column]:
+    cols = [
+        Column("first_token_ms", "first token", "median ms", _ms),
+        Column("overhead_ms", "first token", "overhead ms", _ms),
+        Column("long_lag_ms", "long answer", "last-token lag ms", _ms),
+        Column("cpu_s_per_1k", "long answer", "CPU s/1k tok", _s),
+    ]
+    for n in session_counts:
+        first, wall = session_keys(n)
+        cols += [Column(first, f"{n} sessions", "worst 1st ms", _ms),
+                 Column(wall, f"{n} sessions", "wall vs 1", _ratio)]
+    cols += [
+        Column("cold_start_s", "cold start", "median s", _s),
+        Column("cold_ratio", "cold start", "vs bare", _ratio),
+        Column("rss_growth_mb", "memory", "MB growth", _mb),
+    ]
+    return cols
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str  # for the targets section
+    title: str  # shorter, for the chart
+    limit: float
+    fmt: Callable[[float], str]
+
+    def met(self, value: float | None) -> bool:
+        return value is not None and value <= self.limit
+
+
+def targets(max_sessions: int, conversations: int) -> list[Target]:
+    first, wall = session_keys(max_sessions)
+    ms = lambda v: f"{_ms(v)} ms"  # noqa: E731
+    return [
+        Target("overhead_ms", "first-token overhead (median) <= 40 ms", "First-token overhead, ms", 40, ms),
+        Target("long_lag_ms", "long answer: last token shown <= 250 ms after the client saw it",
+               "Long answer: last token lag, ms", 250, ms),
+        Target("cpu_s_per_1k", "app CPU <= 0.3 s per 1,000 tokens", "App CPU per 1,000 tokens, s", 0.3,
+               lambda v: f"{_s(v)} s"),
+        Target(first, f"{max_sessions} sessions: every first token within 0.5 s of sending",
+               f"{max_sessions} sessions: slowest first token, ms", 500, ms),
+        Target(wall, f"{max_sessions} sessions: wall time <= 1.5 x one session",
+               f"{max_sessions} sessions: wall time vs one", 1.5, _ratio),
+        Target("cold_ratio", "cold start <= 1.3 x bare Gradio", "Cold start vs bare Gradio", 1.3, _ratio),
+        Target("rss_growth_mb", f"memory growth after {conversations} conversations <= 30 MB",
+               f"RSS growth, {conversations} conversations, MB", 30, lambda v: f"{_mb(v)} MB"),
+    ]
+
+
+def _cell(value: float | None, fmt: Callable[[float], str]) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if math.isinf(value):
+        return "timeout"
+    return fmt(value)
+
+
+def format_table(rows: dict[str, Row], session_counts: tuple[int, ...]) -> str:
+    cols = columns(session_counts)
+    names = [name for name in ROW_ORDER if name in rows]
+    first_width = max(len(n) for n in names) + 2
+    cells = {name: [_cell(rows[name].get(c.key), c.fmt) for c in cols] for name in names}
+    widths = [max(len(c.group) if _group_starts(cols, i) else 0, len(c.header), *(len(cells[n][i]) for n in names))
+              for i, c in enumerate(cols)]
+    groups = "".ljust(first_width) + "  ".join(
+        (c.group if _group_starts(cols, i) else "").ljust(w) for i, (c, w) in enumerate(zip(cols, widths)))
+    headers = "".ljust(first_width) + "  ".join(c.header.rjust(w) for c, w in zip(cols, widths))
+    lines = [groups.rstrip(), headers, "-" * len(headers)]
+    for name in names:
+        lines.append(name.ljust(first_width) + "  ".join(cell.rjust(w) for cell, w in zip(cells[name], widths)))
+    return "\n".join(lines)
+
+
+def _group_starts(cols: list[Column], i: int) -> bool:
+    return i == 0 or cols[i - 1].group != cols[i].group
+
+
+def judge(rows: dict[str, Row], target_list: list[Target]) -> list[dict]:
+    """Each target with the sfui and baseline values and whether each meets it."""
+    out = []
+    for target in target_list:
+        entry = {"target": target.label, "key": target.key, "limit": target.limit}
+        for name in ("sfui", "baseline"):
+            value = rows.get(name, {}).get(target.key)
+            entry[name] = {"value": value, "met": target.met(value)}
+        out.append(entry)
+    return out
+
+
+def format_targets(rows: dict[str, Row], target_list: list[Target]) -> str:
+    lines = ["Targets" + " " * 58 + "sfui" + " " * 16 + "baseline"]
+    for target, verdict in zip(target_list, judge(rows, target_list)):
+        shown = []
+        for name in ("sfui", "baseline"):
+            value = verdict[name]["value"]
+            mark = "met" if verdict[name]["met"] else "NOT met"
+            shown.append(f"{_cell(value, target.fmt):>9} {mark:<8}")
+        lines.append(f"  {target.label:<63}" + "  ".join(shown))
+    return "\n".join(lines)

@@ -1,0 +1,328 @@
+"""Benchmark sfui against the client alone (the floor) and a typical Gradio chat app.
+
+    python bench/run.py            # full run (~8 minutes): prints the table,
+                                   # writes bench/results/latest.json and assets/bench.png
+    python bench/run.py --quick    # tiny sizes, for the smoke test (about a minute)
+    options: --no-chart, --json PATH, --chart PATH
+
+Everything runs on this machine: a fake SiliconFlow upstream (tests/sfserver.py)
+streaming scripted answers at fixed token rates, each app as a real
+``python <script>`` subprocess pointed at it, and headless Chromium (Playwright)
+as the visitor. Rows:
+
+- client alone: ``sfui.SiliconFlowClient`` reading the upstream directly;
+- sfui: ``python app.py``;
+- baseline: ``bench/baseline_app.py``, ``gr.ChatInterface`` over the openai SDK;
+- bare Gradio: ``bench/bare_app.py``, only for the cold-start comparison.
+
+Metrics (see bench/measure_*.py for how each is taken):
+
+- first token: Enter -> first answer text in the page, median of N questions;
+  overhead = that minus the client's own median time to first token;
+- long answer (4,000 tokens at 250 tokens/s): how long after the upstream wrote
+  the last token the page shows it, and the app's CPU seconds per 1,000 tokens;
+- N sessions: N browser contexts press Enter together (200 tokens at 100/s):
+  the slowest first token, and the wall time against one session alone;
+- cold start: spawning ``python <script>`` -> HTTP 200 on ``/`` (median), against bare Gradio;
+- memory: RSS after N conversations (gradio_client, one new visitor each) minus after the first.
+
+The machine should be otherwise idle: the figures are latencies on a shared CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import measure_browser, measure_client  # noqa: E402
+from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec  # noqa: E402
+from bench.common import ROOT, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming, median, wall_time, worst_first_token  # noqa: E402
+from bench.measure_memory import MemoryResult, rss_after_conversations  # noqa: E402
+from bench.report import Row, format_table, format_targets, judge, session_keys, targets  # noqa: E402
+
+DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
+DEFAULT_CHART = ROOT / "assets" / "bench.png"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    first_token_runs: int
+    short: Answer  # the answers timed for the first token
+    long: Answer
+    sessions: tuple[int, ...]  # concurrent visitors (one alone is always measured too)
+    session_answer: Answer
+    conversations: int
+    conversation_answer: Answer
+    cold_starts: int
+
+
+FULL = Sizes(first_token_runs=8, short=Answer(20, 100), long=Answer(4000, 250), sessions=(8, 32),
+             session_answer=Answer(200, 100), conversations=200, conversation_answer=Answer(50, None), cold_starts=3)
+QUICK = Sizes(first_token_runs=2, short=Answer(10, 100), long=Answer(200, 250), sessions=(2,),
+              session_answer=Answer(20, 100), conversations=5, conversation_answer=Answer(20, None), cold_starts=1)
+
+
+@dataclass
+class Measurements:
+    """Everything measured for one row, before it is summarised."""
+
+    first_token: list[TurnTiming] = field(default_factory=list)
+    long: TurnTiming | None = None
+    long_last_written: float | None = None  # when the upstream wrote the long answer's last token
+    long_cpu: float | None = None
+    sessions: dict[int, list[TurnTiming]] = field(default_factory=dict)
+    cold_starts: list[float] = field(default_factory=list)
+    memory: MemoryResult | None = None
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+_T0 = time.monotonic()
+
+
+def progress(message: str) -> None:
+    print(f"[{time.monotonic() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def answer_timeout(answer: Answer, queued: int = 1) -> float:
+    """Generous: a slow app is reported as slow, and only a hopeless one as a time-out.
+    ``queued``: how many answers may have to stream one after another."""
+    duration = answer.tokens / answer.rate if answer.rate else 1.0
+    return 60.0 + 3.0 * duration * queued
+
+
+def clean_upstream(fake: FakeSiliconFlow) -> None:
+    """Between phases: drop answers a timed-out phase left queued; surface fake-server bugs."""
+    if fake.errors:
+        progress(f"WARNING: the fake upstream raised {fake.errors!r}")
+    fake.reset()
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def measure_floor(fake: FakeSiliconFlow, sizes: Sizes) -> Measurements:
+    progress("client alone")
+    client = measure_client.make_client(fake)
+    m = Measurements(first_token=measure_client.first_token_runs(client, fake, sizes.short, sizes.first_token_runs))
+    m.long, m.long_last_written, m.long_cpu = measure_client.long_answer(client, fake, sizes.long)
+    for n in (1, *sizes.sessions):
+        m.sessions[n] = measure_client.concurrent_turns(fake, sizes.session_answer, n)
+    client.session.close()
+    clean_upstream(fake)
+    return m
+
+
+async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, sizes: Sizes, log: Path) -> Measurements:
+    with AppProcess.start(spec, fake.base_url, log) as app:
+        m = Measurements()
+        progress(f"{spec.name}: first token x{sizes.first_token_runs}")
+        m.first_token = await measure_browser.first_token_runs(
+            browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
+        progress(f"{spec.name}: long answer ({sizes.long.tokens} tokens at {sizes.long.rate:g}/s)")
+        m.long, m.long_last_written, m.long_cpu = await measure_browser.long_answer(
+            browser, app, fake, sizes.long, answer_timeout(sizes.long))
+        clean_upstream(fake)
+        for n in (1, *sizes.sessions):
+            progress(f"{spec.name}: {n} session(s) at once")
+            m.sessions[n] = await measure_browser.concurrent_sessions(
+                browser, app, fake, sizes.session_answer, n, answer_timeout(sizes.session_answer, n))
+            clean_upstream(fake)
+    return m
+
+
+def measure_memory(spec: AppSpec, fake: FakeSiliconFlow, sizes: Sizes, log: Path) -> MemoryResult:
+    progress(f"{spec.name}: memory over {sizes.conversations} conversations")
+    with AppProcess.start(spec, fake.base_url, log) as app:  # a fresh process: its first conversation is the reference
+        result = rss_after_conversations(app, fake, sizes.conversation_answer, sizes.conversations)
+    clean_upstream(fake)
+    return result
+
+
+def measure_cold_starts(specs: list[AppSpec], fake: FakeSiliconFlow, runs: int, log_dir: Path) -> dict[str, list[float]]:
+    """Round robin, so a slow moment of the machine does not land on one app only."""
+    progress(f"cold starts x{runs}")
+    samples: dict[str, list[float]] = {spec.name: [] for spec in specs}
+    for _ in range(runs):
+        for spec in specs:
+            with AppProcess.start(spec, fake.base_url, log_dir / f"{_slug(spec.name)}.log") as app:
+                samples[spec.name].append(app.cold_start)
+    return samples
+
+
+async def measure_apps(fake: FakeSiliconFlow, sizes: Sizes, log_dir: Path) -> tuple[dict[str, Measurements], str]:
+    results = {}
+    async with measure_browser.chromium() as browser:
+        for spec in (SFUI, BASELINE):
+            results[spec.name] = await measure_in_browser(browser, spec, fake, sizes, log_dir / f"{_slug(spec.name)}.log")
+        return results, browser.version
+
+
+def _slug(name: str) -> str:
+    return name.replace(" ", "-")
+
+
+# --- summarising ------------------------------------------------------------------------------
+
+
+def _ms(seconds: float | None) -> float:
+    return math.inf if seconds is None else seconds * 1000
+
+
+def summarise(m: Measurements, sizes: Sizes, floor_first_token_ms: float | None) -> Row:
+    row: Row = {}
+    if m.first_token:
+        first = median(t.first_token for t in m.first_token)
+        row["first_token_ms"] = _ms(first)
+        if floor_first_token_ms is not None:
+            row["overhead_ms"] = row["first_token_ms"] - floor_first_token_ms
+    if m.long is not None:
+        lag = None if m.long.final is None or m.long_last_written is None else m.long.final - m.long_last_written
+        row["long_lag_ms"] = _ms(lag)
+        row["cpu_s_per_1k"] = m.long_cpu / sizes.long.tokens * 1000 if m.long_cpu is not None else None
+    alone = wall_time(m.sessions.get(1, []))
+    for n in sizes.sessions:
+        if n in m.sessions:
+            first_key, wall_key = session_keys(n)
+            row[first_key] = _ms(worst_first_token(m.sessions[n]))
+            wall = wall_time(m.sessions[n])
+            row[wall_key] = math.inf if wall is None or not alone else wall / alone
+    if m.cold_starts:
+        row["cold_start_s"] = median(m.cold_starts)
+    if m.memory is not None:
+        row["rss_growth_mb"] = m.memory.growth_mb
+    return row
+
+
+def build_rows(measured: dict[str, Measurements], sizes: Sizes) -> dict[str, Row]:
+    floor = summarise(measured["client alone"], sizes, None)
+    floor["overhead_ms"] = 0.0  # the floor, by definition
+    rows = {"client alone": floor}
+    for name, m in measured.items():
+        if name != "client alone":
+            rows[name] = summarise(m, sizes, floor.get("first_token_ms"))
+    bare = rows.get(BARE.name, {}).get("cold_start_s")
+    for row in rows.values():
+        if bare and row.get("cold_start_s") is not None:
+            row["cold_ratio"] = row["cold_start_s"] / bare
+    return rows
+
+
+def _jsonable(value):
+    """inf (a time-out) as the string "timeout": JSON has no infinity."""
+    if isinstance(value, float) and math.isinf(value):
+        return "timeout"
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "") if out.returncode == 0 else None
+
+
+def environment(chromium_version: str, load_before: tuple[float, ...]) -> dict:
+    import gradio
+
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "commit": _git_commit(),
+        "python": platform.python_version(),
+        "gradio": gradio.__version__,
+        "chromium": chromium_version,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); figures are not meaningful")
+    parser.add_argument("--no-chart", action="store_true", help="do not draw the PNG")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON.relative_to(ROOT)})")
+    parser.add_argument("--chart", type=Path, default=DEFAULT_CHART, help=f"chart file (default {DEFAULT_CHART.relative_to(ROOT)})")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    load_before = os.getloadavg()
+    if load_before[0] > (os.cpu_count() or 1) * 0.5:
+        progress(f"WARNING: load average {load_before[0]:.1f} on {os.cpu_count()} CPUs: "
+                 "other work competes for the CPU, expect noisy figures")
+    log_dir = Path(tempfile.mkdtemp(prefix="sfui-bench-"))
+    progress(f"app logs in {log_dir}")
+
+    with FakeSiliconFlow(api_key=TEST_KEY) as fake:
+        measured = {"client alone": measure_floor(fake, sizes)}
+        in_browser, chromium_version = asyncio.run(measure_apps(fake, sizes, log_dir))
+        measured.update(in_browser)
+        for spec in (SFUI, BASELINE):
+            measured[spec.name].memory = measure_memory(spec, fake, sizes, log_dir / f"{_slug(spec.name)}.log")
+        measured[BARE.name] = Measurements()
+        for name, samples in measure_cold_starts([SFUI, BASELINE, BARE], fake, sizes.cold_starts, log_dir).items():
+            measured[name].cold_starts = samples
+
+    rows = build_rows(measured, sizes)
+    target_list = targets(max(sizes.sessions), sizes.conversations)
+    env = environment(chromium_version, load_before)
+    heading = (f"sfui benchmark{' (--quick: sizes too small to mean anything)' if args.quick else ''} - "
+               f"{env['date']}, {env['cpus']} CPUs, load {env['load_average_before'][0]:.1f} -> "
+               f"{env['load_average_after'][0]:.1f}, gradio {env['gradio']}, chromium {env['chromium']}")
+    print(heading)
+    print(format_table(rows, sizes.sessions))
+    print()
+    print(format_targets(rows, target_list))
+
+    results = {
+        "environment": env,
+        "sizes": asdict(sizes),
+        "rows": rows,
+        "targets": judge(rows, target_list),
+        "raw": {name: asdict(m) for name, m in measured.items()},
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(_jsonable(results), indent=1) + "\n")
+    print(f"\nresults: {args.json}")
+    if not args.no_chart:
+        from bench.chart import draw_chart
+
+        caption = "\n".join([
+            "Rows: client alone = SiliconFlowClient", "reading the fake upstream directly;",
+            "sfui = python app.py; baseline =", "gr.ChatInterface over the openai SDK.", "",
+            f"{env['date'][:16]}", f"{env['cpus']} CPUs, gradio {env['gradio']}",
+            f"chromium {env['chromium'].split('.')[0]}, commit {env['commit']}",
+            "reproduce: python bench/run.py",
+        ])
+        print(f"chart: {draw_chart(rows, target_list, args.chart, caption)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Smoke test of the benchmark: ``python bench/run.py --quick`` runs end to end
+(fake upstream, three apps, headless Chromium) and prints a table with figures
+in every row. The figures themselves are not judged: no timing assertions."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = ("client alone", "sfui", "baseline")
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?x?")
+
+
+def _cells(line: str, name: str) -> list[str]:
+    return line[len(name):].split()
+
+
+@pytest.mark.timeout(900)
+def test_quick_benchmark_prints_figures_for_every_row(tmp_path):
+    results = tmp_path / "latest.json"
+    chart = tmp_path / "bench.png"
+    proc = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--no-chart", "--json", str(results), "--chart", str(chart)],
+        cwd=ROOT, capture_output=True, text=True, timeout=840,
+    )
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+
+    lines = proc.stdout.splitlines()
+    for name in ROWS:
+        row = next((line for line in lines if line.startswith(name + " ")), None)
+        assert row is not None, f"no {name!r} row in:\n{proc.stdout}"
+        cells = _cells(row, name)
+        # first token, overhead, long-answer lag and CPU, worst first token, wall ratio: all measured,
+        # none timed out (a time-out would mean the page never showed the answer).
+        assert all(NUMBER.fullmatch(cell) for cell in cells[:6]), f"{name}: {cells}"
+    for name in ("sfui", "baseline"):  # the apps also have a cold start and a memory figure
+        row = next(line for line in lines if line.startswith(name + " "))
+        assert all(NUMBER.fullmatch(cell) for cell in _cells(row, name)), f"{name}: {row}"
+    assert "Targets" in proc.stdout
+    assert not chart.exists(), "--no-chart drew a chart"
+
+    data = json.loads(results.read_text())
+    assert set(ROWS) <= set(data["rows"])
+    assert len(data["targets"]) == 7
+    for name in ROWS:
+        turns = data["raw"][name]["first_token"]
+        assert turns and all(t["first"] is not None and t["final"] >= t["first"] >= t["sent"] for t in turns)

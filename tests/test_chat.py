@@ -1,0 +1,526 @@
+"""sfui.chat: the pure logic between the UI and the client. No server, no Gradio."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from sfui import errors
+from sfui.chat import (
+    MAX_MESSAGE_CHARS,
+    Controls,
+    FrameClock,
+    InputError,
+    Turn,
+    api_messages,
+    check_message,
+    truncate_for_retry,
+    undo_last_turn,
+)
+from sfui.client import (
+    Finished,
+    ReasoningDelta,
+    Retrying,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+    UsageUpdate,
+)
+from sfui.i18n import t
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand: ``clock.now = 12.5``."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": text}
+
+
+def assistant(text: str, title: str | None = None) -> dict:
+    message: dict = {"role": "assistant", "content": text}
+    if title is not None:
+        message["metadata"] = {"title": title}
+    return message
+
+
+def as_blocks(message: dict) -> dict:
+    """A message the way Gradio 6 hands history to a handler: content as text blocks."""
+    return {**message, "content": [{"type": "text", "text": message["content"]}]}
+
+
+# --- Controls.to_params ------------------------------------------------------------------
+
+
+def test_default_controls_send_exactly_the_ui_defaults():
+    assert Controls().to_params() == {
+        "temperature": 0.7,
+        "top_p": 0.7,
+        "top_k": 50,
+        "max_tokens": 512,
+        "frequency_penalty": 0.5,
+    }
+
+
+def test_integer_fields_are_sent_as_integers():
+    # Sliders hand floats over; top_k/max_tokens/thinking_budget must reach the API as ints.
+    params = Controls(top_k=20.0, max_tokens=1000.0, thinking_budget="4096").to_params()
+    assert params["top_k"] == 20 and type(params["top_k"]) is int
+    assert params["max_tokens"] == 1000 and type(params["max_tokens"]) is int
+    assert params["thinking_budget"] == 4096 and type(params["thinking_budget"]) is int
+
+
+def test_every_field_is_translated():
+    controls = Controls(
+        temperature=1.3,
+        top_p=0.9,
+        top_k=20,
+        max_tokens=1000,
+        frequency_penalty=-0.5,
+        stop="END\n\n  \nline\\nbreak",
+        enable_thinking="on",
+        thinking_budget=2048,
+        min_p=0.05,
+        response_format="json_object",
+        tools='[{"name": "get_weather", "parameters": {"type": "object"}}]',
+    )
+    assert controls.to_params() == {
+        "temperature": 1.3,
+        "top_p": 0.9,
+        "top_k": 20,
+        "max_tokens": 1000,
+        "frequency_penalty": -0.5,
+        "stop": ["END", "line\nbreak"],  # blank lines skipped, a literal \n is a newline
+        "enable_thinking": True,
+        "thinking_budget": 2048,
+        "min_p": 0.05,
+        "response_format": {"type": "json_object"},
+        "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}],
+    }
+
+
+@pytest.mark.parametrize("choice, sent", [("on", True), ("off", False)])
+def test_enable_thinking_on_and_off(choice, sent):
+    assert Controls(enable_thinking=choice).to_params()["enable_thinking"] is sent
+
+
+@pytest.mark.parametrize("choice", ["default", "", None])
+def test_enable_thinking_default_is_not_sent(choice):
+    assert "enable_thinking" not in Controls(enable_thinking=choice).to_params()
+
+
+def test_text_response_format_and_empty_optionals_are_not_sent():
+    params = Controls(response_format="text", stop="\n \n", tools="  ", thinking_budget="", min_p=None).to_params()
+    for absent in ("response_format", "stop", "tools", "thinking_budget", "min_p", "enable_thinking"):
+        assert absent not in params
+
+
+def test_tools_accept_full_specs_a_single_object_and_bare_functions():
+    full = {"type": "function", "function": {"name": "get_time", "parameters": {}}}
+    bare = {"name": "get_weather", "description": "Weather", "parameters": {"type": "object"}}
+    assert Controls(tools=json.dumps([full, bare])).to_params()["tools"] == [
+        full,
+        {"type": "function", "function": bare},
+    ]
+    assert Controls(tools=json.dumps(full)).to_params()["tools"] == [full]
+
+
+def assert_refused(controls: Controls, field: str, field_zh: str | None = None) -> InputError:
+    """The values are refused with a reason naming the field (in Chinese, by
+    ``field_zh`` where the message translates the name)."""
+    with pytest.raises(InputError) as caught:
+        controls.to_params()
+    error = caught.value
+    assert field in error.problem_en and (field_zh or field) in error.problem_zh
+    assert error.user_message("en").startswith("Not sent:")
+    assert error.user_message("zh").startswith("未发送")
+    assert error.problem_zh in error.user_message("zh")
+    return error
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("temperature", 2.5),
+        ("temperature", -0.1),
+        ("top_p", 1.01),
+        ("top_k", 0),
+        ("max_tokens", 20000),
+        ("frequency_penalty", 3),
+        ("thinking_budget", 64),
+        ("min_p", 1.5),
+        ("temperature", float("nan")),
+        ("top_p", math.inf),
+        ("temperature", "hot"),
+        ("max_tokens", "lots"),
+        ("top_k", [50]),
+    ],
+)
+def test_out_of_range_and_non_numeric_values_are_refused_naming_the_field(field, value):
+    assert_refused(Controls(**{field: value}), field)
+
+
+def test_range_message_gives_the_bounds():
+    error = assert_refused(Controls(temperature=2.5), "temperature")
+    assert "between 0 and 2" in error.problem_en and "2.5" in error.problem_en
+    assert "0 到 2" in error.problem_zh
+
+
+@pytest.mark.parametrize(
+    "controls, field, field_zh",
+    [
+        (Controls(stop="a\nb\nc\nd\ne"), "stop", "停止序列"),
+        (Controls(enable_thinking="maybe"), "enable_thinking", None),
+        (Controls(response_format="xml"), "response_format", None),
+        (Controls(tools="[{not json"), "tools", None),
+        (Controls(tools='"get_weather"'), "tools", None),
+        (Controls(tools="[1, 2]"), "tools", None),
+    ],
+)
+def test_invalid_text_fields_are_refused(controls, field, field_zh):
+    assert_refused(controls, field, field_zh)
+
+
+def test_boundary_values_are_accepted():
+    params = Controls(temperature=0, top_p=1, top_k=100, max_tokens=16384, frequency_penalty=-2,
+                      thinking_budget=32768, min_p=0).to_params()
+    assert (params["temperature"], params["top_k"], params["max_tokens"], params["min_p"]) == (0, 100, 16384, 0)
+
+
+# --- api_messages --------------------------------------------------------------------------
+
+
+def test_system_prompt_comes_first_and_blank_ones_are_dropped():
+    history = [user("hi"), assistant("hello")]
+    assert api_messages(history, "Be brief.") == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "hello"},
+    ]
+    assert api_messages(history, "  \n") == api_messages(history, None) == api_messages(history)
+    assert api_messages(history)[0]["role"] == "user"
+
+
+def test_display_only_messages_are_never_sent():
+    history = [
+        user("What is 2+2?"),
+        assistant("Let me add the numbers…", title=t("en", "thought")),
+        assistant("4"),
+        assistant('```json\n{"city": "Paris"}\n```', title=t("en", "tool_call", name="get_weather")),
+        user("And 3+3?"),
+        assistant("6"),
+        assistant("Rate limit reached …", title=t("en", "error")),
+    ]
+    assert api_messages(history) == [
+        {"role": "user", "content": "What is 2+2?"},
+        {"role": "assistant", "content": "4"},
+        {"role": "user", "content": "And 3+3?"},
+        {"role": "assistant", "content": "6"},
+    ]
+
+
+def test_gradio6_block_content_is_read_and_files_are_skipped():
+    history = [as_blocks(user("hi")), as_blocks(assistant("hello")), as_blocks(assistant("thinking…", title="💭"))]
+    history.append({"role": "user", "content": [
+        {"type": "text", "text": "look at "},
+        {"type": "file", "file": {"path": "/tmp/cat.png"}},
+        {"type": "text", "text": "this"},
+    ]})
+    assert api_messages(history) == [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "hello"},
+        {"role": "user", "content": "look at this"},
+    ]
+
+
+def test_gradio_output_shape_with_null_metadata_is_sent():
+    # What gradio_client hands back: metadata None, options None, content as blocks.
+    history = [{**as_blocks(user("hi")), "metadata": None, "options": None},
+               {**as_blocks(assistant("hello")), "metadata": None, "options": None}]
+    assert api_messages(history) == [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+
+
+def test_an_unanswered_question_is_dropped_when_a_newer_one_follows():
+    history = [user("first"), assistant("Rate limit…", title="⚠️ Error"), user("second")]
+    assert api_messages(history) == [{"role": "user", "content": "second"}]
+
+
+def test_an_answer_split_in_two_bubbles_is_sent_as_one():
+    history = [user("q"), assistant("part one, "), assistant("part two")]
+    assert api_messages(history)[-1] == {"role": "assistant", "content": "part one, part two"}
+
+
+def test_only_role_and_content_are_sent():
+    history = [user("q"), {"role": "assistant", "content": "a", "reasoning_content": "secret thoughts",
+                           "metadata": None, "options": None}]
+    messages = api_messages(history, "sys")
+    assert all(set(m) == {"role", "content"} for m in messages)
+    assert "secret thoughts" not in json.dumps(messages)
+
+
+# --- check_message ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "\n\t  \n"])
+def test_empty_messages_are_ignored(text):
+    assert check_message(text) is None
+
+
+@pytest.mark.parametrize("text", ["你好，世界！请用中文回答。", "👍🏽 family: 👨‍👩‍👧‍👦", "مرحبا بالعالم", "  indented\n\ncode  "])
+def test_non_latin_text_is_sent_unchanged(text):
+    assert check_message(text) == text
+
+
+def test_too_long_messages_are_refused_with_both_languages():
+    assert check_message("a" * MAX_MESSAGE_CHARS) == "a" * MAX_MESSAGE_CHARS
+    with pytest.raises(InputError) as caught:
+        check_message("a" * (MAX_MESSAGE_CHARS + 1))
+    assert f"{MAX_MESSAGE_CHARS + 1:,}" in caught.value.problem_en
+    assert f"{MAX_MESSAGE_CHARS:,}" in caught.value.problem_zh
+
+
+# --- retry and undo ----------------------------------------------------------------------------
+
+CONVERSATION = [
+    user("q1"),
+    assistant("a1"),
+    user("q2"),
+    assistant("thinking", title="💭 Thought"),
+    assistant("a2"),
+]
+
+
+def test_retry_keeps_history_up_to_the_last_question():
+    assert truncate_for_retry(CONVERSATION) == CONVERSATION[:3]
+
+
+def test_retry_of_an_earlier_answer_cuts_at_its_question():
+    assert truncate_for_retry(CONVERSATION, index=1) == CONVERSATION[:1]
+    assert truncate_for_retry(CONVERSATION, index=4) == CONVERSATION[:3]
+    assert truncate_for_retry(CONVERSATION, index=99) == CONVERSATION[:3]
+
+
+def test_retry_without_a_question_leaves_history_alone_and_never_mutates():
+    only_answers = [assistant("hello")]
+    assert truncate_for_retry(only_answers) == only_answers
+    original = list(CONVERSATION)
+    result = truncate_for_retry(CONVERSATION)
+    assert result is not CONVERSATION and CONVERSATION == original
+
+
+def test_undo_removes_the_last_turn_and_returns_its_text():
+    assert undo_last_turn(CONVERSATION) == (CONVERSATION[:2], "q2")
+
+
+def test_undo_at_an_index_removes_that_turn_and_everything_after():
+    assert undo_last_turn(CONVERSATION, index=1) == ([], "q1")
+    assert undo_last_turn(CONVERSATION, index=2) == (CONVERSATION[:2], "q2")
+
+
+def test_undo_reads_block_content_and_handles_no_question():
+    assert undo_last_turn([as_blocks(user("你好"))]) == ([], "你好")
+    assert undo_last_turn([assistant("hi")]) == ([assistant("hi")], "")
+
+
+# --- Turn --------------------------------------------------------------------------------------
+
+
+def feed(turn: Turn, clock: FakeClock, at: float, *events: object) -> None:
+    clock.now = at
+    for event in events:
+        turn.apply(event)
+
+
+def rate_limit(trace_id: str = "trace-429") -> errors.RateLimitError:
+    return errors.RateLimitError("rate limited", status=429, trace_id=trace_id)
+
+
+def test_a_reasoning_turn_end_to_end():
+    clock = FakeClock(100.0)
+    history = [user("What is 2+2?")]
+    turn = Turn(history, "en", clock=clock)
+    assert turn.status == "waiting"
+    assert turn.messages() == history
+
+    feed(turn, clock, 100.5, ReasoningDelta("Two plus "), ReasoningDelta("two…"))
+    assert turn.status == "thinking"
+    bubble = turn.new_messages()[0]
+    assert bubble == {"role": "assistant", "content": "Two plus two…",
+                      "metadata": {"title": t("en", "thinking"), "status": "pending"}}
+
+    feed(turn, clock, 101.25, TextDelta("It "))
+    feed(turn, clock, 101.5, TextDelta("is "))
+    feed(turn, clock, 102.25, TextDelta("4."), UsageUpdate(Usage(12, 30, 42, 20)), Finished("stop"))
+    assert turn.status == "answering"
+    clock.now = 103.0
+    turn.finish()
+    assert turn.status == "done"
+    assert turn.messages() == [
+        *history,
+        {"role": "assistant", "content": "Two plus two…",
+         "metadata": {"title": t("en", "thought"), "status": "done", "duration": 1.2}},  # 101.25 - 100
+        {"role": "assistant", "content": "It is 4."},
+    ]
+
+    rows = dict(turn.usage_rows())
+    assert rows == {
+        "Status": "done",
+        "Prompt tokens": "12",
+        "Completion tokens": "30",
+        "Reasoning tokens": "20",
+        "Total tokens": "42",
+        "Time to first token": "0.50 s",
+        # (30 - 20 reasoning) answer tokens; the first starts the clock: 9 over 1.0 s.
+        "Tokens / s (answer)": "9.0",
+        "Total time": "3.00 s",
+        "Finish reason": "stop",
+    }
+
+
+def test_tokens_per_second_counts_deltas_without_usage():
+    clock = FakeClock(0.0)
+    turn = Turn([user("q")], clock=clock)
+    for i, at in enumerate((1.0, 1.5, 2.0, 3.0)):
+        feed(turn, clock, at, TextDelta(f"w{i} "))
+    assert turn.answer_tokens_per_second() == pytest.approx(3 / 2.0)
+    assert dict(turn.usage_rows())["Tokens / s (answer)"] == "1.5"
+    assert "Prompt tokens" not in dict(turn.usage_rows())
+
+
+def test_no_speed_from_a_single_instant():
+    clock = FakeClock(0.0)
+    turn = Turn([user("q")], clock=clock)
+    feed(turn, clock, 1.0, TextDelta("all at once"))
+    assert turn.answer_tokens_per_second() is None
+    assert "Tokens / s (answer)" not in dict(turn.usage_rows())
+
+
+def test_usage_markdown_is_a_table_with_thousands_separators():
+    clock = FakeClock(0.0)
+    turn = Turn([user("q")], clock=clock)
+    feed(turn, clock, 0.25, TextDelta("a"), UsageUpdate(Usage(12345, 2000, 14345, 0)), Finished("length"))
+    clock.now = 1.0
+    turn.finish()
+    lines = turn.usage_markdown().splitlines()
+    assert lines[:2] == ["| Usage | Value |", "|---|---:|"]
+    assert "| Prompt tokens | 12,345 |" in lines
+    assert "| Total tokens | 14,345 |" in lines
+    assert "| Finish reason | length |" in lines
+    assert "| Total time | 1.00 s |" in lines
+
+
+def test_running_time_uses_the_clock_until_finished():
+    clock = FakeClock(10.0)
+    turn = Turn([user("q")], clock=clock)
+    clock.now = 12.0
+    assert dict(turn.usage_rows())["Total time"] == "2.00 s"
+    turn.finish()
+    clock.now = 50.0
+    assert dict(turn.usage_rows())["Total time"] == "2.00 s"
+
+
+def test_tool_calls_become_cards():
+    turn = Turn([user("weather?")])
+    turn.apply(ToolCallDelta(0, "call_1", "get_weather", '{"city": '))
+    turn.apply(ToolCallDelta(0, None, None, '"Paris"}'))
+    turn.apply(ToolCallDelta(1, "call_2", "get_time", "not json"))
+    turn.apply(Finished("tool_calls"))
+    cards = turn.new_messages()
+    assert cards == [
+        {"role": "assistant", "content": '```json\n{\n  "city": "Paris"\n}\n```',
+         "metadata": {"title": "🔧 Tool call: get_weather"}},
+        {"role": "assistant", "content": "```json\nnot json\n```", "metadata": {"title": "🔧 Tool call: get_time"}},
+    ]
+    assert turn.tool_calls[0].id == "call_1"
+    assert api_messages(turn.messages()) == [{"role": "user", "content": "weather?"}]
+
+
+def test_an_error_after_a_partial_answer_keeps_it_and_says_incomplete():
+    turn = Turn([user("q")])
+    turn.apply(TextDelta("The first half"))
+    error = errors.UpstreamStreamError("unknown error", status=200, code=60000, trace_id="tr-123")
+    turn.fail(error)
+    assert turn.status == "error"
+    answer, notice = turn.new_messages()
+    assert answer == {"role": "assistant", "content": "The first half"}
+    assert notice["metadata"] == {"title": t("en", "incomplete")}
+    assert notice["content"] == error.user_message("en")
+    assert "tr-123" in notice["content"] and "60000" in notice["content"]
+
+
+def test_an_error_before_any_answer_is_a_plain_error_notice():
+    turn = Turn([user("q")])
+    turn.fail(rate_limit())
+    assert turn.new_messages() == [
+        {"role": "assistant", "content": rate_limit().user_message("en"), "metadata": {"title": t("en", "error")}}
+    ]
+    assert "trace-429" in turn.new_messages()[0]["content"]
+    assert dict(turn.usage_rows())["Status"] == "error"
+
+
+def test_an_error_after_reasoning_only_is_incomplete():
+    turn = Turn([user("q")])
+    turn.apply(ReasoningDelta("hmm"))
+    turn.fail(errors.IncompleteStreamError("connection lost"))
+    bubble, notice = turn.new_messages()
+    assert bubble["metadata"]["status"] == "done"  # the spinner stops when the turn fails
+    assert notice["metadata"]["title"] == t("en", "incomplete")
+
+
+def test_retrying_shows_a_note_until_tokens_arrive():
+    turn = Turn([user("q")])
+    turn.apply(Retrying(attempt=1, max_attempts=2, delay=3.0, error=rate_limit()))
+    assert turn.status == "retrying"
+    expected = "⏳ Rate limit reached — retrying in 3 s (attempt 1 of 2)…"
+    assert turn.retry_note == expected
+    assert turn.new_messages() == [
+        {"role": "assistant", "content": expected, "metadata": {"title": t("en", "status_retrying"), "status": "pending"}}
+    ]
+    assert dict(turn.usage_rows())["Status"] == "retrying…"
+    turn.apply(TextDelta("Hello"))
+    assert turn.retry_note is None and turn.status == "answering"
+    assert turn.new_messages() == [{"role": "assistant", "content": "Hello"}]
+
+
+def test_chinese_strings():
+    clock = FakeClock(0.0)
+    turn = Turn([user("你好")], "zh", clock=clock)
+    turn.apply(Retrying(attempt=2, max_attempts=2, delay=1.0, error=rate_limit()))
+    assert turn.retry_note == "⏳ 请求过于频繁，已触发限流，1 秒后重试（第 2/2 次）…"
+    feed(turn, clock, 0.5, ReasoningDelta("想一想"))
+    assert turn.new_messages()[0]["metadata"]["title"] == "💭 思考中"
+    feed(turn, clock, 1.0, TextDelta("你好！"), UsageUpdate(Usage(5, 7, 12, 3)))
+    turn.fail(rate_limit("tr-zh"))
+    bubble, answer, notice = turn.new_messages()
+    assert bubble["metadata"]["title"] == "💭 已思考"
+    assert notice["metadata"]["title"] == "⚠️ 以上回答不完整"
+    assert "追踪 ID：tr-zh" in notice["content"] and "请求过于频繁" in notice["content"]
+    table = turn.usage_markdown()
+    assert table.startswith("| 用量 | 数值 |")
+    assert "| 输入 tokens | 5 |" in table and "| 状态 | 出错 |" in table
+
+
+# --- FrameClock -----------------------------------------------------------------------------------
+
+
+def test_frame_clock_paces_updates():
+    clock = FakeClock(50.0)
+    frames = FrameClock(fps=20, clock=clock)
+    assert frames.due() and frames.wait_time() == 0.0  # the first update goes at once
+    frames.sent()
+    clock.now = 50.01
+    assert not frames.due()
+    assert frames.wait_time() == pytest.approx(0.04)
+    clock.now = 50.05
+    assert frames.due() and frames.wait_time() == 0.0
+    frames.sent()
+    clock.now = 50.07
+    assert not frames.due()

@@ -1,0 +1,155 @@
+"""sfui.pump.StreamPump: a real ChatStream against the fake server, consumed from asyncio."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from sfui import errors
+from sfui.client import Finished, TextDelta
+from sfui.pump import StreamPump
+from tests.sfserver import bare_error_after, slow_first_token, stall_after, stream
+
+MODEL = "Qwen/Qwen3-8B"
+WAIT = 10.0  # generous: a batch normally arrives in milliseconds
+
+
+def ask(client, text: str):
+    return client.chat_stream(MODEL, [{"role": "user", "content": text}])
+
+
+async def drain(pump: StreamPump) -> tuple[list[list], BaseException | None]:
+    """Every batch until the end of the stream, and the error it ended with (if any)."""
+    batches: list[list] = []
+    try:
+        while (batch := await pump.next_batch(timeout=WAIT)) is not None:
+            assert batch != [], "no event within the wait: the pump stalled"
+            batches.append(batch)
+    except errors.SiliconFlowError as exc:
+        return batches, exc
+    return batches, None
+
+
+async def read_until_text(pump: StreamPump, text: str) -> str:
+    """Read batches until the streamed answer contains ``text``."""
+    received = ""
+    while text not in received:
+        batch = await pump.next_batch(timeout=WAIT)
+        assert batch, f"stream ended or stalled before {text!r} arrived (got {received!r})"
+        received += "".join(e.text for e in batch if isinstance(e, TextDelta))
+    return received
+
+
+def answer_of(batches: list[list]) -> str:
+    return "".join(e.text for batch in batches for e in batch if isinstance(e, TextDelta))
+
+
+def test_batches_carry_every_event_in_order(fake, client):
+    fake.token_rate = 200  # paced, so the events spread over several batches
+    words = [f"w{i} " for i in range(30)]
+    fake.push(stream(words, prompt_tokens=7))
+
+    async def main():
+        pump = StreamPump(ask(client, "hi")).start()
+        batches, error = await drain(pump)
+        assert await pump.next_batch(timeout=WAIT) is None  # stays ended
+        return batches, error
+
+    batches, error = asyncio.run(main())
+    assert error is None
+    assert answer_of(batches) == "".join(words)
+    assert len(batches) > 1
+    assert Finished("stop") in [e for batch in batches for e in batch]
+    assert fake.disconnects == 0
+
+
+def test_an_error_is_raised_after_the_events_before_it(fake, client):
+    scenario = bare_error_after(5)
+    fake.push(scenario)
+
+    async def main():
+        return await drain(StreamPump(ask(client, "hi")).start())
+
+    batches, error = asyncio.run(main())
+    assert isinstance(error, errors.UpstreamStreamError)
+    assert error.code == 60000
+    assert answer_of(batches) == scenario.answer  # nothing lost ahead of the error
+
+
+def test_an_error_from_any_iterable_comes_after_its_items():
+    def items():
+        yield 1
+        yield 2
+        raise ValueError("boom")
+
+    async def main():
+        pump = StreamPump(items()).start()
+        seen = []
+        with pytest.raises(ValueError, match="boom"):
+            while (batch := await pump.next_batch(timeout=WAIT)) is not None:
+                seen.extend(batch)
+        return seen, await pump.next_batch(timeout=WAIT)
+
+    seen, after = asyncio.run(main())
+    assert seen == [1, 2]
+    assert after is None  # the error is raised once, then the pump is over
+
+
+# (pushed scenario or None for a named one, message, text to wait for before closing)
+_STALL = stall_after(5, 300)
+BLOCKING = {
+    "slow": (None, "#fake:slow count", "Counting: 1"),  # 20 tokens/s for 10 s
+    "stall": (_STALL, "hi", _STALL.answer),  # everything sent, then 300 s of silence
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLOCKING))
+def test_close_during_a_blocked_read_disconnects_and_ends_the_thread(fake, client, name):
+    scenario, text, wait_for = BLOCKING[name]
+    if scenario is not None:
+        fake.push(scenario)
+
+    async def main():
+        pump = StreamPump(ask(client, text)).start()
+        await read_until_text(pump, wait_for)
+        pump.close()  # the reader thread is blocked in a socket read now
+        # After close() the stream just ends: no error for a stop the user asked for.
+        while await pump.next_batch(timeout=WAIT) is not None:
+            pass
+        return pump
+
+    pump = asyncio.run(main())
+    assert fake.wait_for_disconnect(timeout=5), "the fake server never saw the client hang up"
+    reader = pump._thread  # the pump's one reader thread
+    reader.join(timeout=5)
+    assert not reader.is_alive()
+
+
+def test_stall_scenario_is_really_blocking(fake, client):
+    """Guards the test above: without close(), a stalled stream gives nothing."""
+    fake.push(stall_after(5, 300))
+
+    async def main():
+        pump = StreamPump(ask(client, "hi")).start()
+        await read_until_text(pump, _STALL.answer)
+        quiet = await pump.next_batch(timeout=0.3)
+        pump.close()
+        return quiet
+
+    assert asyncio.run(main()) == []
+
+
+def test_timeout_returns_an_empty_batch_when_nothing_arrives(fake, client):
+    fake.push(slow_first_token(3.0, "late answer"))
+
+    async def main():
+        pump = StreamPump(ask(client, "hi")).start()
+        first = await pump.next_batch(timeout=0.2)
+        batches, error = await drain(pump)  # the answer still comes after the time-out
+        return first, batches, error
+
+    first, batches, error = asyncio.run(main())
+    assert first == []
+    assert error is None
+    assert answer_of(batches) == "late answer"
