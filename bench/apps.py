@@ -25,10 +25,11 @@ READY_TIMEOUT = 120.0  # seconds; a cold Gradio import on a busy 2-core box take
 
 
 def _sfui_chat(client: Any, message: str) -> Any:
-    # sfui's /chat takes every control; the ones without a default must be given.
+    # sfui's /chat takes every control; the ones without a default must be given
+    # ("" = the model's default, as an empty box in the page).
     return client.predict(
         message=message, history=[], system="", stop="", tools_json="",
-        thinking_budget=None, min_p_value=None, api_name="/chat",
+        thinking_budget="", min_p_value="", api_name="/chat",
     )
 
 

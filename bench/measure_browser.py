@@ -27,7 +27,9 @@ from bench.apps import AppProcess
 from bench.common import CHROMIUM, CHROMIUM_ARGS, END_MARKER, Answer, FakeSiliconFlow, TurnTiming
 
 QUESTION = "Tell me something."
-PAGE_READY_TIMEOUT = 60.0  # seconds; 32 pages loading at once on 2 cores are slow
+PAGE_READY_TIMEOUT = 60.0  # seconds
+PAGES_LOADING_AT_ONCE = 4  # opening 32 Gradio pages at once on 2 cores only thrashes
+SETTLE_SECONDS = 1.0  # after opening pages: let their own load events (model list) finish
 VIEWPORT = {"width": 1400, "height": 1000}
 
 INIT_SCRIPT = """
@@ -156,9 +158,16 @@ async def concurrent_sessions(browser: Browser, app: AppProcess, fake: FakeSilic
     Pages are opened and the question typed first; then every Enter is sent at
     once (concurrent CDP commands) and each page times its own answer.
     """
-    opened = await asyncio.gather(*(open_chat(browser, app) for _ in range(sessions)))
+    loading = asyncio.Semaphore(PAGES_LOADING_AT_ONCE)
+
+    async def open_one() -> tuple[BrowserContext, Page]:
+        async with loading:
+            return await open_chat(browser, app)
+
+    opened = await asyncio.gather(*(open_one() for _ in range(sessions)))
     try:
         pages = [page for _, page in opened]
+        await asyncio.sleep(SETTLE_SECONDS)
         await asyncio.gather(*(type_question(page, app) for page in pages))
         answer.push(fake, sessions)
         await asyncio.gather(*(press_enter(page, app) for page in pages))

@@ -36,14 +36,15 @@ def client_turn(client: SiliconFlowClient) -> TurnTiming:
     return TurnTiming(sent, first, last, updates)
 
 
-def first_token_runs(client: SiliconFlowClient, fake: FakeSiliconFlow, answer: Answer, runs: int) -> list[TurnTiming]:
-    client_turn_with(client, fake, answer)  # warm-up: connection pool, imports
-    return [client_turn_with(client, fake, answer) for _ in range(runs)]
-
-
-def client_turn_with(client: SiliconFlowClient, fake: FakeSiliconFlow, answer: Answer) -> TurnTiming:
+def ask(client: SiliconFlowClient, fake: FakeSiliconFlow, answer: Answer) -> TurnTiming:
+    """One question whose reply is ``answer``."""
     answer.push(fake)
     return client_turn(client)
+
+
+def first_token_runs(client: SiliconFlowClient, fake: FakeSiliconFlow, answer: Answer, runs: int) -> list[TurnTiming]:
+    ask(client, fake, answer)  # warm-up: connection pool, imports
+    return [ask(client, fake, answer) for _ in range(runs)]
 
 
 def long_answer(client: SiliconFlowClient, fake: FakeSiliconFlow, answer: Answer) -> tuple[TurnTiming, float, float]:
@@ -51,9 +52,8 @@ def long_answer(client: SiliconFlowClient, fake: FakeSiliconFlow, answer: Answer
 
     Thread CPU time, not process time: the fake upstream runs in this process too.
     """
-    answer.push(fake)
     cpu = time.thread_time()
-    turn = client_turn(client)
+    turn = ask(client, fake, answer)
     cpu = time.thread_time() - cpu
     return turn, _last_token_written(fake), cpu
 

@@ -261,6 +261,7 @@ class Turn:
         self.last_answer_at: float | None = None
         self.answer_deltas = 0
         self.ended_at: float | None = None
+        self.stopped = False  # the visitor pressed Stop
 
     # --- feeding -----------------------------------------------------------------
 
@@ -316,6 +317,8 @@ class Turn:
     def status(self) -> str:
         if self.error is not None:
             return "error"
+        if self.stopped:
+            return "stopped"
         if self.ended_at is not None:
             return "done"
         if self.retry_note:

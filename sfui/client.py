@@ -32,6 +32,9 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_WAIT = 60.0
 _READ_SIZE = 65536
 _ERROR_BODY_LIMIT = 65536
+# Tool calls are assembled into a list by their index: a bound keeps a bad
+# index (1e9) from allocating a billion entries. The API takes up to 128 tools.
+_MAX_TOOL_CALLS = 128
 
 
 # --- Events -------------------------------------------------------------------------
@@ -222,6 +225,14 @@ class SiliconFlowClient:
     def has_key(self) -> bool:
         return self._api_key is not None
 
+    def _redact(self, body: bytes) -> bytes:
+        """An error body with our key blanked out. Some OpenAI-compatible
+        servers quote the key they refused, and error text ends up in the
+        page and the log."""
+        if self._api_key:
+            body = body.replace(self._api_key.encode(), b"sk-***")
+        return body
+
     def _headers(self) -> dict[str, str]:
         headers = {"Accept": "application/json"}
         if self._api_key:
@@ -270,7 +281,7 @@ class SiliconFlowClient:
         except requests.RequestException as exc:
             raise _connection_error(exc) from None
         if response.status_code >= 400:
-            raise _status_error(response, response.content[:_ERROR_BODY_LIMIT])
+            raise _status_error(response, self._redact(response.content[:_ERROR_BODY_LIMIT]))
         return response
 
     # --- plumbing used by ChatStream ----------------------------------------------------
@@ -295,7 +306,7 @@ class SiliconFlowClient:
                 if response.status_code < 400:
                     yield response
                     return
-                error = _status_error(response, _read_limited(response))
+                error = _status_error(response, self._redact(_read_limited(response)))
                 cause = None
             if not error.retryable or (error.retry_after or 0) > MAX_RETRY_WAIT:
                 raise error
@@ -540,11 +551,23 @@ class ChatStream:
             yield from self._chunk(obj)  # a server that forgot the "data:" prefix
 
     def _chunk(self, obj: Any) -> Iterator[Event]:
+        """The events of one chunk. A chunk with a field of the wrong type (a
+        broken proxy or server) is a MalformedResponseError, not a TypeError."""
+        try:
+            yield from self._chunk_events(obj)
+        except (AttributeError, TypeError, ValueError, OverflowError) as exc:
+            raise errors.MalformedResponseError(
+                f"unexpected chunk shape ({type(exc).__name__}: {str(exc)[:80]})", status=200, trace_id=self.trace_id
+            ) from None
+
+    def _chunk_events(self, obj: Any) -> Iterator[Event]:
         if not isinstance(obj, dict):
             raise errors.MalformedResponseError(f"unexpected stream item: {str(obj)[:80]}", status=200, trace_id=self.trace_id)
         if errors.looks_like_error_object(obj):
             raise errors.stream_error_from_object(obj, self.trace_id)
-        self.model = obj.get("model") or self.model
+        model = obj.get("model")
+        if isinstance(model, str) and model:
+            self.model = model
         for choice in obj.get("choices") or ():
             if choice.get("index", 0) != 0:
                 continue  # n > 1: the UI shows the first choice; the rest are ignored
@@ -560,6 +583,8 @@ class ChatStream:
                 yield self._tool_call(call, position)
             reason = choice.get("finish_reason")
             if reason:
+                if not isinstance(reason, str):
+                    raise TypeError(f"finish_reason is a {type(reason).__name__}")
                 self.finish_reason = reason
                 yield from self._flush_think()
                 yield Finished(reason)
@@ -594,10 +619,14 @@ class ChatStream:
     def _tool_call(self, call: dict, position: int) -> ToolCallDelta:
         # Streamed deltas carry "index"; a whole message's list may not.
         index = int(call.get("index", position))
+        if not 0 <= index < _MAX_TOOL_CALLS:
+            raise ValueError(f"tool call index {index} out of range")
         while len(self.tool_calls) <= index:
             self.tool_calls.append(ToolCall())
         assembled = self.tool_calls[index]
         function = call.get("function") or {}
+        if not all(isinstance(v, (str, type(None))) for v in (call.get("id"), function.get("name"))):
+            raise TypeError("tool call id and name must be strings")
         if call.get("id"):
             assembled.id = call["id"]
         if function.get("name"):

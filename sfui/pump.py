@@ -70,10 +70,9 @@ class StreamPump:
         if self._finished:
             return None
         assert self._wakeup is not None, "call start() first"
-        self._wakeup.clear()
         if not self._items:
             try:
-                await asyncio.wait_for(self._wakeup.wait(), timeout)
+                await asyncio.wait_for(self._until_items(), timeout)
             except asyncio.TimeoutError:
                 return []
         batch: list[Any] = []
@@ -92,6 +91,15 @@ class StreamPump:
             self._finished = False
             self._items.appendleft(_END)
         return batch
+
+    async def _until_items(self) -> None:
+        # A wake-up can be stale: the reader's set() for an item that an
+        # earlier call already took runs after that call returned. So wait
+        # until there really is something. The clear() cannot swallow the
+        # set() of a new item: set() runs on this loop, so after the clear.
+        while not self._items:
+            self._wakeup.clear()  # type: ignore[union-attr]
+            await self._wakeup.wait()  # type: ignore[union-attr]
 
     def close(self) -> None:
         """Stop the stream now (from the event loop's thread); the reader

@@ -141,6 +141,25 @@ class _RetryData(gr.EventData):
         self.index = data.get("index") if isinstance(data, dict) else None
 
 
+class _Run:
+    """One answer being streamed, so that Stop can end it.
+
+    Stop does not use Gradio's ``cancels``: cancelling a running event races in
+    Gradio's frontend and, under load about every other time, covers the chat
+    and both panels with an "Error" overlay (reproduced with a minimal Gradio
+    app as well). Instead Stop closes the upstream stream; the handler then
+    ends normally and shows the partial answer as stopped."""
+
+    def __init__(self) -> None:
+        self.pump: StreamPump | None = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.pump is not None:
+            self.pump.close()
+
+
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings.from_env()
     session = new_session(pool_size=max(16, settings.concurrency_limit))
@@ -267,8 +286,11 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
 
         # --- streaming ----------------------------------------------------------
 
+        runs: dict[str, set[_Run]] = {}  # browser session -> its answers in progress (for Stop)
+
         async def stream_reply(
-            history: list, model_id: str, system: str, controls: Controls, visitor_key: str | None, lang: str
+            history: list, model_id: str, system: str, controls: Controls, visitor_key: str | None, lang: str,
+            session: str,
         ) -> AsyncIterator[tuple[list, str, str]]:
             """Yield (chat messages, reasoning text, usage table) as the answer streams."""
             turn = Turn(history, lang)
@@ -276,7 +298,9 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             stream = client_for(effective_key(visitor_key)).chat_stream(
                 (model_id or settings.default_model).strip(), api_messages(history, system), **params
             )
-            pump = StreamPump(stream).start()
+            run = _Run()
+            runs.setdefault(session, set()).add(run)
+            pump = run.pump = StreamPump(stream).start()
             frame = FrameClock(FPS)
             unseen = False  # events applied but not yet sent to the browser
             try:
@@ -298,8 +322,13 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 log.exception("unexpected error while streaming")
                 turn.fail(errors.SiliconFlowError(type(exc).__name__))
             finally:
-                # Runs on Stop / closed tab too (CancelledError): closes the upstream socket now.
+                # Runs on a closed tab too (CancelledError): closes the upstream socket now.
                 pump.close()
+                session_runs = runs.get(session, set())
+                session_runs.discard(run)
+                if not session_runs:
+                    runs.pop(session, None)
+            turn.stopped = run.stopped
             turn.finish()
             yield turn.messages(), turn.reasoning, turn.usage_markdown()
 
@@ -330,7 +359,9 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 return
             history = append_user(history, text)
             yield "", history, "", Turn(history, lang).usage_markdown()
-            async for messages, reasoning, usage in stream_reply(history, model_id, system, controls, visitor_key, lang):
+            async for messages, reasoning, usage in stream_reply(
+                history, model_id, system, controls, visitor_key, lang, request.session_hash
+            ):
                 yield gr.skip(), messages, reasoning, usage
 
         async def regenerate(
@@ -361,7 +392,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 yield _unchanged(3)
                 return
             yield history, "", Turn(history, lang).usage_markdown()
-            async for update in stream_reply(history, model_id, system, controls, visitor_key, lang):
+            async for update in stream_reply(history, model_id, system, controls, visitor_key, lang, request.session_hash):
                 yield update
 
         chat_inputs = [user_input, chatbot, model, system_prompt, *control_inputs, key_state]
@@ -376,7 +407,13 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             api_name="retry",
             **stream_options,
         )
-        stop_btn.click(None, None, None, cancels=[submit_event, click_event, retry_event], api_visibility="private")
+
+        async def stop(request: gr.Request):
+            # On the event loop (async, queue=False), like the handlers whose pumps it closes.
+            for run in list(runs.get(request.session_hash, ())):
+                run.stop()
+
+        stop_btn.click(stop, None, None, queue=False, api_visibility="private")
 
         def undo(history: list, undo_data: gr.UndoData):
             index = getattr(undo_data, "index", None)

@@ -159,7 +159,9 @@ class Received:
     """One request as the server saw it.
 
     ``headers`` is a dict whose lookups ignore case (clients differ in header-name case);
-    ``time`` is ``time.monotonic()`` at arrival; ``trace_id`` is the one sent back.
+    ``time`` is ``time.monotonic()`` at arrival; ``trace_id`` is the one sent back;
+    ``first_chunk_at`` is ``time.monotonic()`` just before the first body chunk of a
+    stream was written (None until then), for latency benchmarks.
     """
     method: str
     path: str
@@ -169,6 +171,7 @@ class Received:
     raw: bytes
     time: float
     trace_id: str = ""
+    first_chunk_at: float | None = None
 
 
 class _Headers(dict):
@@ -838,6 +841,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
 
     def _write_chunk(self, data: bytes) -> None:
+        if self._received.first_chunk_at is None:
+            self._received.first_chunk_at = time.monotonic()
         # One write per HTTP chunk: wfile is unbuffered, so the client sees it immediately.
         self.wfile.write(b"%x\r\n" % len(data) + data + b"\r\n")
 

@@ -20,6 +20,7 @@ import asyncio
 import functools
 import json
 import time
+
 import pytest
 import requests
 from gradio_client import Client
@@ -38,9 +39,10 @@ from tests.sfserver import (
 
 MODEL = "Qwen/Qwen3-8B"
 RESULT_TIMEOUT = 60  # seconds; generous, a normal call takes well under one
-# /chat has no defaults for these (their components start empty): an API
-# client must always pass them.
-REQUIRED = dict(model_id=MODEL, system="", stop="", thinking_budget=None, min_p_value=None, tools_json="")
+# /chat has no defaults for these (their components start with no value): an
+# API client must always pass them. The model is pinned so tests do not depend
+# on the configured default.
+REQUIRED = dict(model_id=MODEL, system="", stop="", tools_json="")
 UI_DEFAULTS = {"temperature": 0.7, "top_p": 0.7, "top_k": 50, "max_tokens": 512, "frequency_penalty": 0.5}
 TRACEBACK_MARKERS = ("Traceback", 'File "')
 
@@ -189,7 +191,7 @@ def test_every_control_is_sent_exactly_as_set(app, api):
         api, "hello",
         model_id="deepseek-ai/DeepSeek-V3",
         temperature=1.3, top_p=0.9, top_k=20, max_tokens=1000, frequency_penalty=-0.5,
-        stop="END\n\\n\\n", thinking="on", thinking_budget=2048, min_p_value=0.05,
+        stop="END\n\\n\\n", thinking="on", thinking_budget="2048", min_p_value="0.05",
         response_fmt="json_object", tools_json=json.dumps([tool]),
     )
     request = app.fake.chat_requests()[-1]

@@ -12,24 +12,21 @@ elements). Every wait is a generous Playwright wait, never a timing assertion.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
-from typing import Callable
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import TEST_KEY
-from tests.sfserver import Chunk, _default_scenario, error, stream
+from tests.sfserver import Chunk, Sleep, _default_scenario, error, stream
 
 WAIT_MS = 15_000  # generous: two shared cores may also be running other suites
 SCREENSHOT = Path(__file__).resolve().parent.parent / "assets" / "screenshot.png"
 ZH_CONTEXT = dict(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
 
 # The status row of the usage panel once a turn has ended (en and zh).
-ENDED = re.compile(r"^(done|error|完成|出错)$")
+ENDED = re.compile(r"^(done|error|stopped|完成|出错|已停止)$")
 
 
 # --- page helpers ---------------------------------------------------------------------
@@ -96,14 +93,6 @@ def toast_texts(page: Page):
     return page.locator("[data-testid=toast-text]")
 
 
-def wait_for(predicate: Callable[[], bool], page: Page, timeout_ms: int = WAIT_MS) -> None:
-    """Poll a Python-side condition (e.g. on the fake server) while the page keeps running."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        page.wait_for_timeout(50)
-
-
 def set_number(page: Page, elem_id: str, value: str) -> None:
     """Set a slider through its number box, as a visitor typing a value does."""
     box = page.locator(f"#{elem_id} input[type=number]")
@@ -146,7 +135,7 @@ def test_answer_streams_in_and_ends_complete(launch_app, page):
 
     seen: list[str] = []
     deadline = time.monotonic() + 30
-    while status_cell(page).inner_text().strip() not in ("done", "error"):
+    while not ENDED.match(status_cell(page).inner_text().strip()):
         assert time.monotonic() < deadline, "the answer never finished"
         text = last_answer(page) if bot_messages(page).count() else ""
         if text.startswith("Echo:") and (not seen or seen[-1] != text):
@@ -199,7 +188,9 @@ def test_readme_screenshot(launch_app, page):
               "strongly than red light — **Rayleigh scattering**, which grows as $1/\\lambda^4$. That scattered "
               "blue light reaches our eyes from every part of the sky, while violet is weaker in sunlight and "
               "harder for our eyes to see.")
-    app.fake.push(stream(answer, reasoning=reasoning, prompt_tokens=18, model="Qwen/Qwen3-8B", token_rate=80))
+    scenario = stream(answer, reasoning=reasoning, prompt_tokens=18, model="Qwen/Qwen3-8B", token_rate=80)
+    scenario.steps.insert(0, Sleep(0.4))  # a realistic time to first token in the usage panel
+    app.fake.push(scenario)
     page.set_viewport_size({"width": 1400, "height": 1000})
     open_app(page, app.url)
     ask(page, "Explain why the sky is blue in two sentences.")
@@ -229,6 +220,8 @@ def test_controls_reach_the_request(launch_app, page):
     assert body["max_tokens"] == 321
     assert body["frequency_penalty"] == -0.5
     assert body["stop"] == ["END"]
+    # Opening the accordion shows the empty optional fields; empty must stay "model default".
+    assert "min_p" not in body and "thinking_budget" not in body
     assert body["messages"] == [
         {"role": "system", "content": "You are terse."},
         {"role": "user", "content": "hello controls"},
@@ -243,11 +236,14 @@ def test_stop_closes_the_stream_and_keeps_the_partial_answer(launch_app, page):
     page.locator("#stop-btn").click()
     assert app.fake.wait_for_disconnect(timeout=5), "Stop did not close the upstream stream"
 
-    page.wait_for_timeout(300)  # let any update already in flight land
+    expect(status_cell(page)).to_have_text("stopped", timeout=WAIT_MS)
     partial = last_answer(page)
     page.wait_for_timeout(1000)
     assert last_answer(page) == partial, "the answer kept growing after Stop"
     assert partial.startswith("Counting: 1 2 3") and not partial.endswith("200")
+    # Still readable: no error overlay over the chat (Gradio's own `cancels` often left one).
+    expect(bot_messages(page).last).to_be_visible()
+    expect(page.locator("#chatbot [data-testid=status-tracker] .error")).to_have_count(0)
 
     assert ask(page, "after stop") == "Echo: after stop"
     expect(bot_messages(page).first).to_have_text(partial)

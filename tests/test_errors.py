@@ -205,7 +205,9 @@ def test_stream_failures_keep_the_text_so_far(fake, case):
     fake.push(scenario)
     # A short read timeout only where the stall needs it: elsewhere it could fire on a busy machine.
     read_timeout = 0.5 if cls is errors.ReadTimeoutError else 30
-    stream = no_retry_client(fake.base_url, read_timeout=read_timeout).chat_stream("Qwen/Qwen3-8B", MESSAGES)
+    # Retries allowed, yet the failure must come after the tokens were shown, not trigger a retry.
+    client = SiliconFlowClient(TEST_KEY, fake.base_url, max_retries=2, backoff_factor=0.01, read_timeout=read_timeout)
+    stream = client.chat_stream("Qwen/Qwen3-8B", MESSAGES)
     with pytest.raises(errors.StreamError) as caught:
         for _ in stream:
             pass
@@ -216,7 +218,7 @@ def test_stream_failures_keep_the_text_so_far(fake, case):
     assert exc.trace_id == fake.last_trace_id == stream.trace_id
     assert stream.text == scenario.answer  # the five tokens before the failure
     assert_user_message(exc, en, zh)
-    assert len(fake.chat_requests()) == 1  # tokens were shown: never retried
+    assert len(fake.chat_requests()) == 1  # text was shown: never retried
 
 
 def test_bare_error_line_carries_the_servers_message(fake):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -96,6 +97,29 @@ def test_an_error_from_any_iterable_comes_after_its_items():
     assert after is None  # the error is raised once, then the pump is over
 
 
+def test_a_stale_wakeup_does_not_end_the_wait_early():
+    """The reader's wake-up for an item that was already taken must not make
+    the next call return [] before its time-out."""
+    queued = threading.Event()  # set once "first" is queued and its wake-up scheduled
+    release = threading.Event()
+
+    def items():
+        yield "first"
+        queued.set()
+        release.wait(WAIT)
+        yield "second"
+
+    async def main():
+        pump = StreamPump(items()).start()
+        queued.wait(WAIT)  # blocks the loop: the wake-up for "first" is still pending
+        first = await pump.next_batch(timeout=WAIT)
+        asyncio.get_running_loop().call_later(0.2, release.set)
+        second = await pump.next_batch(timeout=WAIT)
+        return first, second, await pump.next_batch(timeout=WAIT)
+
+    assert asyncio.run(main()) == (["first"], ["second"], None)
+
+
 # (pushed scenario or None for a named one, message, text to wait for before closing)
 _STALL = stall_after(5, 300)
 BLOCKING = {
@@ -133,11 +157,15 @@ def test_stall_scenario_is_really_blocking(fake, client):
     async def main():
         pump = StreamPump(ask(client, "hi")).start()
         await read_until_text(pump, _STALL.answer)
-        quiet = await pump.next_batch(timeout=0.3)
+        tail = []  # what came with the last token (its usage)
+        while batch := await pump.next_batch(timeout=0.3):  # [] = 0.3 s of silence
+            tail.extend(batch)
         pump.close()
-        return quiet
+        return batch, tail
 
-    assert asyncio.run(main()) == []
+    last, tail = asyncio.run(main())
+    assert last == []  # silence, not the end of the stream (None)
+    assert not [e for e in tail if isinstance(e, (TextDelta, Finished))]
 
 
 def test_timeout_returns_an_empty_batch_when_nothing_arrives(fake, client):
