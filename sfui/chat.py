@@ -47,6 +47,8 @@ MAX_STOP_SEQUENCES = 4
 # longer message cannot be answered, so it is refused here with a reason
 # instead of costing a round trip and an opaque 400.
 MAX_MESSAGE_CHARS = 400_000
+# Tokens per second is shown only over at least this many seconds of answer.
+MIN_RATE_WINDOW = 0.25
 
 
 class InputError(ValueError):
@@ -297,7 +299,7 @@ class Turn:
         elif isinstance(event, Retrying):
             reason = event.error.title_zh if self.lang == "zh" else event.error.title_en
             self.retry_note = t(
-                self.lang, "waiting_retry", reason=reason, delay=event.delay, attempt=event.attempt, max_attempts=event.max_attempts
+                self.lang, "waiting_retry", reason=reason, delay=event.delay, attempt=event.attempt, max_retries=event.max_retries
             )
 
     def fail(self, error: errors.SiliconFlowError) -> None:
@@ -394,8 +396,8 @@ class Turn:
         if self.first_answer_at is None or self.last_answer_at is None:
             return None
         elapsed = self.last_answer_at - self.first_answer_at
-        if elapsed <= 0:
-            return None
+        if elapsed < MIN_RATE_WINDOW:
+            return None  # an answer that arrived in one burst has no meaningful rate
         tokens = self.answer_deltas
         if self.usage is not None and self.usage.completion_tokens:
             tokens = max(self.usage.completion_tokens - self.usage.reasoning_tokens, 0) or tokens

@@ -89,10 +89,10 @@ class Finished:
 @dataclass(frozen=True, slots=True)
 class Retrying:
     """The request failed in a retryable way; the client waits ``delay`` seconds
-    and tries again (attempt ``attempt`` of ``max_attempts``)."""
+    and then makes retry number ``attempt`` of at most ``max_retries``."""
 
     attempt: int
-    max_attempts: int
+    max_retries: int
     delay: float
     error: errors.SiliconFlowError
 
@@ -292,7 +292,7 @@ class SiliconFlowClient:
         Setting ``cancelled`` ends a retry wait at once."""
         url = self.base_url + "/chat/completions"
         retry = self.retry_policy.new()
-        attempts = (retry.total or 0) + 1
+        max_retries = retry.total or 0
         while True:
             response = None
             try:
@@ -321,7 +321,7 @@ class SiliconFlowClient:
                 if response is not None:
                     response.close()
             delay = error.retry_after if error.retry_after is not None else retry.get_backoff_time()
-            yield Retrying(attempt=len(retry.history), max_attempts=attempts - 1, delay=delay, error=error)
+            yield Retrying(attempt=len(retry.history), max_retries=max_retries, delay=delay, error=error)
             if cancelled.wait(delay):
                 return
 

@@ -3,7 +3,6 @@ the HTTP in ``client.py``. Handlers here only translate between the two."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any, AsyncIterator
 
 import gradio as gr
@@ -13,7 +12,6 @@ from .catalog import model_info
 from .chat import (
     PARAM_RANGES,
     Controls,
-    FrameClock,
     InputError,
     Turn,
     api_messages,
@@ -27,9 +25,7 @@ from .client import SiliconFlowClient, new_session
 from .config import Settings
 from .i18n import pick_language, t
 from .model_list import ModelDirectory
-from .pump import StreamPump
-
-log = logging.getLogger("sfui")
+from .streaming import RunRegistry, stream_turn
 
 LABELS = gr.I18n(
     en={
@@ -141,25 +137,6 @@ class _RetryData(gr.EventData):
         self.index = data.get("index") if isinstance(data, dict) else None
 
 
-class _Run:
-    """One answer being streamed, so that Stop can end it.
-
-    Stop does not use Gradio's ``cancels``: cancelling a running event races in
-    Gradio's frontend and, under load about every other time, covers the chat
-    and both panels with an "Error" overlay (reproduced with a minimal Gradio
-    app as well). Instead Stop closes the upstream stream; the handler then
-    ends normally and shows the partial answer as stopped."""
-
-    def __init__(self) -> None:
-        self.pump: StreamPump | None = None
-        self.stopped = False
-
-    def stop(self) -> None:
-        self.stopped = True
-        if self.pump is not None:
-            self.pump.close()
-
-
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings.from_env()
     session = new_session(pool_size=max(16, settings.concurrency_limit))
@@ -223,7 +200,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                     interactive=False,
                     autoscroll=True,
                 )
-                usage_panel = gr.Markdown(elem_id="usage-panel", container=True)
+                usage_panel = gr.Markdown(t("en", "usage_empty"), elem_id="usage-panel", container=True)
 
                 with gr.Accordion(LABELS("parameters"), open=True):
                     sliders = {}
@@ -286,51 +263,19 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
 
         # --- streaming ----------------------------------------------------------
 
-        runs: dict[str, set[_Run]] = {}  # browser session -> its answers in progress (for Stop)
+        runs = RunRegistry()  # answers in progress per browser session, for Stop and Clear
 
         async def stream_reply(
             history: list, model_id: str, system: str, controls: Controls, visitor_key: str | None, lang: str,
             session: str,
         ) -> AsyncIterator[tuple[list, str, str]]:
             """Yield (chat messages, reasoning text, usage table) as the answer streams."""
-            turn = Turn(history, lang)
-            params = controls.to_params()
             stream = client_for(effective_key(visitor_key)).chat_stream(
-                (model_id or settings.default_model).strip(), api_messages(history, system), **params
+                (model_id or settings.default_model).strip(), api_messages(history, system), **controls.to_params()
             )
-            run = _Run()
-            runs.setdefault(session, set()).add(run)
-            pump = run.pump = StreamPump(stream).start()
-            frame = FrameClock(FPS)
-            unseen = False  # events applied but not yet sent to the browser
-            try:
-                while True:
-                    batch = await pump.next_batch(timeout=frame.wait_time() if unseen else None)
-                    if batch is None:
-                        break
-                    for event in batch:
-                        turn.apply(event)
-                    unseen = unseen or bool(batch)
-                    if unseen and frame.due():
-                        yield turn.messages(), turn.reasoning, turn.usage_markdown()
-                        frame.sent()
-                        unseen = False
-            except errors.SiliconFlowError as exc:
-                log.warning("chat request failed: %s", exc)
-                turn.fail(exc)
-            except Exception as exc:  # never a traceback in the page; the log has it
-                log.exception("unexpected error while streaming")
-                turn.fail(errors.SiliconFlowError(type(exc).__name__))
-            finally:
-                # Runs on a closed tab too (CancelledError): closes the upstream socket now.
-                pump.close()
-                session_runs = runs.get(session, set())
-                session_runs.discard(run)
-                if not session_runs:
-                    runs.pop(session, None)
-            turn.stopped = run.stopped
-            turn.finish()
-            yield turn.messages(), turn.reasoning, turn.usage_markdown()
+            with runs.track(session) as run:
+                async for turn in stream_turn(stream, Turn(history, lang), run, FPS):
+                    yield turn.messages(), turn.reasoning, turn.usage_markdown()
 
         async def respond(
             message, history, model_id, system,
@@ -354,7 +299,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 yield _unchanged(4)
                 return
             if not effective_key(visitor_key):
-                gr.Warning(t(lang, "no_key"), duration=None)
+                gr.Warning(t(lang, "no_key_toast"), duration=None)  # toasts show no Markdown
                 yield _unchanged(4)
                 return
             history = append_user(history, text)
@@ -385,7 +330,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 yield _unchanged(3)
                 return
             if not effective_key(visitor_key):
-                gr.Warning(t(lang, "no_key"), duration=None)
+                gr.Warning(t(lang, "no_key_toast"), duration=None)  # toasts show no Markdown
                 yield _unchanged(3)
                 return
             if not awaiting_answer(history):
@@ -409,9 +354,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         )
 
         async def stop(request: gr.Request):
-            # On the event loop (async, queue=False), like the handlers whose pumps it closes.
-            for run in list(runs.get(request.session_hash, ())):
-                run.stop()
+            # Async and queue=False: runs on the event loop at once, like the pumps it closes.
+            runs.stop(request.session_hash)
 
         stop_btn.click(stop, None, None, queue=False, api_visibility="private")
 
@@ -422,11 +366,13 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
 
         chatbot.undo(undo, [chatbot], [chatbot, user_input], queue=False, api_visibility="private")
 
-        def clear():
-            return [], "", ""
+        async def clear(request: gr.Request):
+            # Stops this session's answer too, without letting its last update redraw the chat.
+            runs.stop(request.session_hash, discard=True)
+            return [], "", t(_lang(request), "usage_empty")
 
-        clear_btn.click(clear, None, [chatbot, reasoning_panel, usage_panel], queue=False, cancels=[submit_event, click_event, retry_event], api_visibility="private")
-        chatbot.clear(lambda: ("", ""), None, [reasoning_panel, usage_panel], queue=False, api_visibility="private")
+        clear_btn.click(clear, None, [chatbot, reasoning_panel, usage_panel], queue=False, api_visibility="private")
+        chatbot.clear(clear, None, [chatbot, reasoning_panel, usage_panel], queue=False, api_visibility="private")
 
         # --- model list and key ------------------------------------------------------
 
@@ -441,13 +387,14 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         def on_load(visitor_key: str | None, current: str | None, request: gr.Request):
             lang = _lang(request)
             notice = "" if effective_key(visitor_key) else t(lang, "no_key")
+            usage = t(lang, "usage_empty")
             if not effective_key(visitor_key):
-                return gr.skip(), notice
+                return gr.skip(), notice, usage
             dropdown, _ = model_update(visitor_key, current, lang)
-            return dropdown, notice
+            return dropdown, notice, usage
 
         # Runs after the page is shown, so a slow /models never delays start-up or first paint.
-        demo.load(on_load, [key_state, model], [model, key_notice], api_visibility="private")
+        demo.load(on_load, [key_state, model], [model, key_notice, usage_panel], api_visibility="private")
 
         def use_key(pasted: str, current: str | None, request: gr.Request):
             lang = _lang(request)

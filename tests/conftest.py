@@ -155,7 +155,7 @@ class ChatAPI:
     # Keyword names are the handler's parameters, as client.view_api() lists them.
     CONTROLS = dict(
         model_id="Qwen/Qwen3-8B", system="", temperature=0.7, top_p=0.7, top_k=50, max_tokens=512,
-        frequency_penalty=0.5, stop="", thinking="default", thinking_budget=None, min_p_value=None,
+        frequency_penalty=0.5, stop="", thinking="default", thinking_budget="", min_p_value="",
         response_fmt="text", tools_json="",
     )
 
@@ -198,16 +198,74 @@ def message_text(message: dict) -> str:
     return "".join(block.get("text") or "" for block in content or () if isinstance(block, dict))
 
 
-@pytest.fixture
-def chat_api():
-    """Factory: ``chat_api(app_or_url, lang="en") -> ChatAPI``; clients are closed afterwards."""
-    opened = []
+class Visitor:
+    """One browser tab on the app, with the few actions the tests need."""
 
-    def _open(target, lang: str = "en") -> ChatAPI:
-        api = ChatAPI(getattr(target, "url", target), lang)
-        opened.append(api)
-        return api
+    WAIT_MS = 30_000
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    def open(self, url: str) -> "Visitor":
+        self.page.goto(url)
+        self.page.locator("#user-input textarea").wait_for(timeout=self.WAIT_MS)  # Gradio renders after load
+        return self
+
+    def send(self, text: str) -> None:
+        """Put ``text`` in the message box and press Enter. The text is set by
+        script: typing a megabyte key by key would take minutes."""
+        self.page.evaluate(
+            """(text) => {
+                const box = document.querySelector('#user-input textarea');
+                box.value = text;
+                box.dispatchEvent(new Event('input', {bubbles: true}));
+            }""",
+            text,
+        )
+        self.page.locator("#user-input textarea").press("Enter")
+
+    def wait_for_chat(self, text: str) -> None:
+        self.page.wait_for_function(
+            "(t) => document.querySelector('#chatbot').innerText.includes(t)", arg=text, timeout=self.WAIT_MS
+        )
+
+    def chat_text(self) -> str:
+        return self.page.locator("#chatbot").inner_text()
+
+    def wait_for_key_status(self, text: str) -> None:
+        self.page.wait_for_function(
+            "(t) => document.querySelector('#key-status').innerText.includes(t)", arg=text, timeout=self.WAIT_MS
+        )
+
+    def use_key(self, key: str) -> None:
+        self.page.locator("#api-key input").fill(key)
+        self.page.locator("#api-key-btn").click()
+
+    def forget_key(self) -> None:
+        self.page.locator("#api-key-forget").click()
+
+    def warning(self, containing: str) -> str:
+        """Wait for a warning toast (gr.Warning) containing ``containing``,
+        return its text and close it, so the next one can be told apart."""
+        toast = self.page.locator('[data-testid="toast-body"].warning').filter(has_text=containing).first
+        toast.wait_for(timeout=self.WAIT_MS)
+        text = toast.locator('[data-testid="toast-text"]').inner_text()
+        toast.locator('[data-testid="toast-close"]').click()
+        toast.wait_for(state="detached", timeout=self.WAIT_MS)
+        return text
+
+
+@pytest.fixture
+def visitors(browser):
+    """Factory: ``visitors(url, locale="en-US", **context_options) -> Visitor``,
+    each in its own browser context (its own cookies, storage and Gradio session)."""
+    contexts = []
+
+    def _open(url: str, locale: str = "en-US", **options) -> Visitor:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale, **options)
+        contexts.append(context)
+        return Visitor(context.new_page()).open(url)
 
     yield _open
-    for api in opened:
-        api.close()
+    for context in contexts:
+        context.close()

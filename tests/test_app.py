@@ -378,7 +378,7 @@ def test_without_a_key_the_app_starts_and_tells_the_user(launch_app):
     finally:
         api.close()
     assert app.fake.chat_requests() == []
-    assert run.warnings == [t("en", "no_key")]
+    assert run.warnings == [t("en", "no_key_toast")]
     assert not has_answer(run.final)
 
 

@@ -477,9 +477,9 @@ def test_an_error_after_reasoning_only_is_incomplete():
 
 def test_retrying_shows_a_note_until_tokens_arrive():
     turn = Turn([user("q")])
-    turn.apply(Retrying(attempt=1, max_attempts=2, delay=3.0, error=rate_limit()))
+    turn.apply(Retrying(attempt=1, max_retries=2, delay=3.0, error=rate_limit()))
     assert turn.status == "retrying"
-    expected = "⏳ Rate limit reached — retrying in 3 s (attempt 1 of 2)…"
+    expected = "⏳ Rate limit reached — retrying in 3 s (retry 1 of 2)…"
     assert turn.retry_note == expected
     assert turn.new_messages() == [
         {"role": "assistant", "content": expected, "metadata": {"title": t("en", "status_retrying"), "status": "pending"}}
@@ -493,7 +493,7 @@ def test_retrying_shows_a_note_until_tokens_arrive():
 def test_chinese_strings():
     clock = FakeClock(0.0)
     turn = Turn([user("你好")], "zh", clock=clock)
-    turn.apply(Retrying(attempt=2, max_attempts=2, delay=1.0, error=rate_limit()))
+    turn.apply(Retrying(attempt=2, max_retries=2, delay=1.0, error=rate_limit()))
     assert turn.retry_note == "⏳ 请求过于频繁，已触发限流，1 秒后重试（第 2/2 次）…"
     feed(turn, clock, 0.5, ReasoningDelta("想一想"))
     assert turn.new_messages()[0]["metadata"]["title"] == "💭 思考中"

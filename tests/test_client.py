@@ -303,7 +303,7 @@ def test_retry_after_is_honoured(fake, client):
     assert len(retries) == 1
     assert retries[0].delay == pytest.approx(0.2)
     assert isinstance(retries[0].error, errors.RateLimitError) and retries[0].error.retry_after == pytest.approx(0.2)
-    assert (retries[0].attempt, retries[0].max_attempts) == (1, 2)
+    assert (retries[0].attempt, retries[0].max_retries) == (1, 2)
     assert s.text == "Made it."
     assert len(fake.chat_requests()) == 2
 
@@ -339,7 +339,7 @@ def test_retries_are_bounded_and_back_off(fake):
         for event in client.chat_stream("fake/error-503", HELLO):
             events.append(event)
     assert len(fake.chat_requests()) == 3
-    assert [(e.attempt, e.max_attempts) for e in events] == [(1, 2), (2, 2)]
+    assert [(e.attempt, e.max_retries) for e in events] == [(1, 2), (2, 2)]
     assert [e.delay for e in events] == pytest.approx([0.05, 0.1])  # doubling
     assert all(isinstance(e.error, errors.OverloadedError) for e in events)
     assert caught.value.trace_id == fake.last_trace_id
@@ -486,11 +486,13 @@ def test_read_timeout_is_configurable(fake):
 
 
 def test_read_timeout_is_per_read_not_a_total_deadline(fake):
-    client = SiliconFlowClient(TEST_KEY, fake.base_url, read_timeout=0.5)
-    fake.push(stream(["tick "] * 8, token_rate=10))  # ~0.8 s in all, 0.1 s between chunks
+    # 0.2 s between chunks, 2.4 s in all: longer than the 2 s read timeout in
+    # total, yet every gap is a tenth of it (a margin for a loaded machine).
+    client = SiliconFlowClient(TEST_KEY, fake.base_url, read_timeout=2.0)
+    fake.push(stream(["tick "] * 12, token_rate=5))
     s = client.chat_stream(MODEL, HELLO)
     list(s)
-    assert s.text == "tick " * 8
+    assert s.text == "tick " * 12
 
 
 # --- other endpoints -----------------------------------------------------------------------

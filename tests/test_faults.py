@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
@@ -74,7 +74,7 @@ class Fault:
     partial: bool = False
     retried: bool = False
     upstream: str = "fake"
-    answer: str | None = field(default=None)
+    answer: str | None = None
 
 
 def every_attempt(scenario: Scenario) -> tuple[Scenario, ...]:
@@ -284,9 +284,8 @@ def test_fault_is_explained_and_survived(fault: Fault, lang: str, upstreams, mod
     if fault.retried:
         assert_retries_shown(reply, lang)
     if fault.upstream == "fake":
-        # Bounded: each scenario answered one attempt, and no attempt was made beyond them.
+        # Bounded: one attempt per scripted scenario (max_retries + 1 for retryable faults), no more, no fewer.
         assert len(module_fake.chat_requests()) == len(fault.scenarios)
-        assert module_fake._pop() is None, "the app made fewer attempts than expected"
 
     # The app keeps serving: Retry regenerates the failed answer, then a new message is answered.
     with upstream.answering() as server:

@@ -22,7 +22,6 @@ from sfui.chat import MAX_MESSAGE_CHARS
 from tests.conftest import ChatAPI, message_text
 
 BIG_MESSAGE_CHARS = 1_000_000  # well over sfui's limit (MAX_MESSAGE_CHARS)
-WAIT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -104,18 +103,6 @@ def test_out_of_range_parameter_is_refused(api, fake, conversation, name, value)
     assert fake.chat_requests() == [], "an out-of-range value reached the model"
 
 
-def test_out_of_range_field_shows_the_reason_in_the_browser(app, fake, page):
-    _open(page, app.url)
-    page.get_by_role("button", name=re.compile("More request fields")).click()  # the field sits in a closed accordion
-    page.locator("#thinking-budget textarea, #thinking-budget input").first.fill("10")
-    _send_in_browser(page, "Think a little")
-    toast = page.locator('[data-testid="toast-body"].warning').filter(has_text="thinking_budget")
-    toast.wait_for(timeout=WAIT_MS)
-    assert "128" in toast.inner_text() and "32768" in toast.inner_text()
-    assert page.locator("#user-input textarea").input_value() == "Think a little"
-    assert fake.chat_requests() == []
-
-
 def test_nan_parameter_never_reaches_the_model(app, fake):
     """NaN is valid in Python's JSON and slips past Gradio's range check (every
     comparison with NaN is false): sfui itself must refuse it. gradio_client
@@ -157,68 +144,53 @@ def test_text_in_any_script_round_trips_unchanged(api, fake, text):
     assert message_text(answer) == f"Echo: {text}"
 
 
-# --- a message too long for any model, in the browser ------------------------------------------
+# --- in the browser ---------------------------------------------------------------------------
 
 
-def _open(page, url: str) -> None:
-    page.goto(url)
-    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)  # Gradio renders after load
+def test_huge_message_is_refused_with_a_visible_reason_and_nothing_is_lost(app, fake, visitors):
+    visitor = visitors(app.url)
+    visitor.send("A first question")
+    visitor.wait_for_chat("Echo: A first question")
 
-
-def _send_in_browser(page, text: str) -> None:
-    """Put ``text`` in the message box and press Enter. Large text is set by
-    script: typing a megabyte key by key would take minutes."""
-    page.evaluate(
-        """(text) => {
-            const box = document.querySelector('#user-input textarea');
-            box.value = text;
-            box.dispatchEvent(new Event('input', {bubbles: true}));
-        }""",
-        text,
-    )
-    page.locator("#user-input textarea").press("Enter")
-
-
-def _wait_for_chat_text(page, text: str) -> None:
-    page.wait_for_function(
-        "(t) => document.querySelector('#chatbot').innerText.includes(t)", arg=text, timeout=WAIT_MS
-    )
-
-
-def test_huge_message_is_refused_with_a_visible_reason_and_nothing_is_lost(app, fake, page):
-    _open(page, app.url)
-    _send_in_browser(page, "A first question")
-    _wait_for_chat_text(page, "Echo: A first question")
-
-    _send_in_browser(page, "x" * BIG_MESSAGE_CHARS)
+    visitor.send("x" * BIG_MESSAGE_CHARS)
 
     # gr.Warning renders as a toast: [data-testid=toast-body] with the "warning" class.
-    toast = page.locator('[data-testid="toast-body"].warning').filter(has_text="Not sent")
-    toast.wait_for(timeout=WAIT_MS)
-    reason = toast.locator('[data-testid="toast-text"]').inner_text()
+    reason = visitor.warning("Not sent")
     assert f"{BIG_MESSAGE_CHARS:,}" in reason and f"{MAX_MESSAGE_CHARS:,}" in reason, reason
     # Nothing lost: the text is still in the box, the chat as it was, nothing sent.
-    assert len(page.locator("#user-input textarea").input_value()) == BIG_MESSAGE_CHARS
-    chat = page.locator("#chatbot").inner_text()
+    assert len(visitor.page.locator("#user-input textarea").input_value()) == BIG_MESSAGE_CHARS
+    chat = visitor.chat_text()
     assert "A first question" in chat and "Echo: A first question" in chat
     assert len(fake.chat_requests()) == 1
 
 
-def test_blank_messages_in_the_browser_keep_the_chat(app, fake, page):
+def test_out_of_range_field_shows_the_reason_in_the_browser(app, fake, visitors):
+    visitor = visitors(app.url)
+    page = visitor.page
+    page.get_by_role("button", name=re.compile("More request fields")).click()  # a closed accordion
+    page.locator("#thinking-budget textarea, #thinking-budget input").first.fill("10")
+    visitor.send("Think a little")
+    reason = visitor.warning("thinking_budget")
+    assert "128" in reason and "32768" in reason, reason
+    assert page.locator("#user-input textarea").input_value() == "Think a little"
+    assert fake.chat_requests() == []
+
+
+def test_blank_messages_in_the_browser_keep_the_chat(app, fake, visitors):
     """A handler that ends without output makes Gradio set every output to
     None: an ignored blank message must not wipe the chat in the page."""
-    _open(page, app.url)
-    _send_in_browser(page, "Keep this exchange")
-    _wait_for_chat_text(page, "Echo: Keep this exchange")
+    visitor = visitors(app.url)
+    visitor.send("Keep this exchange")
+    visitor.wait_for_chat("Echo: Keep this exchange")
 
     for blank in ("", "   "):
-        _send_in_browser(page, blank)
-    page.wait_for_timeout(1500)  # let the ignored submits finish; the checks below are not timed
-    assert "Echo: Keep this exchange" in page.locator("#chatbot").inner_text()
+        visitor.send(blank)
+    visitor.page.wait_for_timeout(1500)  # let the ignored submits finish; nothing below is timed
+    assert "Echo: Keep this exchange" in visitor.chat_text()
 
-    _send_in_browser(page, "And a second one")
-    _wait_for_chat_text(page, "Echo: And a second one")
-    assert "Echo: Keep this exchange" in page.locator("#chatbot").inner_text()
+    visitor.send("And a second one")
+    visitor.wait_for_chat("Echo: And a second one")
+    assert "Echo: Keep this exchange" in visitor.chat_text()
     # The second request carried the first exchange: the handler saw the chat intact.
     assert [m["content"] for m in fake.chat_requests()[-1]["messages"]] == [
         "Keep this exchange",

@@ -1,0 +1,109 @@
+"""Stream one answer into a :class:`~sfui.chat.Turn` at a bounded frame rate,
+stoppable from outside. No Gradio: the UI only turns each yielded Turn into
+component values.
+
+Stop does not rely on Gradio's ``cancels``: cancelling a running event races in
+Gradio's frontend and, under load, covers the chat with an "Error" overlay
+(reproduced with a minimal Gradio app too). Instead Stop closes the upstream
+stream through the :class:`RunRegistry`; the handler then ends normally and
+shows the partial answer as stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import AsyncIterator, Iterable, Iterator
+
+from . import errors
+from .chat import FrameClock, Turn
+from .pump import StreamPump
+
+log = logging.getLogger("sfui")
+
+
+class Run:
+    """One answer being streamed."""
+
+    def __init__(self) -> None:
+        self.pump: StreamPump | None = None
+        self.stopped = False  # Stop: keep what arrived, mark it stopped
+        self.discarded = False  # Clear: the conversation is gone, show nothing more
+
+    def stop(self, *, discard: bool = False) -> None:
+        self.stopped = True
+        self.discarded = self.discarded or discard
+        if self.pump is not None:
+            self.pump.close()
+
+
+class RunRegistry:
+    """The answers in progress, per browser session, so that one session's
+    Stop ends its own answers and never another visitor's."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, set[Run]] = {}
+
+    @contextmanager
+    def track(self, session: str) -> Iterator[Run]:
+        run = Run()
+        self._runs.setdefault(session, set()).add(run)
+        try:
+            yield run
+        finally:
+            session_runs = self._runs.get(session, set())
+            session_runs.discard(run)
+            if not session_runs:
+                self._runs.pop(session, None)
+
+    def stop(self, session: str, *, discard: bool = False) -> int:
+        """Stop every answer of ``session``; returns how many there were."""
+        session_runs = list(self._runs.get(session, ()))
+        for run in session_runs:
+            run.stop(discard=discard)
+        return len(session_runs)
+
+    def __len__(self) -> int:
+        return sum(len(r) for r in self._runs.values())
+
+
+async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0) -> AsyncIterator[Turn]:
+    """Feed ``stream``'s events into ``turn``; yield the turn whenever the
+    browser is due an update (at most ``fps`` a second, with everything that
+    arrived since the last one), and once more in its final state.
+
+    Client errors end the turn with a notice; any other exception is logged
+    and shown as a generic error, never as a traceback."""
+    pump = run.pump = StreamPump(stream).start()
+    if run.stopped:
+        pump.close()  # Stop came before the stream had started
+    frame = FrameClock(fps)
+    unseen = False  # events applied but not yet shown
+    try:
+        while True:
+            batch = await pump.next_batch(timeout=frame.wait_time() if unseen else None)
+            if batch is None:
+                break
+            for event in batch:
+                turn.apply(event)
+            unseen = unseen or bool(batch)
+            if run.discarded:
+                return
+            if unseen and frame.due():
+                yield turn
+                frame.sent()
+                unseen = False
+    except errors.SiliconFlowError as exc:
+        log.warning("chat request failed: %s", exc)
+        turn.fail(exc)
+    except Exception as exc:
+        log.exception("unexpected error while streaming")
+        turn.fail(errors.SiliconFlowError(type(exc).__name__))
+    finally:
+        # Also runs when the handler is cancelled (closed tab): the upstream socket closes now.
+        pump.close()
+    if run.discarded:
+        return
+    turn.stopped = run.stopped
+    turn.finish()
+    yield turn
