@@ -1,0 +1,99 @@
+"""sfui.streaming: a real ChatStream from the fake server, streamed into a Turn."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sfui.chat import Turn
+from sfui.streaming import RunRegistry, stream_turn
+from tests.sfserver import stream
+
+HELLO = [{"role": "user", "content": "hello"}]
+
+
+def collect(async_iter, on_item=None) -> list:
+    async def run():
+        items = []
+        async for item in async_iter:
+            items.append((item.status, item.answer))
+            if on_item:
+                on_item(len(items))
+        return items
+
+    return asyncio.run(run())
+
+
+def test_final_yield_is_the_finished_turn(fake, client):
+    registry = RunRegistry()
+    with registry.track("visitor") as run:
+        frames = collect(stream_turn(client.chat_stream("fake/echo", HELLO), Turn(HELLO), run, fps=1000))
+    assert frames[-1] == ("done", "Echo: hello")
+    assert len(registry) == 0  # the run is forgotten once it ends
+
+
+def test_updates_are_coalesced_to_the_frame_rate(fake, client):
+    # 60 tokens in well under a second at fps=2: far fewer frames than tokens.
+    fake.push(stream(["t "] * 60, token_rate=200))
+    registry = RunRegistry()
+    with registry.track("visitor") as run:
+        frames = collect(stream_turn(client.chat_stream("m", HELLO), Turn(HELLO), run, fps=2))
+    assert frames[-1][1] == "t " * 60
+    assert len(frames) < 10
+
+
+def test_stop_keeps_the_partial_answer_and_closes_upstream(fake, client):
+    registry = RunRegistry()
+
+    def stop_after_first_frame(count):
+        if count == 1:
+            assert registry.stop("visitor") == 1
+
+    with registry.track("visitor") as run:
+        frames = collect(
+            stream_turn(client.chat_stream("fake/slow", HELLO), Turn(HELLO), run, fps=50), stop_after_first_frame
+        )
+    status, answer = frames[-1]
+    assert status == "stopped"
+    assert answer and "200" not in answer  # partial: the slow count never got to the end
+    assert fake.wait_for_disconnect(timeout=5)
+
+
+def test_stop_of_one_session_leaves_the_others_alone(fake, client):
+    registry = RunRegistry()
+    with registry.track("alice"), registry.track("bob"):
+        assert registry.stop("alice") == 1
+        assert registry.stop("carol") == 0
+        assert len(registry) == 2  # tracked until their handlers end
+
+
+def test_clear_discards_the_answer_without_a_final_update(fake, client):
+    registry = RunRegistry()
+
+    def clear_after_first_frame(count):
+        if count == 1:
+            registry.stop("visitor", discard=True)
+
+    with registry.track("visitor") as run:
+        frames = collect(
+            stream_turn(client.chat_stream("fake/slow", HELLO), Turn(HELLO), run, fps=50), clear_after_first_frame
+        )
+    assert len(frames) == 1  # nothing after the clear could redraw the old conversation
+    assert fake.wait_for_disconnect(timeout=5)
+
+
+def test_stop_before_the_stream_starts_sends_nothing_further(fake, client):
+    registry = RunRegistry()
+    with registry.track("visitor") as run:
+        run.stop()
+        frames = collect(stream_turn(client.chat_stream("fake/slow", HELLO), Turn(HELLO), run))
+    assert frames[-1][0] == "stopped"
+    assert "200" not in frames[-1][1]
+
+
+def test_errors_become_a_notice_not_an_exception(fake, client):
+    registry = RunRegistry()
+    with registry.track("visitor") as run:
+        turn = Turn(HELLO)
+        frames = collect(stream_turn(client.chat_stream("fake/drop", HELLO), turn, run))
+    assert frames[-1][0] == "error"
+    assert turn.messages()[-1]["metadata"]["title"].startswith("⚠️")
