@@ -35,6 +35,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _patient_url_ok(url: str, deadline: float = 30.0) -> bool:
+    """Gradio's launch() checks its own server with a few 3 s HEAD requests and
+    gives up ("localhost is not accessible") when a loaded CI machine is slow to
+    answer. Same check, more patience; a server that never answers still fails."""
+    import time
+
+    import httpx
+
+    give_up = time.monotonic() + deadline
+    while time.monotonic() < give_up:
+        try:
+            if httpx.head(url, timeout=5).status_code < 400:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+import gradio.networking  # noqa: E402
+
+gradio.networking.url_ok = _patient_url_ok
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
