@@ -104,19 +104,19 @@ def _model_choices(ids: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     return [(model_info(m).label, m) for m in ids]
 
 
-def _model_hint(model: str | None) -> str:
+def _model_hint(model: str | None, lang: str = "en") -> str:
     if not model:
         return ""
     info = model_info(model)
     hints = []
     if info.reasoning:
-        hints.append("🧠 reasons before answering (see the Reasoning panel)")
+        hints.append(t(lang, "hint_reasoning"))
     elif info.hybrid_thinking:
-        hints.append("🧠 can think: set *Thinking* to on/off under More request fields")
+        hints.append(t(lang, "hint_hybrid"))
     if info.vision:
-        hints.append("👁 understands images")
+        hints.append(t(lang, "hint_vision"))
     if info.pro:
-        hints.append("💳 Pro/ = paid variant")
+        hints.append(t(lang, "hint_pro"))
     return " · ".join(hints)
 
 
@@ -388,13 +388,14 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             lang = _lang(request)
             notice = "" if effective_key(visitor_key) else t(lang, "no_key")
             usage = t(lang, "usage_empty")
+            hint = _model_hint(current, lang)
             if not effective_key(visitor_key):
-                return gr.skip(), notice, usage
+                return gr.skip(), notice, usage, hint
             dropdown, _ = model_update(visitor_key, current, lang)
-            return dropdown, notice, usage
+            return dropdown, notice, usage, hint
 
         # Runs after the page is shown, so a slow /models never delays start-up or first paint.
-        demo.load(on_load, [key_state, model], [model, key_notice, usage_panel], api_visibility="private")
+        demo.load(on_load, [key_state, model], [model, key_notice, usage_panel, model_hint], api_visibility="private")
 
         def use_key(pasted: str, current: str | None, request: gr.Request):
             lang = _lang(request)
@@ -427,7 +428,10 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             return "", None, t(lang, "key_cleared") + (" " + t(lang, "key_env") if settings.api_key else ""), notice
 
         forget_key_btn.click(forget_key, None, [api_key_box, key_state, key_status, key_notice], api_visibility="private")
-        model.change(_model_hint, [model], [model_hint], queue=False, api_visibility="private")
+        def show_model_hint(model_id: str | None, request: gr.Request) -> str:
+            return _model_hint(model_id, _lang(request))
+
+        model.change(show_model_hint, [model], [model_hint], queue=False, api_visibility="private")
 
     return demo
 
