@@ -10,6 +10,7 @@ import pytest
 from sfui import errors
 from sfui.client import Finished, TextDelta
 from sfui.pump import StreamPump
+from tests.asyncutil import run_async
 from tests.sfserver import bare_error_after, slow_first_token, stall_after, stream
 
 MODEL = "Qwen/Qwen3-8B"
@@ -57,7 +58,7 @@ def test_batches_carry_every_event_in_order(fake, client):
         assert await pump.next_batch(timeout=WAIT) is None  # stays ended
         return batches, error
 
-    batches, error = asyncio.run(main())
+    batches, error = run_async(main())
     assert error is None
     assert answer_of(batches) == "".join(words)
     assert len(batches) > 1
@@ -72,7 +73,7 @@ def test_an_error_is_raised_after_the_events_before_it(fake, client):
     async def main():
         return await drain(StreamPump(ask(client, "hi")).start())
 
-    batches, error = asyncio.run(main())
+    batches, error = run_async(main())
     assert isinstance(error, errors.UpstreamStreamError)
     assert error.code == 60000
     assert answer_of(batches) == scenario.answer  # nothing lost ahead of the error
@@ -92,7 +93,7 @@ def test_an_error_from_any_iterable_comes_after_its_items():
                 seen.extend(batch)
         return seen, await pump.next_batch(timeout=WAIT)
 
-    seen, after = asyncio.run(main())
+    seen, after = run_async(main())
     assert seen == [1, 2]
     assert after is None  # the error is raised once, then the pump is over
 
@@ -117,7 +118,7 @@ def test_a_stale_wakeup_does_not_end_the_wait_early():
         second = await pump.next_batch(timeout=WAIT)
         return first, second, await pump.next_batch(timeout=WAIT)
 
-    assert asyncio.run(main()) == (["first"], ["second"], None)
+    assert run_async(main()) == (["first"], ["second"], None)
 
 
 # (pushed scenario or None for a named one, message, text to wait for before closing)
@@ -143,7 +144,7 @@ def test_close_during_a_blocked_read_disconnects_and_ends_the_thread(fake, clien
             pass
         return pump
 
-    pump = asyncio.run(main())
+    pump = run_async(main())
     assert fake.wait_for_disconnect(timeout=5), "the fake server never saw the client hang up"
     reader = pump._thread  # the pump's one reader thread
     reader.join(timeout=5)
@@ -163,7 +164,7 @@ def test_stall_scenario_is_really_blocking(fake, client):
         pump.close()
         return batch, tail
 
-    last, tail = asyncio.run(main())
+    last, tail = run_async(main())
     assert last == []  # silence, not the end of the stream (None)
     assert not [e for e in tail if isinstance(e, (TextDelta, Finished))]
 
@@ -177,7 +178,7 @@ def test_timeout_returns_an_empty_batch_when_nothing_arrives(fake, client):
         batches, error = await drain(pump)  # the answer still comes after the time-out
         return first, batches, error
 
-    first, batches, error = asyncio.run(main())
+    first, batches, error = run_async(main())
     assert first == []
     assert error is None
     assert answer_of(batches) == "late answer"

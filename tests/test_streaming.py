@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from tests.asyncutil import run_async
 
 from sfui.chat import Turn
 from sfui.streaming import RunRegistry, stream_turn
@@ -20,7 +20,7 @@ def collect(async_iter, on_item=None) -> list:
                 on_item(len(items))
         return items
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def test_final_yield_is_the_finished_turn(fake, client):
