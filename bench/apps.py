@@ -25,12 +25,12 @@ READY_TIMEOUT = 120.0  # seconds; a cold Gradio import on a busy 2-core box take
 
 
 def _sfui_chat(client: Any, message: str) -> Any:
-    # sfui's /chat takes every control; the ones without a default must be given
-    # ("" = the model's default, as an empty box in the page).
-    return client.predict(
-        message=message, history=[], system="", stop="", tools_json="",
-        thinking_budget="", min_p_value="", api_name="/chat",
-    )
+    """sfui's /chat takes every control; those without a default get "" (an empty
+    box in the page: the model's default). Read from the API, not hard-coded, so
+    renaming a control does not break the benchmark."""
+    endpoint = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/chat"]
+    required = {p["parameter_name"]: "" for p in endpoint["parameters"] if not p.get("parameter_has_default")}
+    return client.predict(**{**required, "message": message, "history": []}, api_name="/chat")
 
 
 def _chat_interface_chat(client: Any, message: str) -> Any:

@@ -25,7 +25,7 @@ from tests.sfserver import FakeSiliconFlow, Scenario, stream  # noqa: E402
 
 __all__ = [
     "CHROMIUM", "CHROMIUM_ARGS", "END_MARKER", "FakeSiliconFlow", "MODEL", "ROOT", "TEST_KEY",
-    "Answer", "TurnTiming", "free_port", "median", "stream",
+    "Answer", "TurnTiming", "free_port", "median", "stream", "wall_time", "worst_first_token",
 ]
 
 MODEL = "Qwen/Qwen3-8B"
@@ -43,6 +43,11 @@ class Answer:
 
     tokens: int
     rate: float | None
+
+    @property
+    def duration(self) -> float:
+        """Seconds the upstream takes to stream it (unpaced: about a second at most)."""
+        return self.tokens / self.rate if self.rate else 1.0
 
     def scenario(self) -> Scenario:
         words = [_WORDS[i % len(_WORDS)] + " " for i in range(max(self.tokens - 1, 0))]

@@ -18,9 +18,12 @@ from ``performance.now()``, so they compare with the fake upstream's clock.
 from __future__ import annotations
 
 import asyncio
+import time
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import AsyncIterator
 
+import psutil
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from bench.apps import AppProcess
@@ -69,6 +72,40 @@ READ_STATE = """() => {
 }"""
 
 
+def chromium_cpu_seconds() -> float:
+    """CPU time of every Chromium process this benchmark started (they are all its descendants)."""
+    total = 0.0
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in process.name():
+                times = process.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            pass  # a renderer that just exited
+    return total
+
+
+@dataclass(frozen=True)
+class CpuUse:
+    """CPU seconds used by the app and by Chromium over ``seconds`` of wall time."""
+
+    app: float
+    browser: float
+    seconds: float
+
+
+class CpuMeter:
+    """Started just before the Enter key(s), read once the answers are shown."""
+
+    def __init__(self, app: AppProcess) -> None:
+        self._app = app
+        self._start = (app.cpu_seconds(), chromium_cpu_seconds(), time.monotonic())
+
+    def read(self) -> CpuUse:
+        app, browser, wall = self._start
+        return CpuUse(self._app.cpu_seconds() - app, chromium_cpu_seconds() - browser, time.monotonic() - wall)
+
+
 @asynccontextmanager
 async def chromium() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
@@ -93,8 +130,10 @@ async def type_question(page: Page, app: AppProcess) -> None:
     await page.locator(app.spec.input_selector).fill(QUESTION)
 
 
-async def press_enter(page: Page, app: AppProcess) -> None:
-    await page.locator(app.spec.input_selector).press("Enter")
+async def press_enter(page: Page) -> None:
+    # The focus is in the message box (type_question filled it). page.keyboard skips
+    # Playwright's actionability checks, so many pages get their Enter close together.
+    await page.keyboard.press("Enter")
 
 
 async def wait_for_answer(page: Page, timeout: float) -> TurnTiming:
@@ -116,7 +155,7 @@ async def wait_for_answer(page: Page, timeout: float) -> TurnTiming:
 
 async def ask(page: Page, app: AppProcess, timeout: float) -> TurnTiming:
     await type_question(page, app)
-    await press_enter(page, app)
+    await press_enter(page)
     return await wait_for_answer(page, timeout)
 
 
@@ -136,27 +175,28 @@ async def first_token_runs(browser: Browser, app: AppProcess, fake: FakeSiliconF
 
 
 async def long_answer(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,
-                      timeout: float) -> tuple[TurnTiming, float | None, float]:
-    """(timing, when the fake wrote the last token, the app's CPU seconds while it streamed)."""
+                      timeout: float) -> tuple[TurnTiming, float | None, CpuUse]:
+    """(timing, when the fake wrote the last token, CPU used while it streamed)."""
     context, page = await open_chat(browser, app)
     try:
         answer.push(fake)
         await type_question(page, app)
-        cpu = app.cpu_seconds()
-        await press_enter(page, app)
+        meter = CpuMeter(app)
+        await press_enter(page)
         turn = await wait_for_answer(page, timeout)
-        cpu = app.cpu_seconds() - cpu
-        return turn, fake.last_token_written_at, cpu
+        return turn, fake.last_token_written_at, meter.read()
     finally:
         await context.close()
 
 
 async def concurrent_sessions(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,
-                              sessions: int, timeout: float) -> list[TurnTiming]:
+                              sessions: int, timeout: float) -> tuple[list[TurnTiming], CpuUse]:
     """``sessions`` visitors, each in its own browser context, pressing Enter together.
 
     Pages are opened and the question typed first; then every Enter is sent at
-    once (concurrent CDP commands) and each page times its own answer.
+    once (concurrent CDP commands) and each page times its own answer. The CPU
+    figures say who was busy meanwhile: the app, or the browsers (on a small
+    machine, dozens of Gradio pages compete with the app for the same cores).
     """
     loading = asyncio.Semaphore(PAGES_LOADING_AT_ONCE)
 
@@ -170,7 +210,9 @@ async def concurrent_sessions(browser: Browser, app: AppProcess, fake: FakeSilic
         await asyncio.sleep(SETTLE_SECONDS)
         await asyncio.gather(*(type_question(page, app) for page in pages))
         answer.push(fake, sessions)
-        await asyncio.gather(*(press_enter(page, app) for page in pages))
-        return list(await asyncio.gather(*(wait_for_answer(page, timeout) for page in pages)))
+        meter = CpuMeter(app)
+        await asyncio.gather(*(press_enter(page) for page in pages))
+        turns = list(await asyncio.gather(*(wait_for_answer(page, timeout) for page in pages)))
+        return turns, meter.read()
     finally:
         await asyncio.gather(*(context.close() for context, _ in opened))

@@ -18,7 +18,7 @@ from gradio_client import Client
 from bench.apps import AppProcess
 from bench.common import Answer, FakeSiliconFlow
 
-PARALLEL_VISITORS = 4
+PARALLEL_VISITORS = 8
 
 
 @dataclass(frozen=True)

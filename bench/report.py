@@ -143,3 +143,14 @@ def format_targets(rows: dict[str, Row], target_list: list[Target]) -> str:
             shown.append(f"{_cell(value, target.fmt):>9} {mark:<8}")
         lines.append(f"  {target.label:<63}" + "  ".join(shown))
     return "\n".join(lines)
+
+
+def format_cpu_use(uses: dict[str, dict], cpus: int) -> str:
+    """Who kept the CPU busy in each browser phase: the app or Chromium (as % of one core;
+    the machine has ``cpus`` x 100 %)."""
+    lines = [f"CPU while answering, % of one core (this machine: {cpus} cores = {cpus * 100} %)"]
+    for name, phases in uses.items():
+        parts = [f"{phase}: app {use.app / use.seconds:.0%} / Chromium {use.browser / use.seconds:.0%}"
+                 for phase, use in phases.items() if use.seconds > 0]
+        lines.append(f"  {name:<9} " + "; ".join(parts))
+    return "\n".join(lines)

@@ -1,8 +1,8 @@
 """Benchmark sfui against the client alone (the floor) and a typical Gradio chat app.
 
-    python bench/run.py            # full run (~8 minutes): prints the table,
+    python bench/run.py            # full run (~10 minutes on 2 cores): prints the table,
                                    # writes bench/results/latest.json and assets/bench.png
-    python bench/run.py --quick    # tiny sizes, for the smoke test (about a minute)
+    python bench/run.py --quick    # tiny sizes, for the smoke test (1-2 minutes)
     options: --no-chart, --json PATH, --chart PATH
 
 Everything runs on this machine: a fake SiliconFlow upstream (tests/sfserver.py)
@@ -13,7 +13,8 @@ as the visitor. Rows:
 - client alone: ``sfui.SiliconFlowClient`` reading the upstream directly;
 - sfui: ``python app.py``;
 - baseline: ``bench/baseline_app.py``, ``gr.ChatInterface`` over the openai SDK;
-- bare Gradio: ``bench/bare_app.py``, only for the cold-start comparison.
+- bare Gradio: ``bench/bare_app.py``, the reference for cold start; its CPU
+  figure is what it burns *idle* while 1,000 tokens would stream.
 
 Metrics (see bench/measure_*.py for how each is taken):
 
@@ -26,7 +27,9 @@ Metrics (see bench/measure_*.py for how each is taken):
 - cold start: spawning ``python <script>`` -> HTTP 200 on ``/`` (median), against bare Gradio;
 - memory: RSS after N conversations (gradio_client, one new visitor each) minus after the first.
 
-The machine should be otherwise idle: the figures are latencies on a shared CPU.
+After the targets, the CPU share of the app and of Chromium in each browser
+phase says which one was the bottleneck. The machine should be otherwise idle:
+the figures are latencies on a shared CPU (the load average is printed).
 """
 
 from __future__ import annotations
@@ -50,11 +53,13 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from bench import measure_browser, measure_client  # noqa: E402
 from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec  # noqa: E402
 from bench.common import ROOT, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming, median, wall_time, worst_first_token  # noqa: E402
+from bench.measure_browser import CpuUse  # noqa: E402
 from bench.measure_memory import MemoryResult, rss_after_conversations  # noqa: E402
-from bench.report import Row, format_table, format_targets, judge, session_keys, targets  # noqa: E402
+from bench.report import Row, Target, format_cpu_use, format_table, format_targets, judge, session_keys, targets  # noqa: E402
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 DEFAULT_CHART = ROOT / "assets" / "bench.png"
+IDLE_SAMPLE_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,9 @@ class Measurements:
     first_token: list[TurnTiming] = field(default_factory=list)
     long: TurnTiming | None = None
     long_last_written: float | None = None  # when the upstream wrote the long answer's last token
-    long_cpu: float | None = None
+    long_cpu: float | None = None  # CPU seconds of the app (or of the client's thread) for the long answer
     sessions: dict[int, list[TurnTiming]] = field(default_factory=dict)
+    cpu_use: dict[str, CpuUse] = field(default_factory=dict)  # phase -> app and Chromium CPU (browser rows)
     cold_starts: list[float] = field(default_factory=list)
     memory: MemoryResult | None = None
 
@@ -100,8 +106,7 @@ def progress(message: str) -> None:
 def answer_timeout(answer: Answer, queued: int = 1) -> float:
     """Generous: a slow app is reported as slow, and only a hopeless one as a time-out.
     ``queued``: how many answers may have to stream one after another."""
-    duration = answer.tokens / answer.rate if answer.rate else 1.0
-    return 60.0 + 3.0 * duration * queued
+    return 60.0 + 3.0 * answer.duration * queued
 
 
 def clean_upstream(fake: FakeSiliconFlow) -> None:
@@ -133,12 +138,14 @@ async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, size
         m.first_token = await measure_browser.first_token_runs(
             browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
         progress(f"{spec.name}: long answer ({sizes.long.tokens} tokens at {sizes.long.rate:g}/s)")
-        m.long, m.long_last_written, m.long_cpu = await measure_browser.long_answer(
+        m.long, m.long_last_written, use = await measure_browser.long_answer(
             browser, app, fake, sizes.long, answer_timeout(sizes.long))
+        m.long_cpu, m.cpu_use["long answer"] = use.app, use
         clean_upstream(fake)
         for n in (1, *sizes.sessions):
-            progress(f"{spec.name}: {n} session(s) at once")
-            m.sessions[n] = await measure_browser.concurrent_sessions(
+            phase = f"{n} session{'s' if n > 1 else ''}"
+            progress(f"{spec.name}: {phase} at once")
+            m.sessions[n], m.cpu_use[phase] = await measure_browser.concurrent_sessions(
                 browser, app, fake, sizes.session_answer, n, answer_timeout(sizes.session_answer, n))
             clean_upstream(fake)
     return m
@@ -158,21 +165,34 @@ def measure_cold_starts(specs: list[AppSpec], fake: FakeSiliconFlow, runs: int, 
     samples: dict[str, list[float]] = {spec.name: [] for spec in specs}
     for _ in range(runs):
         for spec in specs:
-            with AppProcess.start(spec, fake.base_url, log_dir / f"{_slug(spec.name)}.log") as app:
+            with AppProcess.start(spec, fake.base_url, log_file(log_dir, spec)) as app:
                 samples[spec.name].append(app.cold_start)
     return samples
+
+
+def idle_cpu(spec: AppSpec, fake: FakeSiliconFlow, sizes: Sizes, log: Path) -> float:
+    """CPU seconds an idle app burns in the time the long answer streams: Gradio's queue
+    polls every millisecond, so no Gradio app can use less than this per 1,000 tokens."""
+    duration = sizes.long.duration
+    sample = min(duration, IDLE_SAMPLE_SECONDS)
+    progress(f"{spec.name}: idle CPU over {sample:g} s")
+    with AppProcess.start(spec, fake.base_url, log) as app:
+        time.sleep(1.0)  # past start-up work
+        before = app.cpu_seconds()
+        time.sleep(sample)
+        return (app.cpu_seconds() - before) * duration / sample
 
 
 async def measure_apps(fake: FakeSiliconFlow, sizes: Sizes, log_dir: Path) -> tuple[dict[str, Measurements], str]:
     results = {}
     async with measure_browser.chromium() as browser:
         for spec in (SFUI, BASELINE):
-            results[spec.name] = await measure_in_browser(browser, spec, fake, sizes, log_dir / f"{_slug(spec.name)}.log")
+            results[spec.name] = await measure_in_browser(browser, spec, fake, sizes, log_file(log_dir, spec))
         return results, browser.version
 
 
-def _slug(name: str) -> str:
-    return name.replace(" ", "-")
+def log_file(log_dir: Path, spec: AppSpec) -> Path:
+    return log_dir / f"{spec.name.replace(' ', '-')}.log"  # appended to by every start of that app
 
 
 # --- summarising ------------------------------------------------------------------------------
@@ -192,7 +212,8 @@ def summarise(m: Measurements, sizes: Sizes, floor_first_token_ms: float | None)
     if m.long is not None:
         lag = None if m.long.final is None or m.long_last_written is None else m.long.final - m.long_last_written
         row["long_lag_ms"] = _ms(lag)
-        row["cpu_s_per_1k"] = m.long_cpu / sizes.long.tokens * 1000 if m.long_cpu is not None else None
+    if m.long_cpu is not None:
+        row["cpu_s_per_1k"] = m.long_cpu / sizes.long.tokens * 1000
     alone = wall_time(m.sessions.get(1, []))
     for n in sizes.sessions:
         if n in m.sessions:
@@ -269,6 +290,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def measure_everything(sizes: Sizes, log_dir: Path) -> tuple[dict[str, Measurements], str]:
+    """Every row's measurements, and the Chromium version used."""
+    with FakeSiliconFlow(api_key=TEST_KEY) as fake:
+        measured = {"client alone": measure_floor(fake, sizes)}
+        in_browser, chromium_version = asyncio.run(measure_apps(fake, sizes, log_dir))
+        measured.update(in_browser)
+        for spec in (SFUI, BASELINE):
+            measured[spec.name].memory = measure_memory(spec, fake, sizes, log_file(log_dir, spec))
+        measured[BARE.name] = Measurements(long_cpu=idle_cpu(BARE, fake, sizes, log_file(log_dir, BARE)))
+        for name, samples in measure_cold_starts([SFUI, BASELINE, BARE], fake, sizes.cold_starts, log_dir).items():
+            measured[name].cold_starts = samples
+    return measured, chromium_version
+
+
+def print_report(rows: dict[str, Row], measured: dict[str, Measurements], sizes: Sizes, target_list: list[Target],
+                 env: dict, quick: bool) -> None:
+    print(f"sfui benchmark{' (--quick: sizes too small to mean anything)' if quick else ''} - "
+          f"{env['date']}, {env['cpus']} CPUs, load {env['load_average_before'][0]:.1f} -> "
+          f"{env['load_average_after'][0]:.1f}, gradio {env['gradio']}, chromium {env['chromium']}")
+    print(format_table(rows, sizes.sessions))
+    print("(bare Gradio's CPU: what it burns idle while 1,000 tokens would stream - Gradio's queue polls "
+          "every millisecond - a floor for any Gradio app)")
+    print()
+    print(format_targets(rows, target_list))
+    print()
+    print(format_cpu_use({name: m.cpu_use for name, m in measured.items() if m.cpu_use}, env["cpus"] or 1))
+
+
+def chart_caption(env: dict) -> str:
+    return "\n".join([
+        "Rows: client alone = SiliconFlowClient", "reading the fake upstream directly;",
+        "sfui = python app.py; baseline =", "gr.ChatInterface over the openai SDK.", "",
+        f"{env['date'][:16]}", f"{env['cpus']} CPUs, gradio {env['gradio']}",
+        f"chromium {env['chromium'].split('.')[0]}, commit {env['commit']}",
+        "reproduce: python bench/run.py",
+    ])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = QUICK if args.quick else FULL
@@ -279,26 +338,11 @@ def main(argv: list[str] | None = None) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="sfui-bench-"))
     progress(f"app logs in {log_dir}")
 
-    with FakeSiliconFlow(api_key=TEST_KEY) as fake:
-        measured = {"client alone": measure_floor(fake, sizes)}
-        in_browser, chromium_version = asyncio.run(measure_apps(fake, sizes, log_dir))
-        measured.update(in_browser)
-        for spec in (SFUI, BASELINE):
-            measured[spec.name].memory = measure_memory(spec, fake, sizes, log_dir / f"{_slug(spec.name)}.log")
-        measured[BARE.name] = Measurements()
-        for name, samples in measure_cold_starts([SFUI, BASELINE, BARE], fake, sizes.cold_starts, log_dir).items():
-            measured[name].cold_starts = samples
-
+    measured, chromium_version = measure_everything(sizes, log_dir)
     rows = build_rows(measured, sizes)
     target_list = targets(max(sizes.sessions), sizes.conversations)
     env = environment(chromium_version, load_before)
-    heading = (f"sfui benchmark{' (--quick: sizes too small to mean anything)' if args.quick else ''} - "
-               f"{env['date']}, {env['cpus']} CPUs, load {env['load_average_before'][0]:.1f} -> "
-               f"{env['load_average_after'][0]:.1f}, gradio {env['gradio']}, chromium {env['chromium']}")
-    print(heading)
-    print(format_table(rows, sizes.sessions))
-    print()
-    print(format_targets(rows, target_list))
+    print_report(rows, measured, sizes, target_list, env, args.quick)
 
     results = {
         "environment": env,
@@ -313,14 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_chart:
         from bench.chart import draw_chart
 
-        caption = "\n".join([
-            "Rows: client alone = SiliconFlowClient", "reading the fake upstream directly;",
-            "sfui = python app.py; baseline =", "gr.ChatInterface over the openai SDK.", "",
-            f"{env['date'][:16]}", f"{env['cpus']} CPUs, gradio {env['gradio']}",
-            f"chromium {env['chromium'].split('.')[0]}, commit {env['commit']}",
-            "reproduce: python bench/run.py",
-        ])
-        print(f"chart: {draw_chart(rows, target_list, args.chart, caption)}")
+        print(f"chart: {draw_chart(rows, target_list, args.chart, chart_caption(env))}")
     return 0
 
 

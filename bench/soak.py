@@ -90,10 +90,10 @@ def _text(message: dict) -> str:
 def _chat(client, message: str, history: list) -> list:
     """One turn through the public /chat endpoint; returns the new chat history."""
     job = client.submit(
-        message=message, history=history, system="", stop="", tools_json="",
-        thinking_budget="", min_p_value="", api_name="/chat",
+        message=message, history=history, system_prompt="", stop="", tools="",
+        thinking_budget="", min_p="", api_name="/chat",
     )
-    return job.result(timeout=CALL_TIMEOUT)[1]
+    return job.result(timeout=CALL_TIMEOUT)[0]  # outputs: chatbot, reasoning, usage
 
 
 def _run_session(url: str, session: int, turns: int, start: threading.Barrier) -> SessionResult:

@@ -181,6 +181,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                         send_btn = gr.Button(LABELS("send"), variant="primary", elem_id="send-btn")
                         stop_btn = gr.Button(LABELS("stop"), variant="stop", elem_id="stop-btn")
                         clear_btn = gr.Button(LABELS("clear"), elem_id="clear-btn")
+                # The message on its way from the box to the streaming step (see the Send chain).
+                pending_message = gr.Textbox(visible=False, elem_id="pending-message")
 
             with gr.Column(scale=2):
                 model = gr.Dropdown(
@@ -277,42 +279,63 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 async for turn in stream_turn(stream, Turn(history, lang), run, FPS):
                     yield turn.messages(), turn.reasoning, turn.usage_markdown()
 
-        async def respond(
-            message, history, model_id, system,
-            temperature, top_p, top_k, max_tokens, frequency_penalty,
-            stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+        def refusal(message: str | None, controls: Controls, visitor_key: str | None, lang: str) -> str | None:
+            """Why this message cannot be sent (shown as a toast), or None if it can.
+            An empty message is not refused: it is ignored."""
+            try:
+                check_message(message)
+                controls.to_params()
+            except InputError as exc:
+                return exc.user_message(lang)
+            if not effective_key(visitor_key):
+                return t(lang, "no_key_toast")
+            return None
+
+        def take_message(
+            message, temperature, top_p, top_k, max_tokens, frequency_penalty,
+            stop, enable_thinking, thinking_budget, min_p, response_format, tools,
             visitor_key, request: gr.Request,
         ):
+            """The fast first step of Send (queue=False): empty the box and hand the
+            message to the streaming step. A message that will be refused stays in the
+            box too; the streaming step says why (gr.Warning only works in queued events)."""
+            controls = Controls(
+                temperature, top_p, top_k, max_tokens, frequency_penalty,
+                stop, enable_thinking, thinking_budget, min_p, response_format, tools,
+            )
+            if refusal(message, controls, visitor_key, _lang(request)) or check_message(message) is None:
+                return gr.skip(), message
+            return "", message
+
+        async def respond(
+            message, history, model, system_prompt,
+            temperature, top_p, top_k, max_tokens, frequency_penalty,
+            stop, enable_thinking, thinking_budget, min_p, response_format, tools,
+            visitor_key, request: gr.Request,
+        ):
+            """Stream the answer to ``message``. Also the public ``/chat`` endpoint;
+            its parameters are named after the API's request fields."""
             lang = _lang(request)
             controls = Controls(
                 temperature, top_p, top_k, max_tokens, frequency_penalty,
-                stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+                stop, enable_thinking, thinking_budget, min_p, response_format, tools,
             )
-            try:
-                text = check_message(message)
-                controls.to_params()  # validate before touching the conversation
-            except InputError as exc:
-                gr.Warning(exc.user_message(lang), duration=10)
-                yield _unchanged(4)  # the message stays in the box, the conversation as it was
+            problem = refusal(message, controls, visitor_key, lang)
+            if problem:
+                gr.Warning(problem, duration=15)
+            if problem or check_message(message) is None:
+                # Gradio would set every output to None if we yielded nothing.
+                yield _unchanged(3)
                 return
-            if text is None:  # empty or whitespace: nothing to send
-                yield _unchanged(4)
-                return
-            if not effective_key(visitor_key):
-                gr.Warning(t(lang, "no_key_toast"), duration=None)  # toasts show no Markdown
-                yield _unchanged(4)
-                return
-            history = append_user(history, text)
-            yield "", history, "", Turn(history, lang).usage_markdown()
-            async for messages, reasoning, usage in stream_reply(
-                history, model_id, system, controls, visitor_key, lang, request.session_hash
-            ):
-                yield gr.skip(), messages, reasoning, usage
+            history = append_user(history, message)
+            yield history, "", Turn(history, lang).usage_markdown()
+            async for update in stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
+                yield update
 
         async def regenerate(
-            history, model_id, system,
+            history, model, system_prompt,
             temperature, top_p, top_k, max_tokens, frequency_penalty,
-            stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+            stop, enable_thinking, thinking_budget, min_p, response_format, tools,
             visitor_key, retry_data: _RetryData, request: gr.Request,
         ):
             """Retry: drop the answer to the last question (or the one clicked) and stream a new one."""
@@ -321,37 +344,33 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             history = truncate_for_retry(history, index if isinstance(index, int) else None)
             controls = Controls(
                 temperature, top_p, top_k, max_tokens, frequency_penalty,
-                stop, thinking, thinking_budget, min_p_value, response_fmt, tools_json,
+                stop, enable_thinking, thinking_budget, min_p, response_format, tools,
             )
-            try:
-                controls.to_params()
-            except InputError as exc:
-                gr.Warning(exc.user_message(lang), duration=10)
-                yield _unchanged(3)
-                return
-            if not effective_key(visitor_key):
-                gr.Warning(t(lang, "no_key_toast"), duration=None)  # toasts show no Markdown
-                yield _unchanged(3)
-                return
-            if not awaiting_answer(history):
+            problem = refusal(None, controls, visitor_key, lang)
+            if problem:
+                gr.Warning(problem, duration=15)
+            if problem or not awaiting_answer(history):
                 yield _unchanged(3)
                 return
             yield history, "", Turn(history, lang).usage_markdown()
-            async for update in stream_reply(history, model_id, system, controls, visitor_key, lang, request.session_hash):
+            async for update in stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
                 yield update
 
-        chat_inputs = [user_input, chatbot, model, system_prompt, *control_inputs, key_state]
-        chat_outputs = [user_input, chatbot, reasoning_panel, usage_panel]
+        # Send is a chain, as in gr.ChatInterface: a fast step empties the box, then the
+        # queued step streams. Streaming into the chat and panels only (not the box)
+        # also keeps Gradio from building a Textbox update per streamed frame.
+        stream_inputs = [chatbot, model, system_prompt, *control_inputs, key_state]
+        stream_outputs = [chatbot, reasoning_panel, usage_panel]
         stream_options = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="chat", show_progress="minimal")
-        submit_event = user_input.submit(respond, chat_inputs, chat_outputs, api_name="chat", **stream_options)
-        click_event = send_btn.click(respond, chat_inputs, chat_outputs, api_visibility="private", **stream_options)
-        retry_event = chatbot.retry(
-            regenerate,
-            [chatbot, model, system_prompt, *control_inputs, key_state],
-            [chatbot, reasoning_panel, usage_panel],
-            api_name="retry",
-            **stream_options,
+        take_options = dict(queue=False, api_visibility="private")
+        take_inputs = [user_input, *control_inputs, key_state]
+        user_input.submit(take_message, take_inputs, [user_input, pending_message], **take_options).then(
+            respond, [pending_message, *stream_inputs], stream_outputs, api_name="chat", **stream_options
         )
+        send_btn.click(take_message, take_inputs, [user_input, pending_message], **take_options).then(
+            respond, [pending_message, *stream_inputs], stream_outputs, api_visibility="private", **stream_options
+        )
+        chatbot.retry(regenerate, stream_inputs, stream_outputs, api_name="retry", **stream_options)
 
         async def stop(request: gr.Request):
             # Async and queue=False: runs on the event loop at once, like the pumps it closes.

@@ -178,9 +178,9 @@ class ChatAPI:
 
     # Keyword names are the handler's parameters, as client.view_api() lists them.
     CONTROLS = dict(
-        model_id="Qwen/Qwen3-8B", system="", temperature=0.7, top_p=0.7, top_k=50, max_tokens=512,
-        frequency_penalty=0.5, stop="", thinking="default", thinking_budget="", min_p_value="",
-        response_fmt="text", tools_json="",
+        model="Qwen/Qwen3-8B", system_prompt="", temperature=0.7, top_p=0.7, top_k=50, max_tokens=512,
+        frequency_penalty=0.5, stop="", enable_thinking="default", thinking_budget="", min_p="",
+        response_format="text", tools="",
     )
 
     def __init__(self, url: str, lang: str = "en") -> None:
@@ -194,7 +194,7 @@ class ChatAPI:
             message=message, history=list(history), api_name="/chat", **{**self.CONTROLS, **controls}
         )
         job.result(timeout=timeout)  # raises the app's error, if any
-        return ChatReply(job.outputs(), chatbot_index=1)
+        return ChatReply(job.outputs(), chatbot_index=0)
 
     def retry(self, history: list, timeout: float = 60, **controls) -> "ChatReply":
         job = self.client.submit(history=list(history), api_name="/retry", **{**self.CONTROLS, **controls})
@@ -225,7 +225,7 @@ def message_text(message: dict) -> str:
 class Visitor:
     """One browser tab on the app, with the few actions the tests need."""
 
-    WAIT_MS = 30_000
+    WAIT_MS = 60_000  # generous: a loaded 2-core CI box can be very slow; nothing here is timed
 
     def __init__(self, page) -> None:
         self.page = page

@@ -1,9 +1,9 @@
 """The real app (sfui.ui) launched against the fake SiliconFlow, driven through
 its public API with gradio_client, the way any API client would use it.
 
-/chat takes (message, history, model_id, system, temperature, top_p, top_k,
-max_tokens, frequency_penalty, stop, thinking, thinking_budget, min_p_value,
-response_fmt, tools_json) and streams (user_input, chatbot, reasoning, usage);
+/chat takes (message, history, model, system_prompt, temperature, top_p, top_k,
+max_tokens, frequency_penalty, stop, enable_thinking, thinking_budget, min_p,
+response_format, tools) and streams (chatbot, reasoning, usage);
 /retry takes the same without ``message`` and streams (chatbot, reasoning, usage).
 History goes in and comes out in Gradio 6's normalized form: content is a list
 of ``{"type": "text", "text": ...}`` blocks.
@@ -16,7 +16,6 @@ returns without output, so the client gets no chatbot value back at all.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import time
@@ -28,6 +27,7 @@ from gradio_client.exceptions import AppError
 
 from sfui import errors
 from sfui.i18n import t
+from tests.asyncutil import run_async
 from tests.conftest import TEST_KEY
 from tests.sfserver import (
     bare_error_after,
@@ -42,7 +42,7 @@ RESULT_TIMEOUT = 60  # seconds; generous, a normal call takes well under one
 # /chat has no defaults for these (their components start with no value): an
 # API client must always pass them. The model is pinned so tests do not depend
 # on the configured default.
-REQUIRED = dict(model_id=MODEL, system="", stop="", tools_json="")
+REQUIRED = dict(model=MODEL, system_prompt="", stop="", tools="")
 UI_DEFAULTS = {"temperature": 0.7, "top_p": 0.7, "top_k": 50, "max_tokens": 512, "frequency_penalty": 0.5}
 TRACEBACK_MARKERS = ("Traceback", 'File "')
 
@@ -62,7 +62,7 @@ class Run:
     def warnings(self) -> list[str]:
         # The job is over, so its update queue is complete; reading it costs
         # the client's 0.5 s end-of-stream poll, hence only on demand.
-        return asyncio.run(_warnings(self.job))
+        return run_async(_warnings(self.job))
 
     @property
     def final(self) -> tuple:
@@ -71,7 +71,7 @@ class Run:
 
     @property
     def chatbot(self) -> list[dict]:
-        return self.final[1]
+        return self.final[0]
 
     def transcript(self) -> str:
         """Everything the client received, as one string (for "never appears" checks)."""
@@ -122,7 +122,7 @@ def chat_trace_ids(fake) -> list[str]:
 
 
 def has_answer(output: tuple) -> bool:
-    chatbot = output[1]
+    chatbot = output[0]
     return isinstance(chatbot, list) and bool(answers(chatbot))
 
 
@@ -146,7 +146,7 @@ def test_a_message_streams_back_in_several_updates(app, api):
     message = " ".join(f"word{i}" for i in range(40))
     run = chat(api, message)
 
-    streamed = [answers(out[1]) for out in run.outputs if isinstance(out[1], list)]
+    streamed = [answers(out[0]) for out in run.outputs if isinstance(out[0], list)]
     partial = [a[0] for a in streamed if a]
     assert len(set(partial)) >= 3, f"expected several intermediate answers, got {partial!r}"
     assert all(later.startswith(earlier) for earlier, later in zip(partial, partial[1:]))
@@ -154,21 +154,20 @@ def test_a_message_streams_back_in_several_updates(app, api):
 
     assert [(m["role"], text(m)) for m in run.chatbot] == [("user", message), ("assistant", "Echo: " + message)]
     assert all(isinstance(m["content"], list) for m in run.chatbot)  # Gradio 6 block form
-    assert run.outputs[0][0] == ""  # the input box is emptied on send
     assert run.warnings == []
 
 
 def test_usage_panel_shows_the_servers_numbers(app, api):
     app.fake.push(stream("Echo: usage check", reasoning="let me see", prompt_tokens=12345))
     run = chat(api, "usage check")
-    usage = usage_table(run.final[3])
+    usage = usage_table(run.final[2])
     assert usage["Prompt tokens"] == "12,345"
     assert usage["Completion tokens"] == "6"  # 3 reasoning + 3 answer tokens
     assert usage["Reasoning tokens"] == "3"
     assert usage["Total tokens"] == "12,351"
     assert usage["Finish reason"] == "stop"
     assert usage["Status"] == "done"
-    assert run.final[2] == "let me see"  # the reasoning panel
+    assert run.final[1] == "let me see"  # the reasoning panel
     assert answers(run.chatbot) == ["Echo: usage check"]
 
 
@@ -189,10 +188,10 @@ def test_every_control_is_sent_exactly_as_set(app, api):
     tool = {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
     chat(
         api, "hello",
-        model_id="deepseek-ai/DeepSeek-V3",
+        model="deepseek-ai/DeepSeek-V3",
         temperature=1.3, top_p=0.9, top_k=20, max_tokens=1000, frequency_penalty=-0.5,
-        stop="END\n\\n\\n", thinking="on", thinking_budget="2048", min_p_value="0.05",
-        response_fmt="json_object", tools_json=json.dumps([tool]),
+        stop="END\n\\n\\n", enable_thinking="on", thinking_budget="2048", min_p="0.05",
+        response_format="json_object", tools=json.dumps([tool]),
     )
     request = app.fake.chat_requests()[-1]
     assert request == {
@@ -214,17 +213,17 @@ def test_every_control_is_sent_exactly_as_set(app, api):
 
 
 def test_thinking_off_is_sent_as_false(app, api):
-    chat(api, "hello", thinking="off")
+    chat(api, "hello", enable_thinking="off")
     assert app.fake.chat_requests()[-1]["enable_thinking"] is False
 
 
 def test_multi_turn_sends_role_and_content_only(app, api):
-    first = chat(api, "#fake:reasoning what is 2+2", system="Be brief.")
+    first = chat(api, "#fake:reasoning what is 2+2", system_prompt="Be brief.")
     assert [title(m) for m in first.chatbot] == [None, t("en", "thought"), None]  # a thinking bubble to leak
     (answer,) = answers(first.chatbot)
     assert answer.startswith("Echo:")
 
-    second = chat(api, "and 3+3?", first.chatbot, system="Be brief.")
+    second = chat(api, "and 3+3?", first.chatbot, system_prompt="Be brief.")
     assert app.fake.chat_requests()[-1]["messages"] == [
         {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "#fake:reasoning what is 2+2"},
@@ -283,7 +282,7 @@ def test_errors_are_explained_and_the_app_keeps_serving(app, api, name):
     assert chat_trace_ids(app.fake)[-1] in text(notice)  # the id support asks for
     transcript = run.transcript()
     assert not any(marker in transcript for marker in TRACEBACK_MARKERS)
-    assert usage_table(run.final[3])["Status"] == "error"
+    assert usage_table(run.final[2])["Status"] == "error"
 
     # The next message, with the failed turn in the history, goes through.
     after = chat(api, "ping", history)
@@ -296,7 +295,7 @@ def test_errors_are_explained_and_the_app_keeps_serving(app, api, name):
 def test_a_retry_in_progress_is_shown(app, api):
     app.fake.push(error(429, headers={"Retry-After": "1"}), stream("Finally here"))
     run = chat(api, "hello")
-    notes = [text(m) for out in run.outputs if isinstance(out[1], list) for m in notices(out[1])]
+    notes = [text(m) for out in run.outputs if isinstance(out[0], list) for m in notices(out[0])]
     assert any(note.startswith("⏳") and "retrying in 1 s" in note for note in notes), notes
     assert answers(run.chatbot) == ["Finally here"]
     assert notices(run.chatbot) == []  # the note goes once the answer comes
@@ -412,7 +411,7 @@ def test_empty_messages_send_nothing(app, api, message):
 def test_invalid_controls_send_nothing_and_say_why(app, api):
     too_many_stops = chat(api, "hello", stop="a\nb\nc\nd\ne")
     assert too_many_stops.warnings == ["Not sent: at most 4 stop sequences (got 5)"]
-    bad_tools = chat(api, "hello", tools_json="[{not json")
+    bad_tools = chat(api, "hello", tools="[{not json")
     assert len(bad_tools.warnings) == 1 and "tools is not valid JSON" in bad_tools.warnings[0]
     # Gradio's own slider bounds refuse this before the handler runs.
     with pytest.raises(AppError, match="maximum"):

@@ -32,6 +32,9 @@ def test_quick_benchmark_prints_figures_for_every_row(tmp_path):
     assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
 
     lines = proc.stdout.splitlines()
+    rule = next((i for i, line in enumerate(lines) if line.startswith("---")), None)
+    assert rule is not None, f"no table in:\n{proc.stdout}"
+    lines = lines[rule + 1:]  # the table's rows, then the targets
     for name in ROWS:
         row = next((line for line in lines if line.startswith(name + " ")), None)
         assert row is not None, f"no {name!r} row in:\n{proc.stdout}"

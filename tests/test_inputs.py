@@ -65,7 +65,7 @@ def is_unchanged(output, before) -> bool:
 def test_blank_message_is_ignored(api, fake, conversation, message):
     reply = api.chat(message, conversation)
     assert fake.chat_requests() == []
-    chatbot = reply.outputs[-1][1]
+    chatbot = reply.outputs[-1][0]
     assert is_unchanged(chatbot, conversation), f"the chat changed: {chatbot!r}"
 
 
@@ -82,7 +82,7 @@ OUT_OF_RANGE = [
     ("frequency_penalty", -3),
     ("thinking_budget", 10),
     ("thinking_budget", 10**6),
-    ("min_p_value", 2),
+    ("min_p", 2),
 ]
 
 
@@ -136,7 +136,7 @@ SCRIPTS = [
 
 @pytest.mark.parametrize("text", SCRIPTS, ids=["mixed", "emoji-sequences", "bidi", "astral"])
 def test_text_in_any_script_round_trips_unchanged(api, fake, text):
-    reply = api.chat(text, system=f"Answer in the language of: {text}")
+    reply = api.chat(text, system_prompt=f"Answer in the language of: {text}")
     sent = fake.chat_requests()[-1]["messages"]
     assert sent == [{"role": "system", "content": f"Answer in the language of: {text}"}, {"role": "user", "content": text}]
     user, answer = reply.history
