@@ -80,6 +80,9 @@ class SoakResult:
         )
 
 
+# gradio_client times out after a few seconds by default: too short for a loaded 2-core machine.
+PATIENT_HTTP = {"timeout": 60}
+
 def _text(message: dict) -> str:
     content = message.get("content")
     if isinstance(content, str):
@@ -100,7 +103,7 @@ def _run_session(url: str, session: int, turns: int, start: threading.Barrier) -
     from gradio_client import Client
 
     result = SessionResult(session)
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, httpx_kwargs=PATIENT_HTTP)
     history: list = []
     try:
         start.wait()  # every session begins together
@@ -151,7 +154,7 @@ def run_soak(sessions: int, turns: int, token_rate: float | None = 100.0) -> Soa
         # One turn first, so lazy imports and first-use allocations are not counted as growth.
         from gradio_client import Client
 
-        warm = Client(app.url, verbose=False)
+        warm = Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP)
         _chat(warm, "warm-up", [])
         warm.close()
         rss_before = app.rss_mb()

@@ -35,6 +35,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# gradio_client's HTTP calls time out after a few seconds by default, too short
+# for a 2-core CI machine running 10+ sessions at once.
+PATIENT_HTTP = {"timeout": 60}
+
+
 def _patient_url_ok(url: str, deadline: float = 30.0) -> bool:
     """Gradio's launch() checks its own server with a few 3 s HEAD requests and
     gives up ("localhost is not accessible") when a loaded CI machine is slow to
@@ -187,7 +192,7 @@ class ChatAPI:
         from gradio_client import Client
 
         accept = "zh-CN,zh;q=0.9" if lang == "zh" else "en-US,en;q=0.9"
-        self.client = Client(url, verbose=False, headers={"Accept-Language": accept})
+        self.client = Client(url, verbose=False, headers={"Accept-Language": accept}, httpx_kwargs=PATIENT_HTTP)
 
     def chat(self, message: str, history: list | tuple = (), timeout: float = 60, **controls) -> "ChatReply":
         job = self.client.submit(

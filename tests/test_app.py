@@ -28,7 +28,7 @@ from gradio_client.exceptions import AppError
 from sfui import errors
 from sfui.i18n import t
 from tests.asyncutil import run_async
-from tests.conftest import TEST_KEY
+from tests.conftest import PATIENT_HTTP, TEST_KEY
 from tests.sfserver import (
     bare_error_after,
     drop_after,
@@ -133,7 +133,7 @@ def app(launch_app):
 
 @pytest.fixture
 def api(app):
-    client = Client(app.url, verbose=False)
+    client = Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP)
     yield client
     client.close()
 
@@ -352,7 +352,7 @@ def test_the_server_key_never_reaches_a_client(launch_app):
     assert set(info["named_endpoints"]) == {"/chat", "/retry"}  # nothing that sets or reads a key
     assert info["unnamed_endpoints"] == {}
 
-    api = Client(app.url, verbose=False)
+    api = Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP)
     try:
         ok = chat(api, "hello")
         app.fake.push(error(401))
@@ -371,7 +371,7 @@ def test_without_a_key_the_app_starts_and_tells_the_user(launch_app):
     app = launch_app(api_key=None)
     page = requests.get(app.url, timeout=30)
     assert page.status_code == 200 and "<html" in page.text.lower()
-    api = Client(app.url, verbose=False)
+    api = Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP)
     try:
         run = chat(api, "hello")
     finally:
