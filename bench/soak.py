@@ -83,6 +83,7 @@ class SoakResult:
 # gradio_client times out after a few seconds by default: too short for a loaded 2-core machine.
 PATIENT_HTTP = {"timeout": 60}
 
+
 def _text(message: dict) -> str:
     content = message.get("content")
     if isinstance(content, str):
