@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = QUICK if args.quick else FULL
     load_before = os.getloadavg()
-    if load_before[0] > (os.cpu_count() or 1) * 0.5:
+    if load_before[0] > (os.cpu_count() or 1):  # more runnable work than cores
         progress(f"WARNING: load average {load_before[0]:.1f} on {os.cpu_count()} CPUs: "
                  "other work competes for the CPU, expect noisy figures")
     log_dir = Path(tempfile.mkdtemp(prefix="sfui-bench-"))
