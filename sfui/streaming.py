@@ -11,7 +11,9 @@ shows the partial answer as stopped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from contextlib import contextmanager
 from typing import AsyncIterator, Iterable, Iterator
 
@@ -81,7 +83,13 @@ async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0)
     unseen = False  # events applied but not yet shown
     try:
         while True:
-            batch = await pump.next_batch(timeout=frame.wait_time() if unseen else None)
+            if unseen:
+                # Something is waiting to be shown: sleep until its frame, then take
+                # everything that piled up meanwhile, in one go.
+                await asyncio.sleep(frame.wait_time())
+                batch = await pump.next_batch(timeout=0)
+            else:
+                batch = await pump.next_batch()
             if batch is None:
                 break
             for event in batch:
@@ -107,3 +115,30 @@ async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0)
     turn.stopped = run.stopped
     turn.finish()
     yield turn
+
+
+class PanelUpdates:
+    """What each frame must send: the chat always; the reasoning panel only when
+    it grew; the usage table at most every ``usage_interval`` seconds, and on the
+    final frame. Every output sent costs the browser a re-render (measured in
+    bench/: about a third of the page's work per frame was the side panels).
+    ``None`` means "unchanged"."""
+
+    def __init__(self, usage_interval: float = 0.5, clock=time.monotonic) -> None:
+        self.usage_interval = usage_interval
+        self.clock = clock
+        self._reasoning_sent = -1
+        self._usage_sent_at: float | None = None
+
+    def render(self, turn: Turn) -> tuple[list, str | None, str | None]:
+        final = turn.ended_at is not None
+        reasoning = None
+        if final or len(turn.reasoning) != self._reasoning_sent:
+            reasoning = turn.reasoning
+            self._reasoning_sent = len(turn.reasoning)
+        usage = None
+        now = self.clock()
+        if final or self._usage_sent_at is None or now - self._usage_sent_at >= self.usage_interval:
+            usage = turn.usage_markdown()
+            self._usage_sent_at = now
+        return turn.messages(), reasoning, usage

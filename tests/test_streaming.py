@@ -97,3 +97,25 @@ def test_errors_become_a_notice_not_an_exception(fake, client):
         frames = collect(stream_turn(client.chat_stream("fake/drop", HELLO), turn, run))
     assert frames[-1][0] == "error"
     assert turn.messages()[-1]["metadata"]["title"].startswith("⚠️")
+
+
+def test_panel_updates_send_only_what_changed():
+    from sfui.client import ReasoningDelta, TextDelta
+    from sfui.streaming import PanelUpdates
+
+    now = [0.0]
+    turn = Turn(HELLO, clock=lambda: now[0])
+    panels = PanelUpdates(usage_interval=0.5, clock=lambda: now[0])
+    turn.apply(ReasoningDelta("hmm"))
+    _, reasoning, usage = panels.render(turn)
+    assert reasoning == "hmm" and usage is not None  # first frame: everything
+    now[0] = 0.1
+    turn.apply(TextDelta("Hi"))
+    messages, reasoning, usage = panels.render(turn)
+    assert messages[-1]["content"] == "Hi"
+    assert reasoning is None and usage is None  # reasoning unchanged, usage sent 0.1 s ago
+    now[0] = 0.7
+    assert panels.render(turn)[2] is not None  # the usage table refreshes every 0.5 s
+    turn.finish()
+    _, reasoning, usage = panels.render(turn)
+    assert reasoning == "hmm" and "done" in usage  # the final frame carries every panel
