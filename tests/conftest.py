@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -92,30 +93,40 @@ class LaunchedApp:
         self.settings = settings
 
 
-@pytest.fixture
-def launch_app(fake):
-    """Factory: launch the real app (sfui.ui.build_demo) against `fake`.
-    ``launch_app(api_key=None)`` starts it without a server key."""
+@contextmanager
+def app_launcher(fake: FakeSiliconFlow):
+    """Yields ``launch(api_key=TEST_KEY, **settings)``, which starts the real app
+    (sfui.ui.build_demo) talking to ``fake`` unless ``base_url`` is overridden;
+    every app launched is closed on exit."""
     from sfui.config import Settings
     from sfui.ui import build_demo, launch_options, queue_options
 
-    launched = []
+    launched: list[LaunchedApp] = []
 
-    def _launch(api_key: str | None = TEST_KEY, **overrides) -> LaunchedApp:
-        settings = Settings(api_key=api_key, base_url=fake.base_url, **overrides)
+    def launch(api_key: str | None = TEST_KEY, **overrides) -> LaunchedApp:
+        settings = Settings(**{"api_key": api_key, "base_url": fake.base_url, **overrides})
         demo = build_demo(settings)
         port = free_port()
-        options = launch_options(settings)
         demo.queue(**queue_options(settings)).launch(
-            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **options
+            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options(settings)
         )
         app = LaunchedApp(demo, f"http://127.0.0.1:{port}/", fake, settings)
         launched.append(app)
         return app
 
-    yield _launch
-    for app in launched:
-        app.demo.close()
+    try:
+        yield launch
+    finally:
+        for app in launched:
+            app.demo.close()
+
+
+@pytest.fixture
+def launch_app(fake):
+    """Factory: launch the real app against `fake`. ``launch_app(api_key=None)``
+    starts it without a server key."""
+    with app_launcher(fake) as launch:
+        yield launch
 
 
 @pytest.fixture(scope="session")
@@ -155,25 +166,8 @@ def launch_module_app(module_fake):
     launch per configuration, not per test) and ``base_url`` may be overridden
     (a closed port, an unresolvable host). ``LaunchedApp.fake`` is always
     ``module_fake``, even when the app does not talk to it."""
-    from sfui.config import Settings
-    from sfui.ui import build_demo, launch_options, queue_options
-
-    launched = []
-
-    def _launch(api_key: str | None = TEST_KEY, **overrides) -> LaunchedApp:
-        settings = Settings(**{"api_key": api_key, "base_url": module_fake.base_url, **overrides})
-        demo = build_demo(settings)
-        port = free_port()
-        demo.queue(**queue_options(settings)).launch(
-            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options(settings)
-        )
-        app = LaunchedApp(demo, f"http://127.0.0.1:{port}/", module_fake, settings)
-        launched.append(app)
-        return app
-
-    yield _launch
-    for app in launched:
-        app.demo.close()
+    with app_launcher(module_fake) as launch:
+        yield launch
 
 
 class ChatAPI:
