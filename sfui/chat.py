@@ -267,7 +267,9 @@ class Turn:
 
     # --- feeding -----------------------------------------------------------------
 
-    def apply(self, event: object) -> None:
+    def apply(self, event: object) -> bool:
+        """Take one client event; True if it changed what the chat shows (usage
+        and the finish reason only change the usage table)."""
         now = self.clock()
         if isinstance(event, TextDelta):
             if self.first_token_at is None:
@@ -287,8 +289,10 @@ class Turn:
             self.retry_note = None
         elif isinstance(event, UsageUpdate):
             self.usage = event.usage
+            return False
         elif isinstance(event, Finished):
             self.finish_reason = event.reason
+            return False
         elif isinstance(event, ToolCallDelta):
             while len(self.tool_calls) <= event.index:
                 self.tool_calls.append(ToolCall())
@@ -301,6 +305,9 @@ class Turn:
             self.retry_note = t(
                 self.lang, "waiting_retry", reason=reason, delay=event.delay, attempt=event.attempt, max_retries=event.max_retries
             )
+        else:
+            return False
+        return True
 
     def fail(self, error: errors.SiliconFlowError) -> None:
         self.error = error

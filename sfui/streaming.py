@@ -93,8 +93,11 @@ async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0)
             if batch is None:
                 break
             for event in batch:
-                turn.apply(event)
-            unseen = unseen or bool(batch)
+                # Only a change to the chat asks for a frame. A usage-only chunk (SiliconFlow
+                # sends one before the first token) would otherwise spend the first frame and
+                # hold the first token back a whole frame interval. Its figures go out with
+                # the next frame.
+                unseen = turn.apply(event) or unseen
             if run.discarded:
                 return
             if unseen and frame.due():
@@ -124,11 +127,14 @@ class PanelUpdates:
     bench/: about a third of the page's work per frame was the side panels).
     ``None`` means "unchanged"."""
 
-    def __init__(self, usage_interval: float = 0.5, clock=time.monotonic) -> None:
+    def __init__(self, usage_interval: float = 0.5, clock=time.monotonic, *, usage_shown: bool = False) -> None:
+        """``usage_shown``: the caller has just shown a usage table (the "waiting"
+        one, with the visitor's message), so the first frame, the one that
+        carries the first token, need not re-send it."""
         self.usage_interval = usage_interval
         self.clock = clock
         self._reasoning_sent = -1
-        self._usage_sent_at: float | None = None
+        self._usage_sent_at: float | None = clock() if usage_shown else None
 
     def render(self, turn: Turn) -> tuple[list, str | None, str | None]:
         final = turn.ended_at is not None

@@ -149,6 +149,22 @@ def test_answer_streams_in_and_ends_complete(launch_app, page):
     assert all(final.startswith(t) for t in seen), "a partial answer was not a prefix of the final one"
 
 
+def test_send_goes_straight_to_the_queue(launch_app, page):
+    """Send's first step (empty the box, hand the message on) runs in the browser:
+    the first request after Enter is the queued streaming step itself, with no
+    server round trip before it, and the box is empty before the answer comes."""
+    app = launch_app()
+    open_app(page, app.url)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    app.fake.push(stream(["Straight", " away"], token_rate=5))  # slow: the box is checked mid-answer
+    send(page, "Hello there")
+    expect(page.locator("#user-input textarea")).to_have_value("", timeout=WAIT_MS)
+    expect(bot_messages(page).last).to_contain_text("Straight away", timeout=WAIT_MS)
+    assert posts and "/queue/join" in posts[0], posts
+    assert not [u for u in posts if "/run/predict" in u], posts
+
+
 def test_reasoning_panels_and_usage(launch_app, page):
     app = launch_app()
     open_app(page, app.url)

@@ -17,6 +17,7 @@ import re
 import pytest
 import requests
 from gradio_client.exceptions import AppError
+from playwright.sync_api import expect
 
 from sfui.chat import MAX_MESSAGE_CHARS
 from tests.conftest import ChatAPI, message_text
@@ -158,7 +159,10 @@ def test_huge_message_is_refused_with_a_visible_reason_and_nothing_is_lost(app, 
     reason = visitor.warning("Not sent")
     assert f"{BIG_MESSAGE_CHARS:,}" in reason and f"{MAX_MESSAGE_CHARS:,}" in reason, reason
     # Nothing lost: the text is still in the box, the chat as it was, nothing sent.
-    assert len(visitor.page.locator("#user-input textarea").input_value()) == BIG_MESSAGE_CHARS
+    # The box was emptied in the browser on Enter; the refusal puts the text back.
+    visitor.page.wait_for_function(
+        "n => document.querySelector('#user-input textarea').value.length === n", arg=BIG_MESSAGE_CHARS
+    )
     chat = visitor.chat_text()
     assert "A first question" in chat and "Echo: A first question" in chat
     assert len(fake.chat_requests()) == 1
@@ -172,7 +176,7 @@ def test_out_of_range_field_shows_the_reason_in_the_browser(app, fake, visitors)
     visitor.send("Think a little")
     reason = visitor.warning("thinking_budget")
     assert "128" in reason and "32768" in reason, reason
-    assert page.locator("#user-input textarea").input_value() == "Think a little"
+    expect(page.locator("#user-input textarea")).to_have_value("Think a little")
     assert fake.chat_requests() == []
 
 

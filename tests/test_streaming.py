@@ -6,7 +6,7 @@ from tests.asyncutil import run_async
 
 from sfui.chat import Turn
 from sfui.streaming import RunRegistry, stream_turn
-from tests.sfserver import stream
+from tests.sfserver import Sleep, stream
 
 HELLO = [{"role": "user", "content": "hello"}]
 
@@ -119,3 +119,41 @@ def test_panel_updates_send_only_what_changed():
     turn.finish()
     _, reasoning, usage = panels.render(turn)
     assert reasoning == "hmm" and "done" in usage  # the final frame carries every panel
+
+
+def test_a_usage_only_chunk_does_not_hold_back_the_first_token(fake, client):
+    """SiliconFlow's first chunk carries only the role and usage. It must not use
+    up a frame: the first frame shown is the one with the first token. (At 0.2 fps
+    a wasted first frame would hold the token back 5 s, and frame 1 would be empty.)"""
+    scenario = stream(["Hi"])
+    scenario.steps.insert(1, Sleep(0.1))  # the token comes 100 ms after the role chunk
+    fake.push(scenario)
+    registry = RunRegistry()
+    with registry.track("visitor") as run:
+        frames = collect(stream_turn(client.chat_stream("m", HELLO), Turn(HELLO), run, fps=0.2))
+    assert frames[0] == ("answering", "Hi")
+    assert frames[-1] == ("done", "Hi")
+
+
+def test_usage_events_alone_ask_for_no_frame():
+    from sfui.client import Finished, ReasoningDelta, TextDelta, Usage, UsageUpdate
+
+    turn = Turn(HELLO)
+    assert turn.apply(UsageUpdate(Usage(10, 0, 10))) is False
+    assert turn.apply(Finished("stop")) is False
+    assert turn.apply(ReasoningDelta("hmm")) is True
+    assert turn.apply(TextDelta("Hi")) is True
+
+
+def test_first_frame_skips_the_usage_table_the_caller_just_showed():
+    from sfui.client import TextDelta
+    from sfui.streaming import PanelUpdates
+
+    now = [0.0]
+    turn = Turn(HELLO, clock=lambda: now[0])
+    panels = PanelUpdates(usage_interval=0.5, clock=lambda: now[0], usage_shown=True)
+    turn.apply(TextDelta("Hi"))
+    messages, _, usage = panels.render(turn)
+    assert messages[-1]["content"] == "Hi" and usage is None
+    now[0] = 0.6
+    assert "answering" in panels.render(turn)[2]
