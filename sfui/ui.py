@@ -392,7 +392,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         # box is touched again only to give back a refused message.
         stream_inputs = [chatbot, model, system_prompt, *control_inputs, key_state]
         stream_outputs = [chatbot, reasoning_panel, usage_panel]
-        stream_options = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="chat", show_progress="minimal")
+        stream_options = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="chat", show_progress="minimal", show_progress_on=[chatbot])
         for trigger in (user_input.submit, send_btn.click):
             trigger(None, [user_input], [user_input, pending_message], js=TAKE_MESSAGE_JS, queue=False).then(
                 respond_in_page, [pending_message, *stream_inputs], [*stream_outputs, user_input],
