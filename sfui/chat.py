@@ -419,20 +419,51 @@ def _pretty_json(text: str) -> str:
         return text
 
 
-class FrameClock:
-    """When to send the browser its next update: at most ``fps`` a second,
-    the first one at once."""
+class FramePacer:
+    """When to send the browser its next update while an answer streams.
 
-    def __init__(self, fps: float = 20.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.interval = 1.0 / fps
+    The first update goes at once. After that, at most ``fps`` a second, and
+    less often when updates get expensive:
+
+    - the longer the text, the longer the interval: every update makes the
+      browser re-render the whole message, so the interval keeps the characters
+      re-rendered per second under ``chars_per_second`` (a long answer then
+      costs time linear in its length, not quadratic);
+    - the more answers stream at once, the longer the interval: all of them
+      together get at most ``total_fps`` updates a second from the server.
+
+    Those two never stretch the interval beyond ``max_interval``, so a long
+    answer still visibly grows.
+    """
+
+    def __init__(
+        self,
+        fps: float = 10.0,
+        *,
+        chars_per_second: float = 40_000,
+        total_fps: float = 80.0,
+        max_interval: float = 1.0,
+        streams: Callable[[], int] = lambda: 1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.min_interval = 1.0 / fps
+        self.chars_per_second = chars_per_second
+        self.total_fps = total_fps
+        self.max_interval = max_interval
+        self.streams = streams
         self.clock = clock
         self._next = 0.0
+
+    def interval(self, shown_chars: int) -> float:
+        stretch = min(self.max_interval, max(shown_chars / self.chars_per_second, self.streams() / self.total_fps))
+        return max(self.min_interval, stretch)
 
     def due(self) -> bool:
         return self.clock() >= self._next
 
-    def sent(self) -> None:
-        self._next = self.clock() + self.interval
+    def sent(self, shown_chars: int = 0) -> None:
+        """An update showing ``shown_chars`` characters just went out."""
+        self._next = self.clock() + self.interval(shown_chars)
 
     def wait_time(self) -> float:
         return max(0.0, self._next - self.clock())

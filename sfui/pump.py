@@ -34,6 +34,7 @@ class StreamPump:
         self._closing = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        self._ended: asyncio.Event | None = None  # set once the reader has finished
         # The reader wakes the event loop only while the consumer waits: a token
         # that arrives between frames costs no loop wake-up (profiled: ~15% of CPU).
         self._waiting = False
@@ -42,15 +43,16 @@ class StreamPump:
     def start(self) -> "StreamPump":
         self._loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
+        self._ended = asyncio.Event()
         self._thread = threading.Thread(target=self._run, name="sfui-stream", daemon=True)
         self._thread.start()
         return self
 
-    def _notify(self) -> None:
+    def _notify(self, event: asyncio.Event | None = None) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
             try:
-                loop.call_soon_threadsafe(self._wakeup.set)  # type: ignore[union-attr]
+                loop.call_soon_threadsafe((event or self._wakeup).set)  # type: ignore[union-attr]
             except RuntimeError:
                 pass  # the loop shut down under us; nobody is waiting any more
 
@@ -66,6 +68,7 @@ class StreamPump:
         finally:
             self._items.append(_END)
             self._notify()
+            self._notify(self._ended)
 
     async def next_batch(self, timeout: float | None = None) -> list[Any] | None:
         """Everything that arrived since the last call; waits up to ``timeout``
@@ -97,6 +100,18 @@ class StreamPump:
             self._finished = False
             self._items.appendleft(_END)
         return batch
+
+    async def wait_for_end(self, timeout: float) -> None:
+        """Sleep ``timeout`` seconds, or less if the stream ends (or is closed)
+        meanwhile: the consumer's wait for its next frame, which must not hold
+        back the final update. Items arriving meanwhile do not wake it."""
+        assert self._ended is not None, "call start() first"
+        if self._ended.is_set() or timeout <= 0:
+            return
+        try:
+            await asyncio.wait_for(self._ended.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
 
     async def _until_items(self) -> None:
         # A wake-up can be stale: the reader's set() for an item that an

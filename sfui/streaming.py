@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import AsyncIterator, Iterable, Iterator
 
 from . import errors
-from .chat import FrameClock, Turn
+from .chat import FramePacer, Turn
 from .pump import StreamPump
 
 log = logging.getLogger("sfui")
@@ -69,24 +69,26 @@ class RunRegistry:
         return sum(len(r) for r in self._runs.values())
 
 
-async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0) -> AsyncIterator[Turn]:
+async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0, *,
+                      pacer: FramePacer | None = None) -> AsyncIterator[Turn]:
     """Feed ``stream``'s events into ``turn``; yield the turn whenever the
-    browser is due an update (at most ``fps`` a second, with everything that
-    arrived since the last one), and once more in its final state.
+    browser is due an update (paced by ``pacer``, by default at most ``fps`` a
+    second; each with everything that arrived since the last one), and once
+    more in its final state, as soon as the stream ends.
 
     Client errors end the turn with a notice; any other exception is logged
     and shown as a generic error, never as a traceback."""
     pump = run.pump = StreamPump(stream).start()
     if run.stopped:
         pump.close()  # Stop came before the stream had started
-    frame = FrameClock(fps)
+    frame = pacer or FramePacer(fps, chars_per_second=float("inf"), total_fps=float("inf"))
     unseen = False  # events applied but not yet shown
     try:
         while True:
             if unseen:
-                # Something is waiting to be shown: sleep until its frame, then take
-                # everything that piled up meanwhile, in one go.
-                await asyncio.sleep(frame.wait_time())
+                # Something is waiting to be shown: sleep until its frame (or the
+                # stream's end), then take everything that piled up meanwhile, in one go.
+                await pump.wait_for_end(frame.wait_time())
                 batch = await pump.next_batch(timeout=0)
             else:
                 batch = await pump.next_batch()
@@ -102,7 +104,7 @@ async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0)
                 return
             if unseen and frame.due():
                 yield turn
-                frame.sent()
+                frame.sent(len(turn.answer) + len(turn.reasoning))
                 unseen = False
     except errors.SiliconFlowError as exc:
         log.warning("chat request failed: %s", exc)
@@ -121,30 +123,30 @@ async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0)
 
 
 class PanelUpdates:
-    """What each frame must send: the chat always; the reasoning panel only when
-    it grew; the usage table at most every ``usage_interval`` seconds, and on the
-    final frame. Every output sent costs the browser a re-render (measured in
-    bench/: about a third of the page's work per frame was the side panels).
-    ``None`` means "unchanged"."""
+    """What each frame shows in the side panels: the reasoning panel changes only
+    when the reasoning grew; the usage table at most every ``usage_interval``
+    seconds, and on the final frame. Every panel change costs the browser a
+    re-render (measured in bench/: about a third of the page's work per frame was
+    the side panels).
 
-    def __init__(self, usage_interval: float = 0.5, clock=time.monotonic, *, usage_shown: bool = False) -> None:
-        """``usage_shown``: the caller has just shown a usage table (the "waiting"
-        one, with the visitor's message), so the first frame, the one that
-        carries the first token, need not re-send it."""
+    An unchanged panel gets the very text it was last sent: Gradio then sends the
+    browser nothing for it, and that costs less on the server than gr.skip(),
+    which makes Gradio build a new component per frame. ``reasoning``/``usage``:
+    what the panels show before the first frame."""
+
+    def __init__(self, reasoning: str = "", usage: str = "", usage_interval: float = 0.5, clock=time.monotonic) -> None:
         self.usage_interval = usage_interval
         self.clock = clock
-        self._reasoning_sent = -1
-        self._usage_sent_at: float | None = clock() if usage_shown else None
+        self._reasoning = reasoning
+        self._usage = usage
+        self._usage_sent_at = clock()
 
-    def render(self, turn: Turn) -> tuple[list, str | None, str | None]:
+    def render(self, turn: Turn) -> tuple[list, str, str]:
         final = turn.ended_at is not None
-        reasoning = None
-        if final or len(turn.reasoning) != self._reasoning_sent:
-            reasoning = turn.reasoning
-            self._reasoning_sent = len(turn.reasoning)
-        usage = None
+        if final or len(turn.reasoning) != len(self._reasoning):
+            self._reasoning = turn.reasoning
         now = self.clock()
-        if final or self._usage_sent_at is None or now - self._usage_sent_at >= self.usage_interval:
-            usage = turn.usage_markdown()
+        if final or now - self._usage_sent_at >= self.usage_interval:
+            self._usage = turn.usage_markdown()
             self._usage_sent_at = now
-        return turn.messages(), reasoning, usage
+        return turn.messages(), self._reasoning, self._usage

@@ -12,6 +12,7 @@ from .catalog import model_info
 from .chat import (
     PARAM_RANGES,
     Controls,
+    FramePacer,
     InputError,
     Turn,
     api_messages,
@@ -92,9 +93,10 @@ LATEX = [
     {"left": "$", "right": "$", "display": False},
 ]
 
-# Browser updates per second while streaming. Each is one SSE message and a re-render
-# whose cost grows with the answer; bench/ measured 10 fps at two thirds of the
-# browser CPU of 20 fps, and text at 10 updates a second still reads as streaming.
+# Browser updates per second while streaming, at most: FramePacer sends fewer as the
+# answer grows long or many answers stream at once. Each is one SSE message and a
+# re-render whose cost grows with the answer; bench/ measured 10 fps at two thirds of
+# the browser CPU of 20 fps, and text at 10 updates a second still reads as streaming.
 FPS = 10
 
 # The browser-side first step of Send: empty the box (a blank message stays, and is
@@ -127,10 +129,6 @@ def _model_hint(model: str | None, lang: str = "en") -> str:
     if info.pro:
         hints.append(t(lang, "hint_pro"))
     return " · ".join(hints)
-
-
-def _or_skip(value: Any) -> Any:
-    return gr.skip() if value is None else value
 
 
 def _unchanged(outputs: int) -> tuple:
@@ -285,15 +283,19 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             history: list, model_id: str, system: str, controls: Controls, visitor_key: str | None, lang: str,
             session: str,
         ) -> AsyncIterator[tuple[list, str, str]]:
-            """Yield (chat messages, reasoning text, usage table) as the answer streams."""
+            """Yield (chat messages, reasoning text, usage table): first the visitor's
+            message with a "waiting" table, then the answer as it streams."""
+            turn = Turn(history, lang)
+            waiting = turn.usage_markdown()
+            yield history, "", waiting
             stream = client_for(effective_key(visitor_key)).chat_stream(
                 (model_id or settings.default_model).strip(), api_messages(history, system), **controls.to_params()
             )
-            panels = PanelUpdates(usage_shown=True)  # the callers' first frame shows the "waiting" table
+            panels = PanelUpdates(reasoning="", usage=waiting)
             with runs.track(session) as run:
-                async for turn in stream_turn(stream, Turn(history, lang), run, FPS):
-                    messages, reasoning, usage = panels.render(turn)
-                    yield messages, _or_skip(reasoning), _or_skip(usage)
+                pacer = FramePacer(FPS, streams=lambda: len(runs))
+                async for turn in stream_turn(stream, turn, run, pacer=pacer):
+                    yield panels.render(turn)
 
         def refusal(message: str | None, controls: Controls, visitor_key: str | None, lang: str) -> str | None:
             """Why this message cannot be sent (shown as a toast), or None if it can.
@@ -357,7 +359,6 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 yield REFUSED
                 return
             history = append_user(history, message)
-            yield history, "", Turn(history, lang).usage_markdown()
             async for update in stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
                 yield update
 
@@ -381,7 +382,6 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             if problem or not awaiting_answer(history):
                 yield _unchanged(3)
                 return
-            yield history, "", Turn(history, lang).usage_markdown()
             async for update in stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
                 yield update
 

@@ -11,7 +11,7 @@ from sfui import errors
 from sfui.chat import (
     MAX_MESSAGE_CHARS,
     Controls,
-    FrameClock,
+    FramePacer,
     InputError,
     Turn,
     api_messages,
@@ -508,12 +508,12 @@ def test_chinese_strings():
     assert "| 输入 tokens | 5 |" in table and "| 状态 | 出错 |" in table
 
 
-# --- FrameClock -----------------------------------------------------------------------------------
+# --- FramePacer -----------------------------------------------------------------------------------
 
 
-def test_frame_clock_paces_updates():
+def test_frame_pacer_paces_updates():
     clock = FakeClock(50.0)
-    frames = FrameClock(fps=20, clock=clock)
+    frames = FramePacer(fps=20, clock=clock)
     assert frames.due() and frames.wait_time() == 0.0  # the first update goes at once
     frames.sent()
     clock.now = 50.01
@@ -524,3 +524,36 @@ def test_frame_clock_paces_updates():
     frames.sent()
     clock.now = 50.07
     assert not frames.due()
+
+
+def test_frame_pacer_spaces_updates_as_the_text_grows():
+    """Each update re-renders the whole message: the interval keeps the characters
+    re-rendered per second under the budget, up to the cap."""
+    frames = FramePacer(fps=10, chars_per_second=40_000, max_interval=1.0, clock=FakeClock(0.0))
+    assert frames.interval(0) == pytest.approx(0.1)
+    assert frames.interval(4_000) == pytest.approx(0.1)
+    assert frames.interval(20_000) == pytest.approx(0.5)
+    assert frames.interval(400_000) == pytest.approx(1.0)  # a huge answer still grows every second
+    # Below the cap, the characters re-rendered over a whole answer grow linearly
+    # with its length, not quadratically.
+    rendered = {}
+    for length in (10_000, 40_000):
+        shown, total, t = 0, 0, 0.0
+        while shown < length:  # 250 tokens/s of 5 characters
+            t += frames.interval(shown)
+            shown = min(length, int(t * 1250))
+            total += shown
+        rendered[length] = total
+    assert rendered[40_000] < 5 * rendered[10_000]  # 4x the text: ~4x the work, not 16x
+
+
+def test_frame_pacer_shares_a_frame_budget_between_streams():
+    streams = [1]
+    frames = FramePacer(fps=10, total_fps=80, max_interval=1.0, streams=lambda: streams[0], clock=FakeClock(0.0))
+    assert frames.interval(0) == pytest.approx(0.1)  # alone: the full rate
+    streams[0] = 8
+    assert frames.interval(0) == pytest.approx(0.1)
+    streams[0] = 32
+    assert frames.interval(0) == pytest.approx(0.4)  # 32 streams share 80 updates a second
+    streams[0] = 1000
+    assert frames.interval(0) == pytest.approx(1.0)

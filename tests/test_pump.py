@@ -182,3 +182,27 @@ def test_timeout_returns_an_empty_batch_when_nothing_arrives(fake, client):
     assert first == []
     assert error is None
     assert answer_of(batches) == "late answer"
+
+
+def test_wait_for_end_is_woken_by_the_end_and_by_close_but_not_by_items():
+    gate = threading.Event()
+
+    def items():
+        yield "a"
+        yield "b"
+        gate.wait(WAIT)  # the stream then blocks until the test lets it end
+
+    async def scenario():
+        pump = StreamPump(items(), close=gate.set).start()
+        assert await pump.next_batch(timeout=WAIT) in (["a"], ["a", "b"])
+        # Items do not end the wait: with the stream still open it runs its full time.
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await pump.wait_for_end(0.2)
+        slept = loop.time() - started
+        # close() ends the stream: the long wait returns instead of sleeping WAIT * 10 s.
+        pump.close()
+        await asyncio.wait_for(pump.wait_for_end(WAIT * 10), WAIT)
+        return slept
+
+    assert run_async(scenario()) >= 0.19  # it slept (this is a lower bound, not a timing target)

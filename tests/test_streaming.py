@@ -105,17 +105,23 @@ def test_panel_updates_send_only_what_changed():
 
     now = [0.0]
     turn = Turn(HELLO, clock=lambda: now[0])
-    panels = PanelUpdates(usage_interval=0.5, clock=lambda: now[0])
+    waiting = turn.usage_markdown()
+    panels = PanelUpdates(reasoning="", usage=waiting, usage_interval=0.5, clock=lambda: now[0])
     turn.apply(ReasoningDelta("hmm"))
-    _, reasoning, usage = panels.render(turn)
-    assert reasoning == "hmm" and usage is not None  # first frame: everything
     now[0] = 0.1
+    _, reasoning, usage = panels.render(turn)
+    assert reasoning == "hmm"
+    assert usage is waiting  # shown 0.1 s ago: the very same text, so Gradio sends nothing for it
+    now[0] = 0.2
     turn.apply(TextDelta("Hi"))
     messages, reasoning, usage = panels.render(turn)
     assert messages[-1]["content"] == "Hi"
-    assert reasoning is None and usage is None  # reasoning unchanged, usage sent 0.1 s ago
+    assert reasoning == "hmm" and usage is waiting
     now[0] = 0.7
-    assert panels.render(turn)[2] is not None  # the usage table refreshes every 0.5 s
+    usage = panels.render(turn)[2]
+    assert usage != waiting and "answering" in usage  # the usage table refreshes every 0.5 s
+    now[0] = 0.8
+    assert panels.render(turn)[2] is usage
     turn.finish()
     _, reasoning, usage = panels.render(turn)
     assert reasoning == "hmm" and "done" in usage  # the final frame carries every panel
@@ -145,15 +151,13 @@ def test_usage_events_alone_ask_for_no_frame():
     assert turn.apply(TextDelta("Hi")) is True
 
 
-def test_first_frame_skips_the_usage_table_the_caller_just_showed():
-    from sfui.client import TextDelta
-    from sfui.streaming import PanelUpdates
-
-    now = [0.0]
-    turn = Turn(HELLO, clock=lambda: now[0])
-    panels = PanelUpdates(usage_interval=0.5, clock=lambda: now[0], usage_shown=True)
-    turn.apply(TextDelta("Hi"))
-    messages, _, usage = panels.render(turn)
-    assert messages[-1]["content"] == "Hi" and usage is None
-    now[0] = 0.6
-    assert "answering" in panels.render(turn)[2]
+def test_the_end_of_the_stream_does_not_wait_for_the_next_frame(fake, client):
+    """At 0.2 fps the second token would wait 5 s for its frame; the stream's
+    end cuts that wait short, and the final frame carries everything."""
+    scenario = stream(["Hi", " there"])
+    scenario.steps.insert(2, Sleep(0.1))  # " there" comes 100 ms after "Hi", then the stream ends
+    fake.push(scenario)
+    registry = RunRegistry()
+    with registry.track("visitor") as run:
+        frames = collect(stream_turn(client.chat_stream("m", HELLO), Turn(HELLO), run, fps=0.2))
+    assert frames == [("answering", "Hi"), ("done", "Hi there")]
