@@ -19,7 +19,7 @@ from typing import Any, Callable
 import psutil
 import requests
 
-from bench.common import ROOT, TEST_KEY, free_port
+from bench.common import ROOT, TEST_KEY, free_port, message_text
 
 READY_TIMEOUT = 120.0  # seconds; a cold Gradio import on a busy 2-core box takes ~3 s
 
@@ -37,6 +37,18 @@ def _chat_interface_chat(client: Any, message: str) -> Any:
     return client.predict(message, api_name="/chat")
 
 
+def _sfui_answer(output: Any) -> str:
+    """The answer text in one /chat output: (chat messages, reasoning, usage)."""
+    messages = output[0] if isinstance(output, (list, tuple)) and output else []
+    texts = [message_text(m) for m in messages or () if isinstance(m, dict) and m.get("role") == "assistant"]
+    return texts[-1] if texts else ""
+
+
+def _chat_interface_answer(output: Any) -> str:
+    """gr.ChatInterface's /chat streams the accumulated answer as a string."""
+    return output if isinstance(output, str) else ""
+
+
 @dataclass(frozen=True)
 class AppSpec:
     """How to run and drive one app."""
@@ -45,14 +57,16 @@ class AppSpec:
     script: str  # relative to the repository root
     input_selector: str = ""  # the message box (Playwright selector); empty: no chat UI
     call_chat: Callable[[Any, str], Any] | None = None  # one /chat call through gradio_client
+    answer_text: Callable[[Any], str] = str  # the answer text in one streamed /chat output
 
     @property
     def has_chat(self) -> bool:
         return bool(self.input_selector)
 
 
-SFUI = AppSpec("sfui", "app.py", "#user-input textarea", _sfui_chat)
-BASELINE = AppSpec("baseline", "bench/baseline_app.py", 'textarea[data-testid="textbox"]', _chat_interface_chat)
+SFUI = AppSpec("sfui", "app.py", "#user-input textarea", _sfui_chat, _sfui_answer)
+BASELINE = AppSpec("baseline", "bench/baseline_app.py", 'textarea[data-testid="textbox"]', _chat_interface_chat,
+                   _chat_interface_answer)
 BARE = AppSpec("bare Gradio", "bench/bare_app.py")
 
 

@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_KEY, free_port  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_KEY, free_port, message_text  # noqa: E402
 from tests.sfserver import FakeSiliconFlow, Scenario, stream  # noqa: E402
 
 __all__ = [
     "CHROMIUM", "CHROMIUM_ARGS", "END_MARKER", "FakeSiliconFlow", "MODEL", "ROOT", "TEST_KEY",
-    "Answer", "TurnTiming", "free_port", "median", "stream", "wall_time", "worst_first_token",
+    "Answer", "TurnTiming", "free_port", "median", "message_text", "stream", "wall_time", "worst_first_token",
 ]
 
 MODEL = "Qwen/Qwen3-8B"

@@ -131,6 +131,11 @@ def _model_hint(model: str | None, lang: str = "en") -> str:
     return " · ".join(hints)
 
 
+def _text(value: Any) -> str | None:
+    """A text input as gr.Textbox.preprocess passes it: None or a str."""
+    return None if value is None else str(value)
+
+
 def _unchanged(outputs: int) -> tuple:
     """"No change" for every output. A generator handler that ends without
     yielding makes Gradio set all its outputs to None, which would wipe the
@@ -316,17 +321,20 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             visitor_key, request: gr.Request,
         ):
             """Stream the answer to ``message``: the public ``/chat`` endpoint; its
-            parameters are named after the API's request fields."""
+            parameters are named after the API's request fields. Like the page's
+            step, it skips Gradio's pre- and postprocessing (see the Send chain)."""
             async for frame in converse(
                 message, history, model, system_prompt,
                 Controls(
                     temperature, top_p, top_k, max_tokens, frequency_penalty,
-                    stop, enable_thinking, thinking_budget, min_p, response_format, tools,
+                    _text(stop), enable_thinking, _text(thinking_budget), _text(min_p), response_format, _text(tools),
                 ),
                 visitor_key, request,
             ):
-                # Gradio would set every output to None if we yielded nothing.
-                yield _unchanged(3) if frame is REFUSED else frame
+                if frame is REFUSED:
+                    yield _unchanged(3)  # Gradio would set every output to None if we yielded nothing
+                else:
+                    yield serialized(frame)
 
         async def respond_in_page(
             message, history, model, system_prompt,
@@ -335,21 +343,34 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             visitor_key, request: gr.Request,
         ):
             """/chat for the page's Send: the message box was emptied in the browser,
-            so a refused message is put back in it (nothing the visitor typed is lost)."""
+            so a refused message is put back in it (nothing the visitor typed is lost).
+
+            Runs without Gradio's pre- and postprocessing (see the Send chain): the
+            inputs arrive as the page sent them, validated here (Controls,
+            check_message; the chat by its data model), and the chat goes out
+            serialized by the Chatbot's own postprocess."""
             async for frame in converse(
                 message, history, model, system_prompt,
                 Controls(
                     temperature, top_p, top_k, max_tokens, frequency_penalty,
-                    stop, enable_thinking, thinking_budget, min_p, response_format, tools,
+                    _text(stop), enable_thinking, _text(thinking_budget), _text(min_p), response_format, _text(tools),
                 ),
                 visitor_key, request,
             ):
-                yield (*_unchanged(3), message) if frame is REFUSED else (*frame, gr.skip())
+                yield (*_unchanged(3), message) if frame is REFUSED else (*serialized(frame), gr.skip())
+
+        def serialized(frame: tuple[list, str, str]) -> tuple[Any, str, str]:
+            """A frame as Gradio's postprocessing would have sent it: the streaming steps
+            skip it (see the Send chain); the chat goes through the Chatbot's own postprocess."""
+            messages, reasoning, usage = frame
+            return chatbot.postprocess(messages).model_dump(), reasoning, usage
 
         async def converse(message, history, model, system_prompt, controls, visitor_key, request):
             """The frames answering ``message``, or just REFUSED (with a toast saying
             why) if it cannot be sent. An empty message is ignored: no frame at all."""
             lang = _lang(request)
+            # Text fields as Gradio's Textbox preprocessing (skipped here) would pass them.
+            message, model, system_prompt = _text(message), _text(model), _text(system_prompt)
             problem = refusal(message, controls, visitor_key, lang)
             if problem:
                 gr.Warning(problem, duration=15)
@@ -358,7 +379,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             if check_message(message) is None:
                 yield REFUSED
                 return
-            history = append_user(history, message)
+            history = append_user(history or [], message)
             async for update in stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
                 yield update
 
@@ -393,13 +414,20 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         stream_inputs = [chatbot, model, system_prompt, *control_inputs, key_state]
         stream_outputs = [chatbot, reasoning_panel, usage_panel]
         stream_options = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="chat", show_progress="minimal", show_progress_on=[chatbot])
+        # The page's streaming step also skips Gradio's pre- and postprocessing: Gradio
+        # runs each component's (trivial) conversion in a worker thread, a thread hop per
+        # input per event and per output per frame. With 32 visitors sending at once that
+        # was ~140 ms of waiting per event before the request went upstream (bench/).
         for trigger in (user_input.submit, send_btn.click):
             trigger(None, [user_input], [user_input, pending_message], js=TAKE_MESSAGE_JS, queue=False).then(
                 respond_in_page, [pending_message, *stream_inputs], [*stream_outputs, user_input],
-                api_visibility="private", **stream_options,
+                api_visibility="private", preprocess=False, postprocess=False, **stream_options,
             )
         # The same answer for API clients, on a trigger no visitor can press.
-        api_chat.click(respond, [pending_message, *stream_inputs], stream_outputs, api_name="chat", **stream_options)
+        api_chat.click(
+            respond, [pending_message, *stream_inputs], stream_outputs, api_name="chat",
+            preprocess=False, postprocess=False, **stream_options,
+        )
         chatbot.retry(regenerate, stream_inputs, stream_outputs, api_name="retry", **stream_options)
 
         async def stop(request: gr.Request):

@@ -23,7 +23,6 @@ import time
 import pytest
 import requests
 from gradio_client import Client
-from gradio_client.exceptions import AppError
 
 from sfui import errors
 from sfui.i18n import t
@@ -413,7 +412,19 @@ def test_invalid_controls_send_nothing_and_say_why(app, api):
     assert too_many_stops.warnings == ["Not sent: at most 4 stop sequences (got 5)"]
     bad_tools = chat(api, "hello", tools="[{not json")
     assert len(bad_tools.warnings) == 1 and "tools is not valid JSON" in bad_tools.warnings[0]
-    # Gradio's own slider bounds refuse this before the handler runs.
-    with pytest.raises(AppError, match="maximum"):
-        submit_chat(api, "hello", temperature=2.5).result(timeout=RESULT_TIMEOUT)
+    # /chat skips Gradio's slider preprocessing (its bounds check): sfui's own check refuses.
+    out_of_range = chat(api, "hello", temperature=2.5)
+    assert len(out_of_range.warnings) == 1 and "temperature" in out_of_range.warnings[0], out_of_range.warnings
     assert app.fake.chat_requests() == []
+
+
+def test_non_text_values_in_text_fields_are_taken_as_text(app, api):
+    """/chat skips Gradio's preprocessing, which turned any value of a Textbox
+    input into str: a number for the message or system prompt still works."""
+    app.fake.push(stream("Fine"))
+    run = chat(api, 123, system_prompt=5)
+    assert answers(run.chatbot) == ["Fine"]
+    assert app.fake.chat_requests()[-1]["messages"] == [
+        {"role": "system", "content": "5"},
+        {"role": "user", "content": "123"},
+    ]

@@ -1,0 +1,106 @@
+"""Many visitors without browsers: the concurrent-sessions phase of
+measure_browser, with each visitor speaking Gradio's queue protocol itself
+(POST ``queue/join``, then the ``queue/data`` event stream), as the page's
+JavaScript does, to the app's ``/chat`` endpoint.
+
+Why: on a 2-core machine, 32 headless Chromium pages take most of the CPU
+themselves (an idle Gradio 6 page keeps a requestAnimationFrame loop going),
+so the browser figures mix the app's behaviour with Chromium's. Here every
+visitor is a coroutine in one event loop (httpx), cheap enough that what is
+measured is the server under load: how soon each visitor gets its first
+token, and how long all of them take.
+
+gradio_client is not used for this: 32 of its clients in one process were
+measured to send their requests over ~1 s and to hold back the streams.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from typing import Any
+
+import httpx
+from gradio_client.utils import apply_diff
+
+from bench.apps import AppProcess
+from bench.common import END_MARKER, Answer, FakeSiliconFlow, TurnTiming
+
+QUESTION = "Tell me something."
+
+
+def chat_endpoint(config: dict) -> tuple[int, list[Any]]:
+    """(fn_index, default input values) of the app's ``/chat`` endpoint, from its config:
+    every input at its component's initial value (a State sends null), the first
+    input being the message box and a Chatbot input an empty history."""
+    components = {c["id"]: c for c in config["components"]}
+    for dep in config["dependencies"]:
+        if dep.get("api_name") == "chat":
+            values = []
+            for i, component_id in enumerate(dep["inputs"]):
+                component = components[component_id]
+                if i == 0:
+                    values.append(QUESTION)
+                elif component.get("type") == "chatbot":
+                    values.append([])
+                else:
+                    values.append(component.get("props", {}).get("value"))
+            return dep["id"], values
+    raise LookupError("the app has no /chat endpoint")
+
+
+async def ask(http: httpx.AsyncClient, app: AppProcess, fn_index: int, data: list, start: asyncio.Event,
+              timeout: float) -> TurnTiming:
+    session = secrets.token_hex(6)
+    await start.wait()
+    sent = time.time()
+    join = await http.post("gradio_api/queue/join", json={
+        "data": data, "fn_index": fn_index, "session_hash": session, "event_data": None, "trigger_id": None,
+    })
+    join.raise_for_status()
+    first = final = None
+    output: Any = None
+    async with http.stream("GET", "gradio_api/queue/data", params={"session_hash": session}, timeout=timeout) as stream:
+        async for line in stream.aiter_lines():
+            if not line.startswith("data:"):
+                continue
+            message = json.loads(line[5:])
+            kind = message.get("msg")
+            if kind in ("process_generating", "process_completed"):
+                if not message.get("success", True):
+                    break
+                data_out = message["output"].get("data")
+                if kind == "process_generating" and output is not None:
+                    output = [apply_diff(o, d) for o, d in zip(output, data_out)]  # later frames are diffs
+                else:
+                    output = data_out
+                text = app.spec.answer_text(output if len(output) > 1 else output[0])
+                now = time.time()
+                if first is None and text.strip():
+                    first = now
+                if final is None and END_MARKER in text:
+                    final = now
+            if kind in ("process_completed", "close_stream"):
+                break
+    return TurnTiming(sent, first, final)
+
+
+async def _concurrent(app: AppProcess, sessions: int, timeout: float) -> list[TurnTiming]:
+    limits = httpx.Limits(max_connections=2 * sessions + 4, max_keepalive_connections=2 * sessions + 4)
+    async with httpx.AsyncClient(base_url=app.url, timeout=timeout, limits=limits) as http:
+        config = (await http.get("config")).json()
+        fn_index, data = chat_endpoint(config)
+        start = asyncio.Event()
+        tasks = [asyncio.create_task(ask(http, app, fn_index, data, start, timeout)) for _ in range(sessions)]
+        await asyncio.sleep(0.2)  # every task is waiting at the start line
+        start.set()
+        return list(await asyncio.gather(*tasks))
+
+
+def concurrent_sessions(app: AppProcess, fake: FakeSiliconFlow, answer: Answer, sessions: int,
+                        timeout: float) -> list[TurnTiming]:
+    """``sessions`` protocol-level visitors asking at the same moment; one timing each."""
+    answer.push(fake, sessions)
+    return asyncio.run(_concurrent(app, sessions, timeout))
