@@ -37,16 +37,16 @@ def _chat_interface_chat(client: Any, message: str) -> Any:
     return client.predict(message, api_name="/chat")
 
 
-def _sfui_answer(output: Any) -> str:
-    """The answer text in one /chat output: (chat messages, reasoning, usage)."""
-    messages = output[0] if isinstance(output, (list, tuple)) and output else []
+def _sfui_answer(outputs: list) -> str:
+    """The answer text in /chat's outputs: (chat messages, reasoning, usage)."""
+    messages = outputs[0] if outputs else []
     texts = [message_text(m) for m in messages or () if isinstance(m, dict) and m.get("role") == "assistant"]
     return texts[-1] if texts else ""
 
 
-def _chat_interface_answer(output: Any) -> str:
-    """gr.ChatInterface's /chat streams the accumulated answer as a string."""
-    return output if isinstance(output, str) else ""
+def _chat_interface_answer(outputs: list) -> str:
+    """gr.ChatInterface's /chat streams the accumulated answer (then its history state)."""
+    return outputs[0] if outputs and isinstance(outputs[0], str) else ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class AppSpec:
     script: str  # relative to the repository root
     input_selector: str = ""  # the message box (Playwright selector); empty: no chat UI
     call_chat: Callable[[Any, str], Any] | None = None  # one /chat call through gradio_client
-    answer_text: Callable[[Any], str] = str  # the answer text in one streamed /chat output
+    answer_text: Callable[[list], str] = str  # the answer text in /chat's outputs as streamed
 
     @property
     def has_chat(self) -> bool:

@@ -76,7 +76,7 @@ async def ask(http: httpx.AsyncClient, app: AppProcess, fn_index: int, data: lis
                     output = [apply_diff(o, d) for o, d in zip(output, data_out)]  # later frames are diffs
                 else:
                     output = data_out
-                text = app.spec.answer_text(output if len(output) > 1 else output[0])
+                text = app.spec.answer_text(output)
                 now = time.time()
                 if first is None and text.strip():
                     first = now
@@ -87,7 +87,10 @@ async def ask(http: httpx.AsyncClient, app: AppProcess, fn_index: int, data: lis
     return TurnTiming(sent, first, final)
 
 
-async def _concurrent(app: AppProcess, sessions: int, timeout: float) -> list[TurnTiming]:
+async def concurrent_sessions(app: AppProcess, fake: FakeSiliconFlow, answer: Answer, sessions: int,
+                              timeout: float) -> list[TurnTiming]:
+    """``sessions`` protocol-level visitors asking at the same moment; one timing each."""
+    answer.push(fake, sessions)
     limits = httpx.Limits(max_connections=2 * sessions + 4, max_keepalive_connections=2 * sessions + 4)
     async with httpx.AsyncClient(base_url=app.url, timeout=timeout, limits=limits) as http:
         config = (await http.get("config")).json()
@@ -97,10 +100,3 @@ async def _concurrent(app: AppProcess, sessions: int, timeout: float) -> list[Tu
         await asyncio.sleep(0.2)  # every task is waiting at the start line
         start.set()
         return list(await asyncio.gather(*tasks))
-
-
-def concurrent_sessions(app: AppProcess, fake: FakeSiliconFlow, answer: Answer, sessions: int,
-                        timeout: float) -> list[TurnTiming]:
-    """``sessions`` protocol-level visitors asking at the same moment; one timing each."""
-    answer.push(fake, sessions)
-    return asyncio.run(_concurrent(app, sessions, timeout))

@@ -43,6 +43,11 @@ def session_keys(n: int) -> tuple[str, str]:
     return f"s{n}_worst_first_ms", f"s{n}_wall_ratio"
 
 
+def protocol_keys(n: int) -> tuple[str, str]:
+    """The same two figures, for visitors speaking Gradio's protocol without a browser."""
+    return f"p{n}_worst_first_ms", f"p{n}_wall_ratio"
+
+
 def columns(session_counts: tuple[int, ...]) -> list[Column]:
     cols = [
         Column("first_token_ms", "first token", "median ms", _ms),
@@ -93,6 +98,28 @@ def targets(max_sessions: int, conversations: int) -> list[Target]:
     ]
 
 
+def protocol_targets(max_sessions: int) -> list[Target]:
+    """The many-visitors targets again, judged on visitors without browsers
+    (measure_protocol): the server's share, apart from Chromium's."""
+    first, wall = protocol_keys(max_sessions)
+    return [
+        Target(first, f"{max_sessions} sessions, no browsers: every first token within 0.5 s",
+               f"{max_sessions} sessions, no browsers: slowest 1st, ms", 500, lambda v: f"{_ms(v)} ms"),
+        Target(wall, f"{max_sessions} sessions, no browsers: wall time <= 1.5 x one session",
+               f"{max_sessions} sessions, no browsers: wall vs one", 1.5, _ratio),
+    ]
+
+
+def protocol_columns(session_counts: tuple[int, ...]) -> list[Column]:
+    cols = []
+    for n in (1, *session_counts):
+        first, wall = protocol_keys(n)
+        cols.append(Column(first, f"{n} session{'s' if n > 1 else ''}", "worst 1st ms", _ms))
+        if n > 1:
+            cols.append(Column(wall, f"{n} sessions", "wall vs 1", _ratio))
+    return cols
+
+
 def _cell(value: float | None, fmt: Callable[[float], str]) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
@@ -101,9 +128,9 @@ def _cell(value: float | None, fmt: Callable[[float], str]) -> str:
     return fmt(value)
 
 
-def format_table(rows: dict[str, Row], session_counts: tuple[int, ...]) -> str:
-    cols = columns(session_counts)
-    names = [name for name in ROW_ORDER if name in rows]
+def format_table(rows: dict[str, Row], session_counts: tuple[int, ...], cols: list[Column] | None = None) -> str:
+    cols = cols or columns(session_counts)
+    names = [name for name in ROW_ORDER if name in rows and any(rows[name].get(c.key) is not None for c in cols)]
     first_width = max(len(n) for n in names) + 2
     cells = {name: [_cell(rows[name].get(c.key), c.fmt) for c in cols] for name in names}
     widths = [max(len(c.group) if _group_starts(cols, i) else 0, len(c.header), *(len(cells[n][i]) for n in names))
@@ -133,8 +160,8 @@ def judge(rows: dict[str, Row], target_list: list[Target]) -> list[dict]:
     return out
 
 
-def format_targets(rows: dict[str, Row], target_list: list[Target]) -> str:
-    lines = ["Targets" + " " * 58 + "sfui" + " " * 16 + "baseline"]
+def format_targets(rows: dict[str, Row], target_list: list[Target], heading: str = "Targets") -> str:
+    lines = [heading.ljust(65) + "sfui" + " " * 16 + "baseline"]
     for target, verdict in zip(target_list, judge(rows, target_list)):
         shown = []
         for name in ("sfui", "baseline"):

@@ -23,7 +23,9 @@ Metrics (see bench/measure_*.py for how each is taken):
 - long answer (4,000 tokens at 250 tokens/s): how long after the upstream wrote
   the last token the page shows it, and the app's CPU seconds per 1,000 tokens;
 - N sessions: N browser contexts press Enter together (200 tokens at 100/s):
-  the slowest first token, and the wall time against one session alone;
+  the slowest first token, and the wall time against one session alone; then
+  the same with N visitors without browsers, speaking Gradio's queue protocol
+  (the server's share, apart from Chromium's);
 - cold start: spawning ``python <script>`` -> HTTP 200 on ``/`` (median), against bare Gradio;
 - memory: RSS after N conversations (gradio_client, one new visitor each) minus after the first.
 
@@ -50,12 +52,15 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import measure_browser, measure_client  # noqa: E402
+from bench import measure_browser, measure_client, measure_protocol  # noqa: E402
 from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec  # noqa: E402
 from bench.common import ROOT, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming, median, wall_time, worst_first_token  # noqa: E402
 from bench.measure_browser import CpuUse  # noqa: E402
 from bench.measure_memory import MemoryResult, rss_after_conversations  # noqa: E402
-from bench.report import Row, Target, format_cpu_use, format_table, format_targets, judge, session_keys, targets  # noqa: E402
+from bench.report import (  # noqa: E402
+    Row, Target, format_cpu_use, format_table, format_targets, judge, protocol_columns, protocol_keys, protocol_targets,
+    session_keys, targets,
+)
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 DEFAULT_CHART = ROOT / "assets" / "bench.png"
@@ -89,6 +94,7 @@ class Measurements:
     long_last_written: float | None = None  # when the upstream wrote the long answer's last token
     long_cpu: float | None = None  # CPU seconds of the app (or of the client's thread) for the long answer
     sessions: dict[int, list[TurnTiming]] = field(default_factory=dict)
+    protocol_sessions: dict[int, list[TurnTiming]] = field(default_factory=dict)  # visitors without browsers
     cpu_use: dict[str, CpuUse] = field(default_factory=dict)  # phase -> app and Chromium CPU (browser rows)
     cold_starts: list[float] = field(default_factory=list)
     memory: MemoryResult | None = None
@@ -147,6 +153,11 @@ async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, size
             progress(f"{spec.name}: {phase} at once")
             m.sessions[n], m.cpu_use[phase] = await measure_browser.concurrent_sessions(
                 browser, app, fake, sizes.session_answer, n, answer_timeout(sizes.session_answer, n))
+            clean_upstream(fake)
+        for n in (1, *sizes.sessions):
+            progress(f"{spec.name}: {n} at once without browsers (Gradio protocol)")
+            m.protocol_sessions[n] = await measure_protocol.concurrent_sessions(
+                app, fake, sizes.session_answer, n, answer_timeout(sizes.session_answer, n))
             clean_upstream(fake)
     return m
 
@@ -214,13 +225,15 @@ def summarise(m: Measurements, sizes: Sizes, floor_first_token_ms: float | None)
         row["long_lag_ms"] = _ms(lag)
     if m.long_cpu is not None:
         row["cpu_s_per_1k"] = m.long_cpu / sizes.long.tokens * 1000
-    alone = wall_time(m.sessions.get(1, []))
-    for n in sizes.sessions:
-        if n in m.sessions:
-            first_key, wall_key = session_keys(n)
-            row[first_key] = _ms(worst_first_token(m.sessions[n]))
-            wall = wall_time(m.sessions[n])
-            row[wall_key] = math.inf if wall is None or not alone else wall / alone
+    for sessions, keys in ((m.sessions, session_keys), (m.protocol_sessions, protocol_keys)):
+        alone = wall_time(sessions.get(1, []))
+        for n in (1, *sizes.sessions):
+            if n in sessions:
+                first_key, wall_key = keys(n)
+                row[first_key] = _ms(worst_first_token(sessions[n]))
+                wall = wall_time(sessions[n])
+                if n > 1:
+                    row[wall_key] = math.inf if wall is None or not alone else wall / alone
     if m.cold_starts:
         row["cold_start_s"] = median(m.cold_starts)
     if m.memory is not None:
@@ -231,6 +244,10 @@ def summarise(m: Measurements, sizes: Sizes, floor_first_token_ms: float | None)
 def build_rows(measured: dict[str, Measurements], sizes: Sizes) -> dict[str, Row]:
     floor = summarise(measured["client alone"], sizes, None)
     floor["overhead_ms"] = 0.0  # the floor, by definition
+    for n in (1, *sizes.sessions):  # without a browser the floor is the same: the client reading the upstream
+        for browser_key, protocol_key in zip(session_keys(n), protocol_keys(n)):
+            if browser_key in floor:
+                floor[protocol_key] = floor[browser_key]
     rows = {"client alone": floor}
     for name, m in measured.items():
         if name != "client alone":
@@ -315,6 +332,11 @@ def print_report(rows: dict[str, Row], measured: dict[str, Measurements], sizes:
     print()
     print(format_targets(rows, target_list))
     print()
+    print("Many visitors without browsers: each speaks Gradio's queue protocol (join + data stream) from one")
+    print("event loop, so what is measured is the server, not Chromium (see bench/measure_protocol.py)")
+    print(format_table(rows, sizes.sessions, protocol_columns(sizes.sessions)))
+    print(format_targets(rows, protocol_targets(max(sizes.sessions)), "Targets, visitors without browsers"))
+    print()
     print(format_cpu_use({name: m.cpu_use for name, m in measured.items() if m.cpu_use}, env["cpus"] or 1))
 
 
@@ -349,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": asdict(sizes),
         "rows": rows,
         "targets": judge(rows, target_list),
+        "targets_without_browsers": judge(rows, protocol_targets(max(sizes.sessions))),
         "raw": {name: asdict(m) for name, m in measured.items()},
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -357,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_chart:
         from bench.chart import draw_chart
 
-        print(f"chart: {draw_chart(rows, target_list, args.chart, chart_caption(env))}")
+        chart_targets = target_list + protocol_targets(max(sizes.sessions))
+        print(f"chart: {draw_chart(rows, chart_targets, args.chart, chart_caption(env))}")
     return 0
 
 

@@ -46,11 +46,18 @@ def test_quick_benchmark_prints_figures_for_every_row(tmp_path):
         row = next(line for line in lines if line.startswith(name + " "))
         assert all(NUMBER.fullmatch(cell) for cell in _cells(row, name)), f"{name}: {row}"
     assert "Targets" in proc.stdout
+    # The many-visitors phase again without browsers: figures for both apps, none timed out.
+    protocol = proc.stdout[proc.stdout.index("Many visitors without browsers"):].splitlines()
+    for name in ROWS:
+        row = next((line for line in protocol if line.startswith(name + " ")), None)
+        assert row is not None and all(NUMBER.fullmatch(cell) for cell in _cells(row, name)), f"{name}: {row}"
     assert not chart.exists(), "--no-chart drew a chart"
 
     data = json.loads(results.read_text())
     assert set(ROWS) <= set(data["rows"])
     assert len(data["targets"]) == 7
+    assert len(data["targets_without_browsers"]) == 2
+    assert all(t["sfui"]["value"] is not None for t in data["targets_without_browsers"])
     for name in ROWS:
         turns = data["raw"][name]["first_token"]
         assert turns and all(t["first"] is not None and t["final"] >= t["first"] >= t["sent"] for t in turns)
