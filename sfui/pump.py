@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import deque
 from typing import Any, Iterable
 
@@ -22,6 +23,7 @@ class _End:
 
 
 _END = _End()
+_BLOCKED = 0.002  # seconds: a read that took longer waited for the network, not the CPU
 
 
 class StreamPump:
@@ -39,6 +41,10 @@ class StreamPump:
         # that arrives between frames costs no loop wake-up (profiled: ~15% of CPU).
         self._waiting = False
         self._thread: threading.Thread | None = None
+        # Set by the consumer once it paces its updates (seconds): how long the reader
+        # may leave new tokens in the socket after catching up. 0: read each at once.
+        self.nap = 0.0
+        self._stop_napping = threading.Event()
 
     def start(self) -> "StreamPump":
         self._loop = asyncio.get_running_loop()
@@ -57,11 +63,27 @@ class StreamPump:
                 pass  # the loop shut down under us; nobody is waiting any more
 
     def _run(self) -> None:
+        items = iter(self._stream)
+        clock = time.monotonic
         try:
-            for item in self._stream:
+            while True:
+                started = clock()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    break
                 self._items.append(item)
                 if self._waiting:
                     self._notify()
+                nap = self.nap
+                if nap and clock() - started > _BLOCKED and not self._closing:
+                    # This item had to be waited for: the reader has caught up with the
+                    # stream. Let the next tokens pile up in the socket for a while
+                    # and read them in one go, instead of waking up for each one (on
+                    # this kind of machine a wake-up costs more CPU than the token).
+                    # Items read without waiting (a backlog) never nap, so the reader
+                    # cannot fall behind.
+                    self._stop_napping.wait(nap)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             if not self._closing:
                 self._error = exc
@@ -132,5 +154,6 @@ class StreamPump:
         """Stop the stream now (from the event loop's thread); the reader
         thread ends on its own once its blocked read returns."""
         self._closing = True
+        self._stop_napping.set()
         if self._close is not None:
             self._close()

@@ -206,3 +206,23 @@ def test_wait_for_end_is_woken_by_the_end_and_by_close_but_not_by_items():
         return slept
 
     assert run_async(scenario()) >= 0.19  # it slept (this is a lower bound, not a timing target)
+
+
+def test_a_napping_reader_takes_tokens_in_bunches_and_misses_none(fake, client):
+    """With a nap set, the reader wakes once per nap instead of once per token
+    (tokens wait in the socket), and still delivers every one of them."""
+    fake.push(stream(["t "] * 60, token_rate=100))  # a token every 10 ms
+
+    async def scenario():
+        pump = StreamPump(ask(client, "hi")).start()
+        pump.nap = 0.15
+        sizes, texts = [], []
+        while (batch := await pump.next_batch(timeout=WAIT)) is not None:
+            texts += [e.text for e in batch if isinstance(e, TextDelta)]
+            sizes.append(sum(isinstance(e, TextDelta) for e in batch))
+        return sizes, "".join(texts)
+
+    sizes, text = run_async(scenario())
+    assert text == "t " * 60
+    # Without the nap a waiting consumer gets the tokens one or two at a time.
+    assert max(sizes) >= 5, sizes
