@@ -33,6 +33,7 @@ QUESTION = "Tell me something."
 PAGE_READY_TIMEOUT = 60.0  # seconds
 PAGES_LOADING_AT_ONCE = 4  # opening 32 Gradio pages at once on 2 cores only thrashes
 SETTLE_SECONDS = 1.0  # after opening pages: let their own load events (model list) finish
+SETTLE_BETWEEN_QUESTIONS = 0.5  # seconds after an answer is shown, before the next question
 VIEWPORT = {"width": 1400, "height": 1000}
 
 INIT_SCRIPT = """
@@ -169,6 +170,10 @@ async def first_token_runs(browser: Browser, app: AppProcess, fake: FakeSiliconF
         for _ in range(runs + 1):
             answer.push(fake)
             turns.append(await ask(page, app, timeout))
+            # The last token can be on screen a moment before the app's event ends; a
+            # question sent in between is refused (sfui: one answer at a time per page)
+            # or dropped (Gradio's default trigger mode). Not part of any timing.
+            await asyncio.sleep(SETTLE_BETWEEN_QUESTIONS)
         return turns[1:]
     finally:
         await context.close()

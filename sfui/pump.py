@@ -15,7 +15,7 @@ import asyncio
 import threading
 import time
 from collections import deque
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 class _End:
@@ -27,8 +27,12 @@ _BLOCKED = 0.002  # seconds: a read that took longer waited for the network, not
 
 
 class StreamPump:
-    def __init__(self, stream: Iterable[Any], *, close: Any = None) -> None:
+    def __init__(self, stream: Iterable[Any], *, close: Any = None,
+                 nap_after: Callable[[Any], bool] = lambda item: True) -> None:
+        """``nap_after(item)``: whether the reader may nap after reading ``item``
+        (see ``nap``); False for an item after which the stream is about to end."""
         self._stream = stream
+        self._nap_after = nap_after
         self._close = close or getattr(stream, "close", None)
         self._items: deque[Any] = deque()
         self._error: BaseException | None = None
@@ -76,7 +80,7 @@ class StreamPump:
                 if self._waiting:
                     self._notify()
                 nap = self.nap
-                if nap and clock() - started > _BLOCKED and not self._closing:
+                if nap and clock() - started > _BLOCKED and not self._closing and self._nap_after(item):
                     # This item had to be waited for: the reader has caught up with the
                     # stream. Let the next tokens pile up in the socket for a while
                     # and read them in one go, instead of waking up for each one (on

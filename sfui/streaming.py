@@ -19,6 +19,7 @@ from typing import AsyncIterator, Iterable, Iterator
 
 from . import errors
 from .chat import FramePacer, Turn
+from .client import Finished
 from .pump import StreamPump
 
 log = logging.getLogger("sfui")
@@ -71,6 +72,10 @@ class RunRegistry:
             run.stop(discard=discard)
         return len(session_runs)
 
+    def busy(self, session: str) -> bool:
+        """Whether ``session`` has an answer streaming now."""
+        return bool(self._runs.get(session))
+
     def __len__(self) -> int:
         return sum(len(r) for r in self._runs.values())
 
@@ -84,7 +89,9 @@ async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0,
 
     Client errors end the turn with a notice; any other exception is logged
     and shown as a generic error, never as a traceback."""
-    pump = run.pump = StreamPump(stream).start()
+    # No nap after the finish reason: the end of the stream follows at once, and the
+    # final update (and the end of the visitor's event) must not wait for a nap.
+    pump = run.pump = StreamPump(stream, nap_after=lambda event: not isinstance(event, Finished)).start()
     if run.stopped:
         pump.close()  # Stop came before the stream had started
     frame = pacer or FramePacer(fps, chars_per_second=float("inf"), total_fps=float("inf"))

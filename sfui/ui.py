@@ -349,6 +349,12 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             inputs arrive as the page sent them, validated here (Controls,
             check_message; the chat by its data model), and the chat goes out
             serialized by the Chatbot's own postprocess."""
+            if runs.busy(request.session_hash) and (_text(message) or "").strip():
+                # Sent while this page's previous answer still streams: one answer at a
+                # time per page, and the message goes back in the box, not into the void.
+                gr.Warning(t(_lang(request), "busy_toast"), duration=10)
+                yield (*_unchanged(3), message)
+                return
             async for frame in converse(
                 message, history, model, system_prompt,
                 Controls(
@@ -421,7 +427,11 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         for trigger in (user_input.submit, send_btn.click):
             trigger(None, [user_input], [user_input, pending_message], js=TAKE_MESSAGE_JS, queue=False).then(
                 respond_in_page, [pending_message, *stream_inputs], [*stream_outputs, user_input],
-                api_visibility="private", preprocess=False, postprocess=False, **stream_options,
+                api_visibility="private", preprocess=False, postprocess=False,
+                # "multiple": a message sent while an answer streams must reach the handler,
+                # which gives it back; Gradio's default ("once") dropped it, and the box
+                # had already been emptied.
+                trigger_mode="multiple", **stream_options,
             )
         # The same answer for API clients, on a trigger no visitor can press.
         api_chat.click(

@@ -202,3 +202,24 @@ def test_blank_messages_in_the_browser_keep_the_chat(app, fake, visitors):
         "And a second one",
     ]
     assert len(fake.chat_requests()) == 2
+
+
+def test_a_message_sent_while_an_answer_streams_stays_in_the_box(app, fake, visitors):
+    """One answer at a time per page. A message sent meanwhile is not lost (the
+    box was already emptied in the browser): it comes back with the reason, and
+    can be sent once the answer has ended (here: after Stop)."""
+    visitor = visitors(app.url)
+    page = visitor.page
+    visitor.send("#fake:slow count")  # ~10 s of counting
+    visitor.wait_for_chat("Counting: 1 2")
+
+    visitor.send("And now this")
+    assert "still coming" in visitor.warning("Not sent")
+    expect(page.locator("#user-input textarea")).to_have_value("And now this")
+    assert len(fake.chat_requests()) == 1
+
+    page.locator("#stop-btn").click()
+    expect(page.locator("#usage-panel tbody tr").first.locator("td").last).to_have_text("stopped", timeout=30_000)
+    page.locator("#user-input textarea").press("Enter")
+    visitor.wait_for_chat("Echo: And now this")
+    assert len(fake.chat_requests()) == 2
