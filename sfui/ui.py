@@ -292,12 +292,15 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             message with a "waiting" table, then the answer as it streams."""
             turn = Turn(history, lang)
             waiting = turn.usage_markdown()
-            yield history, "", waiting
-            stream = client_for(effective_key(visitor_key)).chat_stream(
-                (model_id or settings.default_model).strip(), api_messages(history, system), **controls.to_params()
-            )
-            panels = PanelUpdates(reasoning="", usage=waiting)
+            # Registered before the first yield: from the caller's busy check to here
+            # nothing awaits, so two quick sends from one page cannot both start; and a
+            # Stop pressed before the request goes out ends it before it starts.
             with runs.track(session) as run:
+                yield history, "", waiting
+                stream = client_for(effective_key(visitor_key)).chat_stream(
+                    (model_id or settings.default_model).strip(), api_messages(history, system), **controls.to_params()
+                )
+                panels = PanelUpdates(reasoning="", usage=waiting)
                 pacer = FramePacer(FPS, streams=lambda: len(runs))
                 async for turn in stream_turn(stream, turn, run, pacer=pacer):
                     yield panels.render(turn)
