@@ -136,6 +136,18 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _sent_controls(
+    temperature, top_p, top_k, max_tokens, frequency_penalty,
+    stop, enable_thinking, thinking_budget, min_p, response_format, tools,
+) -> Controls:
+    """The control values as a streaming step receives them (Gradio's preprocessing
+    skipped): the text fields made str as gr.Textbox would; Controls validates the rest."""
+    return Controls(
+        temperature, top_p, top_k, max_tokens, frequency_penalty,
+        _text(stop), enable_thinking, _text(thinking_budget), _text(min_p), response_format, _text(tools),
+    )
+
+
 def _unchanged(outputs: int) -> tuple:
     """"No change" for every output. A generator handler that ends without
     yielding makes Gradio set all its outputs to None, which would wipe the
@@ -328,9 +340,9 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
             step, it skips Gradio's pre- and postprocessing (see the Send chain)."""
             async for frame in converse(
                 message, history, model, system_prompt,
-                Controls(
+                _sent_controls(
                     temperature, top_p, top_k, max_tokens, frequency_penalty,
-                    _text(stop), enable_thinking, _text(thinking_budget), _text(min_p), response_format, _text(tools),
+                    stop, enable_thinking, thinking_budget, min_p, response_format, tools,
                 ),
                 visitor_key, request,
             ):
@@ -360,9 +372,9 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                 return
             async for frame in converse(
                 message, history, model, system_prompt,
-                Controls(
+                _sent_controls(
                     temperature, top_p, top_k, max_tokens, frequency_penalty,
-                    _text(stop), enable_thinking, _text(thinking_budget), _text(min_p), response_format, _text(tools),
+                    stop, enable_thinking, thinking_budget, min_p, response_format, tools,
                 ),
                 visitor_key, request,
             ):
