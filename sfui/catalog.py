@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .i18n import t
+
 # Shown before the live list arrives (or when it cannot be fetched).
 DEFAULT_MODELS: tuple[str, ...] = (
     "Qwen/Qwen3-8B",
@@ -90,3 +92,20 @@ def sort_models(ids: list[str]) -> list[str]:
     unique = [m for m in ids if not (m in seen or seen.add(m))]
     rank = {m: i for i, m in enumerate(DEFAULT_MODELS)}
     return sorted(unique, key=lambda m: (rank.get(m, len(rank)), m.lower()))
+
+
+def capability_hint(model_id: str | None, lang: str = "en") -> str:
+    """One line under the model picker: what the chosen model can do, in ``lang``."""
+    if not model_id:
+        return ""
+    info = model_info(model_id)
+    hints = []
+    if info.reasoning:
+        hints.append(t(lang, "hint_reasoning"))
+    elif info.hybrid_thinking:
+        hints.append(t(lang, "hint_hybrid"))
+    if info.vision:
+        hints.append(t(lang, "hint_vision"))
+    if info.pro:
+        hints.append(t(lang, "hint_pro"))
+    return " · ".join(hints)

@@ -1,0 +1,251 @@
+"""The chat pane: its layout, the handlers of Send, Stop, Retry, Undo and Clear,
+and the public ``/chat`` and ``/retry`` endpoints.
+
+Send is a chain. Its first step runs in the browser (no server round trip
+before the request is queued): it empties the box, unless the message is
+blank, and hands the message over through a hidden textbox. The queued step
+streams into the chat and the side panels only; the box is touched again only
+to give back a refused message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, AsyncIterator
+
+import gradio as gr
+
+from ..chat import FramePacer, Turn, api_messages, append_user, awaiting_answer, check_message, truncate_for_retry, undo_last_turn
+from ..i18n import t
+from ..params import Controls, InputError
+from ..streaming import PanelUpdates, stream_turn
+from .common import AppContext, as_text, label, lang_of, unchanged
+from .fields import with_request_fields
+
+LATEX = [
+    {"left": "$$", "right": "$$", "display": True},
+    {"left": "\\[", "right": "\\]", "display": True},
+    {"left": "\\(", "right": "\\)", "display": False},
+    {"left": "$", "right": "$", "display": False},
+]
+
+# Browser updates per second while streaming, at most: FramePacer sends fewer as the
+# answer grows long or many answers stream at once. Each is one SSE message and a
+# re-render whose cost grows with the answer; bench/ measured 10 fps at two thirds of
+# the browser CPU of 20 fps, and text at 10 updates a second still reads as streaming.
+FPS = 10
+
+# The browser-side first step of Send: empty the box (a blank message stays, and is
+# ignored) and pass the message on to the queued step through a hidden textbox.
+TAKE_MESSAGE_JS = "(message) => [message && message.trim() ? '' : message, message]"
+
+REFUSED = object()  # converse()'s only frame when a message cannot be sent
+
+
+@dataclass
+class ChatArea:
+    chatbot: gr.Chatbot
+    user_input: gr.Textbox
+    send_btn: gr.Button
+    stop_btn: gr.Button
+    clear_btn: gr.Button
+    pending_message: gr.Textbox  # the message on its way from the box to the streaming step
+    api_chat: gr.Button  # a trigger no visitor can press: only for the /chat endpoint
+
+
+def render_chat_area() -> ChatArea:
+    chatbot = gr.Chatbot(
+        elem_id="chatbot",
+        label=label("label_chat"),
+        height=560,
+        buttons=["copy", "copy_all"],
+        latex_delimiters=LATEX,
+        sanitize_html=True,
+        placeholder=label("label_chat_placeholder"),
+    )
+    with gr.Row():
+        user_input = gr.Textbox(
+            elem_id="user-input",
+            show_label=False,
+            placeholder=label("label_placeholder"),
+            lines=1,  # Gradio submits on Enter only for lines=1; it still grows to max_lines
+            max_lines=12,
+            scale=8,
+            autofocus=True,
+        )
+        with gr.Column(scale=1, min_width=110):
+            send_btn = gr.Button(label("label_send"), variant="primary", elem_id="send-btn")
+            stop_btn = gr.Button(label("label_stop"), variant="stop", elem_id="stop-btn")
+            clear_btn = gr.Button(label("label_clear"), elem_id="clear-btn")
+    pending_message = gr.Textbox(visible=False, elem_id="pending-message")
+    api_chat = gr.Button(visible=False, elem_id="api-chat")
+    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat)
+
+
+class _RetryData(gr.EventData):
+    """gr.RetryData, except that a call through the API (``/retry`` from
+    gradio_client carries no event data) means "the last answer" instead of
+    crashing in gr.RetryData's constructor."""
+
+    def __init__(self, target: Any, data: Any) -> None:
+        super().__init__(target, data)
+        self.index = data.get("index") if isinstance(data, dict) else None
+
+
+class ChatHandlers:
+    """The chat's event handlers. The streaming ones take the request fields as
+    one ``controls`` parameter; :func:`with_request_fields` gives Gradio one
+    parameter per field in its place."""
+
+    def __init__(self, ctx: AppContext, chatbot: gr.Chatbot) -> None:
+        self.ctx = ctx
+        self.chatbot = chatbot
+
+    # --- the answer ---------------------------------------------------------------
+
+    async def stream_reply(
+        self, history: list, model_id: str, system: str, controls: Controls, visitor_key: str | None, lang: str,
+        session: str,
+    ) -> AsyncIterator[tuple[list, str, str]]:
+        """Yield (chat messages, reasoning text, usage table): first the visitor's
+        message with a "waiting" table, then the answer as it streams."""
+        ctx = self.ctx
+        turn = Turn(history, lang)
+        waiting = turn.usage_markdown()
+        # Registered before the first yield: from the caller's busy check to here
+        # nothing awaits, so two quick sends from one page cannot both start; and a
+        # Stop pressed before the request goes out ends it before it starts.
+        with ctx.runs.track(session) as run:
+            yield history, "", waiting
+            stream = ctx.client_for(ctx.effective_key(visitor_key)).chat_stream(
+                (model_id or ctx.settings.default_model).strip(), api_messages(history, system), **controls.to_params()
+            )
+            panels = PanelUpdates(reasoning="", usage=waiting)
+            pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
+            async for turn in stream_turn(stream, turn, run, pacer=pacer):
+                yield panels.render(turn)
+
+    def refusal(self, message: str | None, controls: Controls, visitor_key: str | None, lang: str) -> str | None:
+        """Why this message cannot be sent (shown as a toast), or None if it can.
+        An empty message is not refused: it is ignored."""
+        try:
+            check_message(message)
+            controls.to_params()
+        except InputError as exc:
+            return exc.user_message(lang)
+        if not self.ctx.effective_key(visitor_key):
+            return t(lang, "no_key_toast")
+        return None
+
+    async def converse(self, message, history, model, system_prompt, controls: Controls, visitor_key, request):
+        """The frames answering ``message``, or just REFUSED (with a toast saying
+        why) if it cannot be sent. An empty message is ignored: no frame at all."""
+        lang = lang_of(request)
+        # Text fields as Gradio's Textbox preprocessing (skipped here) would pass them.
+        message, model, system_prompt = as_text(message), as_text(model), as_text(system_prompt)
+        problem = self.refusal(message, controls, visitor_key, lang)
+        if problem:
+            gr.Warning(problem, duration=15)
+            yield REFUSED
+            return
+        if check_message(message) is None:
+            yield REFUSED
+            return
+        history = append_user(history or [], message)
+        async for update in self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
+            yield update
+
+    def serialized(self, frame: tuple[list, str, str]) -> tuple[Any, str, str]:
+        """A frame as Gradio's postprocessing would have sent it: the streaming steps
+        skip it; the chat goes through the Chatbot's own postprocess."""
+        messages, reasoning, usage = frame
+        return self.chatbot.postprocess(messages).model_dump(), reasoning, usage
+
+    # --- the endpoints --------------------------------------------------------------
+
+    async def respond(self, message, history, model, system_prompt, controls: Controls, visitor_key,
+                      request: gr.Request):
+        """Stream the answer to ``message``: the public ``/chat`` endpoint; its
+        parameters are named after the API's request fields. Like the page's
+        step, it skips Gradio's pre- and postprocessing."""
+        async for frame in self.converse(message, history, model, system_prompt, controls, visitor_key, request):
+            # Gradio would set every output to None if we yielded nothing.
+            yield unchanged(3) if frame is REFUSED else self.serialized(frame)
+
+    async def respond_in_page(self, message, history, model, system_prompt, controls: Controls, visitor_key,
+                              request: gr.Request):
+        """/chat for the page's Send: the message box was emptied in the browser,
+        so a refused message is put back in it (nothing the visitor typed is lost).
+
+        Runs without Gradio's pre- and postprocessing: the inputs arrive as the page
+        sent them, validated here (Controls, check_message; the chat by its data
+        model), and the chat goes out serialized by the Chatbot's own postprocess."""
+        if self.ctx.runs.busy(request.session_hash) and (as_text(message) or "").strip():
+            # Sent while this page's previous answer still streams: one answer at a
+            # time per page, and the message goes back in the box, not into the void.
+            gr.Warning(t(lang_of(request), "busy_toast"), duration=10)
+            yield (*unchanged(3), message)
+            return
+        async for frame in self.converse(message, history, model, system_prompt, controls, visitor_key, request):
+            yield (*unchanged(3), message) if frame is REFUSED else (*self.serialized(frame), gr.skip())
+
+    async def regenerate(self, history, model, system_prompt, controls: Controls, visitor_key,
+                         retry_data: _RetryData, request: gr.Request):
+        """Retry: drop the answer to the last question (or the one clicked) and stream a new one."""
+        lang = lang_of(request)
+        index = getattr(retry_data, "index", None)
+        history = truncate_for_retry(history, index if isinstance(index, int) else None)
+        problem = self.refusal(None, controls, visitor_key, lang)
+        if problem:
+            gr.Warning(problem, duration=15)
+        if problem or not awaiting_answer(history):
+            yield unchanged(3)
+            return
+        async for update in self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
+            yield update
+
+    async def stop(self, request: gr.Request) -> None:
+        # Async and queue=False: runs on the event loop at once, like the pumps it closes.
+        self.ctx.runs.stop(request.session_hash)
+
+    def undo(self, history: list, undo_data: gr.UndoData):
+        index = getattr(undo_data, "index", None)
+        return undo_last_turn(history, index if isinstance(index, int) else None)
+
+    async def clear(self, request: gr.Request):
+        # Stops this session's answer too, without letting its last update redraw the chat.
+        self.ctx.runs.stop(request.session_hash, discard=True)
+        return [], "", t(lang_of(request), "usage_empty")
+
+
+def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list) -> None:
+    """Send, the API's /chat and /retry, Stop, Undo and Clear. ``stream_inputs``:
+    the chat, model, system prompt, every request field and the key state, in the
+    handlers' order; ``panels``: the reasoning and usage panels."""
+    handlers = ChatHandlers(ctx, area.chatbot)
+    chatbot = area.chatbot
+    stream_outputs = [chatbot, *panels]
+    stream_options = dict(concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
+                          show_progress="minimal", show_progress_on=[chatbot])
+    # The streaming steps skip Gradio's pre- and postprocessing: Gradio runs each
+    # component's (trivial) conversion in a worker thread, a thread hop per input per
+    # event and per output per frame, which under many visitors delayed every request.
+    for trigger in (area.user_input.submit, area.send_btn.click):
+        trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS, queue=False).then(
+            with_request_fields(handlers.respond_in_page), [area.pending_message, *stream_inputs],
+            [*stream_outputs, area.user_input], api_visibility="private", preprocess=False, postprocess=False,
+            # "multiple": a message sent while an answer streams must reach the handler,
+            # which gives it back; Gradio's default ("once") dropped it, and the box
+            # had already been emptied.
+            trigger_mode="multiple", **stream_options,
+        )
+    area.api_chat.click(
+        with_request_fields(handlers.respond), [area.pending_message, *stream_inputs], stream_outputs, api_name="chat",
+        preprocess=False, postprocess=False, **stream_options,
+    )
+    chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, stream_outputs, api_name="retry",
+                  **stream_options)
+    area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
+    chatbot.undo(handlers.undo, [chatbot], [chatbot, area.user_input], queue=False, api_visibility="private")
+    for trigger in (area.clear_btn.click, chatbot.clear):
+        trigger(handlers.clear, None, stream_outputs, queue=False, api_visibility="private")

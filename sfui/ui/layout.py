@@ -1,0 +1,79 @@
+"""Where each panel goes: the chat on the left, the model, the live panels, the
+request fields and the key box on the right. Returns the components record
+the wiring steps use; it wires nothing itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from ..catalog import capability_hint
+from ..i18n import t
+from .chat import ChatArea, render_chat_area
+from .common import label
+from .fields import field_inputs, render_fields
+from .keys import KeyBox, render_key_box
+
+
+@dataclass
+class SidePanels:
+    model: gr.Dropdown
+    model_hint: gr.Markdown
+    reasoning_panel: gr.Textbox
+    usage_panel: gr.Markdown
+    system_prompt: gr.Textbox
+    fields: dict  # request field name -> its control
+
+
+@dataclass
+class Page:
+    chat: ChatArea
+    key_notice: gr.Markdown
+    side: SidePanels
+    keys: KeyBox
+
+    def stream_inputs(self) -> list:
+        """The streaming handlers' inputs, in their parameters' order."""
+        side = self.side
+        return [self.chat.chatbot, side.model, side.system_prompt, *field_inputs(side.fields), self.keys.key_state]
+
+
+def _render_model_and_panels(model_choices: list, default_model: str) -> tuple:
+    model = gr.Dropdown(
+        choices=model_choices, value=default_model, label=label("label_model"),
+        allow_custom_value=True, filterable=True, elem_id="model",
+    )
+    model_hint = gr.Markdown(capability_hint(default_model), elem_id="model-info")
+    reasoning_panel = gr.Textbox(
+        label=label("label_reasoning"), elem_id="reasoning-panel", lines=8, max_lines=14, interactive=False,
+        autoscroll=True,
+    )
+    usage_panel = gr.Markdown(t("en", "usage_empty"), elem_id="usage-panel", container=True)
+    return model, model_hint, reasoning_panel, usage_panel
+
+
+def _render_request_fields() -> tuple[gr.Textbox, dict]:
+    with gr.Accordion(label("label_parameters"), open=True):
+        fields = render_fields(advanced=False)
+        system_prompt = gr.Textbox(
+            label=label("label_system_prompt"), lines=2, elem_id="system-prompt",
+            placeholder=label("label_system_prompt_placeholder"),
+        )
+    with gr.Accordion(label("label_advanced"), open=False):
+        fields.update(render_fields(advanced=True))
+    return system_prompt, fields
+
+
+def render_page(model_choices: list, default_model: str, has_server_key: bool) -> Page:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            gr.Markdown(label("label_title"), elem_id="title")
+            key_notice = gr.Markdown("" if has_server_key else t("en", "no_key"), elem_id="key-notice")
+            chat = render_chat_area()
+        with gr.Column(scale=2):
+            model, model_hint, reasoning_panel, usage_panel = _render_model_and_panels(model_choices, default_model)
+            system_prompt, fields = _render_request_fields()
+            keys = render_key_box(has_server_key)
+    side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields)
+    return Page(chat, key_notice, side, keys)

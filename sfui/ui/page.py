@@ -1,0 +1,56 @@
+"""The whole app: the page's layout, then each feature's wiring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from ..config import Settings
+from .chat import wire_chat
+from .common import LABELS, AppContext, model_choices
+from .keys import wire_keys
+from .layout import render_page
+
+CSS = """
+#reasoning-panel textarea { font-size: 0.85em; }
+#usage-panel table { font-size: 0.9em; width: 100%; }
+#usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
+footer { display: none !important; }
+"""
+
+
+def build_demo(settings: Settings | None = None) -> gr.Blocks:
+    ctx = AppContext(settings or Settings.from_env())
+    curated = ctx.directory.get(ctx.client_for(None), None).ids
+    with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True) as demo:
+        page = render_page(model_choices(curated), ctx.settings.default_model, bool(ctx.settings.api_key))
+        side = page.side
+        wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel])
+        wire_keys(demo, page.keys, ctx, model=side.model, model_hint=side.model_hint, key_notice=page.key_notice,
+                  usage_panel=side.usage_panel)
+    return demo
+
+
+def launch_options(settings: Settings | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``demo.launch``. Host and port come from
+    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself."""
+    settings = settings or Settings()
+    return dict(
+        theme=gr.themes.Soft(),
+        css=CSS,
+        i18n=LABELS,
+        # Run history records the inputs of every call in the browser: off, so
+        # nothing a visitor types (a key included) is kept there.
+        run_history=False,
+        footer_links=[],
+        show_error=False,
+        # Streams are async and do not hold a thread, but sync handlers (key,
+        # model list) do: leave room for every concurrent visitor.
+        max_threads=max(40, settings.concurrency_limit),
+    )
+
+
+def queue_options(settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or Settings()
+    return dict(default_concurrency_limit=settings.concurrency_limit)
