@@ -7,31 +7,37 @@
             if isinstance(event, TextDelta):
                 print(event.text, end="", flush=True)
     print(stream.usage)
+
+Importing ``sfui`` does not import Gradio: the UI lives in ``sfui.ui``.
 """
 
 from .catalog import DEFAULT_MODELS, ModelInfo, model_info
-from .client import (
-    ChatStream,
-    Finished,
-    ReasoningDelta,
-    Retrying,
-    SiliconFlowClient,
-    TextDelta,
-    ToolCall,
-    ToolCallDelta,
-    Usage,
-    UsageUpdate,
-    build_payload,
-)
+from .client import ChatStream, SiliconFlowClient, build_payload
 from .config import Settings
 from .errors import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ConnectionRefused,
+    ConnectTimeoutError,
+    DNSError,
+    GatewayTimeoutError,
+    IncompleteStreamError,
+    InsufficientBalanceError,
+    MalformedResponseError,
+    NotFoundError,
+    OverloadedError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReadTimeoutError,
+    ServerError,
     SiliconFlowError,
     StreamError,
+    UpstreamStreamError,
 )
+from .events import Event, Finished, ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage, UsageUpdate
+from .params import FIELDS, Controls, InputError, RequestField
 
 __all__ = [
     "APIConnectionError",
@@ -39,11 +45,30 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ChatStream",
+    "ConnectTimeoutError",
+    "ConnectionRefused",
+    "Controls",
     "DEFAULT_MODELS",
+    "DNSError",
+    "Event",
+    "FIELDS",
     "Finished",
+    "GatewayTimeoutError",
+    "IncompleteStreamError",
+    "InputError",
+    "InsufficientBalanceError",
+    "MalformedResponseError",
     "ModelInfo",
+    "NotFoundError",
+    "OverloadedError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReadTimeoutError",
     "ReasoningDelta",
+    "Reply",
+    "RequestField",
     "Retrying",
+    "ServerError",
     "Settings",
     "SiliconFlowClient",
     "SiliconFlowError",
@@ -51,6 +76,7 @@ __all__ = [
     "TextDelta",
     "ToolCall",
     "ToolCallDelta",
+    "UpstreamStreamError",
     "Usage",
     "UsageUpdate",
     "build_payload",

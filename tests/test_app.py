@@ -1,9 +1,9 @@
 """The real app (sfui.ui) launched against the fake SiliconFlow, driven through
 its public API with gradio_client, the way any API client would use it.
 
-/chat takes (message, history, model, system_prompt, temperature, top_p, top_k,
-max_tokens, frequency_penalty, stop, enable_thinking, thinking_budget, min_p,
-response_format, tools) and streams (chatbot, reasoning, usage);
+/chat takes (message, history, model, system_prompt, then one parameter per request
+field of sfui.params.FIELDS, named after it: temperature, top_p, ..., seed) and
+streams (chatbot, reasoning, usage);
 /retry takes the same without ``message`` and streams (chatbot, reasoning, usage).
 History goes in and comes out in Gradio 6's normalized form: content is a list
 of ``{"type": "text", "text": ...}`` blocks.
@@ -26,9 +26,10 @@ from gradio_client import Client
 
 from sfui import errors
 from sfui.i18n import t
-from tests.asyncutil import run_async
-from tests.conftest import PATIENT_HTTP, TEST_KEY
-from tests.sfserver import (
+from tests.support import TEST_KEY
+from tests.support.asyncutil import run_async
+from tests.support.launch import PATIENT_HTTP
+from tests.support.sfserver import (
     bare_error_after,
     drop_after,
     error,
@@ -190,7 +191,7 @@ def test_every_control_is_sent_exactly_as_set(app, api):
         model="deepseek-ai/DeepSeek-V3",
         temperature=1.3, top_p=0.9, top_k=20, max_tokens=1000, frequency_penalty=-0.5,
         stop="END\n\\n\\n", enable_thinking="on", thinking_budget="2048", min_p="0.05",
-        response_format="json_object", tools=json.dumps([tool]),
+        response_format="json_object", tools=json.dumps([tool]), presence_penalty="0.4", seed="7",
     )
     request = app.fake.chat_requests()[-1]
     assert request == {
@@ -208,7 +209,19 @@ def test_every_control_is_sent_exactly_as_set(app, api):
         "min_p": 0.05,
         "response_format": {"type": "json_object"},
         "tools": [{"type": "function", "function": tool}],
+        "presence_penalty": 0.4,
+        "seed": 7,
     }
+
+
+def test_chat_and_retry_take_one_parameter_per_request_field(app, api):
+    # One table (sfui.params.FIELDS) names the page's controls and the API's parameters.
+    from sfui.params import FIELD_NAMES
+
+    endpoints = api.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    for name, lead in (("/chat", ["message", "history"]), ("/retry", ["history"])):
+        parameters = [p["parameter_name"] for p in endpoints[name]["parameters"]]
+        assert parameters == [*lead, "model", "system_prompt", *FIELD_NAMES], name
 
 
 def test_thinking_off_is_sent_as_false(app, api):

@@ -22,8 +22,9 @@ from .common import label
 def _component(field: RequestField) -> gr.components.Component:
     common: dict[str, Any] = dict(elem_id=field.elem_id, info=label(field.help_key))
     if field.kind == SLIDER:
-        # The API's own names as labels: what developers search for.
-        return gr.Slider(field.low, field.high, value=field.default, step=field.step, label=field.name, **common)
+        # Their labels are the API's own names, in both languages: what developers search for.
+        return gr.Slider(field.low, field.high, value=field.default, step=field.step, label=label(field.label_key),
+                         **common)
     if field.kind == NUMBER:
         # A Textbox, not gr.Number: a Number's empty value turns into 0 once its
         # accordion opens (Gradio shows None as 0), which would send 0 instead of
