@@ -15,16 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import errors
-from .client import (
-    Finished,
-    ReasoningDelta,
-    Retrying,
-    TextDelta,
-    ToolCall,
-    ToolCallDelta,
-    Usage,
-    UsageUpdate,
-)
+from .events import ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage
 from .i18n import t
 
 # --- request parameters ---------------------------------------------------------------
@@ -242,22 +233,25 @@ def undo_last_turn(history: list, index: int | None = None) -> tuple[list, str]:
 
 
 class Turn:
-    """One assistant reply as it streams in: feed it client events, read
-    the chat messages and the panel texts back at any time."""
+    """One assistant reply as the page shows it while it streams in: feed it
+    client events, read the chat messages and the panel texts back at any time.
 
-    def __init__(self, history: list, lang: str = "en", clock: Callable[[], float] = time.monotonic) -> None:
+    The text, reasoning, usage and tool calls are the ``reply``'s (the
+    :class:`~sfui.events.Reply` the stream fills; stream_turn hands it over).
+    The Turn adds what the reply does not know: timing, status, the retry
+    note, the error and whether the visitor stopped it."""
+
+    def __init__(self, history: list, lang: str = "en", clock: Callable[[], float] = time.monotonic,
+                 reply: Reply | None = None) -> None:
         self.history = list(history)
         self.lang = lang
         self.clock = clock
+        self.reply = reply if reply is not None else Reply()
         self.started = clock()
-        self.answer = ""
-        self.reasoning = ""
-        self.usage: Usage | None = None
-        self.finish_reason: str | None = None
-        self.tool_calls: list[ToolCall] = []
         self.retry_note: str | None = None
         self.error: errors.SiliconFlowError | None = None
         self.first_token_at: float | None = None
+        self.first_reasoning_at: float | None = None
         self.first_answer_at: float | None = None
         self.reasoning_done_at: float | None = None
         self.last_answer_at: float | None = None
@@ -268,8 +262,9 @@ class Turn:
     # --- feeding -----------------------------------------------------------------
 
     def apply(self, event: object) -> bool:
-        """Take one client event; True if it changed what the chat shows (usage
-        and the finish reason only change the usage table)."""
+        """Take the timing of one client event (the reply has taken its content);
+        True if it changed what the chat shows (usage and the finish reason only
+        change the usage table)."""
         now = self.clock()
         if isinstance(event, TextDelta):
             if self.first_token_at is None:
@@ -278,28 +273,17 @@ class Turn:
                 self.first_answer_at = now
                 if self.reasoning and self.reasoning_done_at is None:
                     self.reasoning_done_at = now
-            self.answer += event.text
             self.answer_deltas += 1
             self.last_answer_at = now
             self.retry_note = None
         elif isinstance(event, ReasoningDelta):
             if self.first_token_at is None:
                 self.first_token_at = now
-            self.reasoning += event.text
+            if self.first_reasoning_at is None:
+                self.first_reasoning_at = now
             self.retry_note = None
-        elif isinstance(event, UsageUpdate):
-            self.usage = event.usage
-            return False
-        elif isinstance(event, Finished):
-            self.finish_reason = event.reason
-            return False
         elif isinstance(event, ToolCallDelta):
-            while len(self.tool_calls) <= event.index:
-                self.tool_calls.append(ToolCall())
-            call = self.tool_calls[event.index]
-            call.id = event.id or call.id
-            call.name = event.name or call.name
-            call.arguments += event.arguments
+            pass  # the reply assembles the call; its card is a change to the chat
         elif isinstance(event, Retrying):
             reason = event.error.title_zh if self.lang == "zh" else event.error.title_en
             self.retry_note = t(
@@ -322,6 +306,31 @@ class Turn:
 
     # --- reading -------------------------------------------------------------------
 
+    # The reply is filled in the stream's thread and may be a few events ahead of
+    # this Turn. Its text and reasoning show from the Turn's own first answer and
+    # reasoning token on, so the phase shown (thinking, answering) always agrees
+    # with the Turn's timing; the next frame shows the rest.
+
+    @property
+    def answer(self) -> str:
+        return self.reply.text if self.first_answer_at is not None else ""
+
+    @property
+    def reasoning(self) -> str:
+        return self.reply.reasoning if self.first_reasoning_at is not None else ""
+
+    @property
+    def usage(self) -> Usage | None:
+        return self.reply.usage
+
+    @property
+    def finish_reason(self) -> str | None:
+        return self.reply.finish_reason
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        return self.reply.tool_calls
+
     @property
     def status(self) -> str:
         if self.error is not None:
@@ -341,19 +350,21 @@ class Turn:
     def new_messages(self) -> list[dict]:
         """The messages this turn adds to the chat: a thinking bubble, the
         answer, tool-call cards, and a notice if something went wrong."""
+        reasoning, answer = self.reasoning, self.answer  # read once: the reply may grow meanwhile
         out: list[dict] = []
-        if self.reasoning:
+        if reasoning:
             if self.reasoning_done_at is None:
                 metadata: dict = {"title": t(self.lang, "thinking"), "status": "pending"}
             else:
                 seconds = self.reasoning_done_at - self.started
                 # Gradio prints the duration beside the title itself.
                 metadata = {"title": t(self.lang, "thought"), "status": "done", "duration": round(seconds, 1)}
-            out.append({"role": "assistant", "content": self.reasoning, "metadata": metadata})
-        if self.answer:
-            out.append({"role": "assistant", "content": self.answer})
+            out.append({"role": "assistant", "content": reasoning, "metadata": metadata})
+        if answer:
+            out.append({"role": "assistant", "content": answer})
         elif self.retry_note:
-            out.append({"role": "assistant", "content": self.retry_note, "metadata": {"title": t(self.lang, "status_retrying"), "status": "pending"}})
+            metadata = {"title": t(self.lang, "status_retrying"), "status": "pending"}
+            out.append({"role": "assistant", "content": self.retry_note, "metadata": metadata})
         for call in self.tool_calls:
             out.append(
                 {
@@ -363,8 +374,9 @@ class Turn:
                 }
             )
         if self.error is not None:
-            title = t(self.lang, "incomplete") if (self.answer or self.reasoning) else t(self.lang, "error")
-            out.append({"role": "assistant", "content": self.error.user_message(self.lang), "metadata": {"title": title}})
+            title = t(self.lang, "incomplete") if (answer or reasoning) else t(self.lang, "error")
+            notice = self.error.user_message(self.lang)
+            out.append({"role": "assistant", "content": notice, "metadata": {"title": title}})
         return out
 
     def messages(self) -> list[dict]:
@@ -387,8 +399,9 @@ class Turn:
         if tps is not None:
             rows.append((t(self.lang, "tps"), f"{tps:.1f}"))
         rows.append((t(self.lang, "total_time"), f"{now - self.started:.2f} s"))
-        if self.finish_reason:
-            rows.append((t(self.lang, "finish_reason"), self.finish_reason))
+        finish_reason = self.finish_reason
+        if finish_reason:
+            rows.append((t(self.lang, "finish_reason"), finish_reason))
         return rows
 
     def usage_markdown(self) -> str:
@@ -406,8 +419,9 @@ class Turn:
         if elapsed < MIN_RATE_WINDOW:
             return None  # an answer that arrived in one burst has no meaningful rate
         tokens = self.answer_deltas
-        if self.usage is not None and self.usage.completion_tokens:
-            tokens = max(self.usage.completion_tokens - self.usage.reasoning_tokens, 0) or tokens
+        usage = self.usage
+        if usage is not None and usage.completion_tokens:
+            tokens = max(usage.completion_tokens - usage.reasoning_tokens, 0) or tokens
         # The first token starts the clock; the tokens after it are what the interval holds.
         return max(tokens - 1, 0) / elapsed
 

@@ -1,8 +1,8 @@
 """HTTP client for SiliconFlow's OpenAI-compatible API, on ``requests``.
 
 Knows nothing of Gradio. The main entry point is :meth:`SiliconFlowClient.chat_stream`,
-which returns a :class:`ChatStream`: iterate it for typed events as they
-arrive, then read the totals (``text``, ``reasoning``, ``usage`` …) from it.
+which returns a :class:`ChatStream`: iterate it for typed events (:mod:`sfui.events`)
+as they arrive, then read the totals (``text``, ``reasoning``, ``usage`` …) from it.
 The stream owns the HTTP response and closes it the moment iteration stops
 (Stop button, closed tab, ``break``), so the server stops generating.
 """
@@ -13,98 +13,36 @@ import http.client
 import json
 import socket
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from http.cookiejar import DefaultCookiePolicy
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
-from . import errors
+from . import errors, retries
 from .config import DEFAULT_BASE_URL, Settings
+from .events import (  # noqa: F401  (re-exported: `from sfui.client import TextDelta` keeps working)
+    Event,
+    Finished,
+    ReasoningDelta,
+    Reply,
+    Retrying,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    Usage,
+    UsageUpdate,
+)
 from .sse import ForeignLine, SSEDecoder
 from .thinktags import ThinkTagSplitter
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# A Retry-After longer than this is not waited for: the user is told instead.
-MAX_RETRY_WAIT = 60.0
 _READ_SIZE = 65536
 _ERROR_BODY_LIMIT = 65536
-# Tool calls are assembled into a list by their index: a bound keeps a bad
+# Tool calls are assembled (by Reply) into a tuple by their index: a bound keeps a bad
 # index (1e9) from allocating a billion entries. The API takes up to 128 tools.
 _MAX_TOOL_CALLS = 128
-
-
-# --- Events -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
-    reasoning_tokens: int = 0
-
-    @classmethod
-    def from_api(cls, obj: dict) -> "Usage":
-        details = obj.get("completion_tokens_details") or {}
-        return cls(
-            prompt_tokens=int(obj.get("prompt_tokens") or 0),
-            completion_tokens=int(obj.get("completion_tokens") or 0),
-            total_tokens=int(obj.get("total_tokens") or 0),
-            reasoning_tokens=int(details.get("reasoning_tokens") or obj.get("reasoning_tokens") or 0),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class TextDelta:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReasoningDelta:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ToolCallDelta:
-    index: int
-    id: str | None
-    name: str | None
-    arguments: str  # a fragment; ChatStream.tool_calls holds the assembled calls
-
-
-@dataclass(frozen=True, slots=True)
-class UsageUpdate:
-    usage: Usage
-
-
-@dataclass(frozen=True, slots=True)
-class Finished:
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Retrying:
-    """The request failed in a retryable way; the client waits ``delay`` seconds
-    and then makes retry number ``attempt`` of at most ``max_retries``."""
-
-    attempt: int
-    max_retries: int
-    delay: float
-    error: errors.SiliconFlowError
-
-
-Event = TextDelta | ReasoningDelta | ToolCallDelta | UsageUpdate | Finished | Retrying
-
-
-@dataclass
-class ToolCall:
-    id: str | None = None
-    name: str = ""
-    arguments: str = ""
 
 
 # --- Requests --------------------------------------------------------------------------
@@ -153,17 +91,6 @@ def build_payload(model: str, messages: Sequence[dict], *, stream: bool, **param
     return payload
 
 
-class _Backoff(Retry):
-    """urllib3's Retry, except the first retry also waits (urllib3 retries the
-    first failure at once, which only earns a second 429)."""
-
-    def get_backoff_time(self) -> float:
-        errors_so_far = len(self.history)
-        if errors_so_far == 0:
-            return 0.0
-        return float(min(self.backoff_max, self.backoff_factor * (2 ** (errors_so_far - 1))))
-
-
 def new_session(pool_size: int = 64) -> requests.Session:
     """A session safe to share between visitors: keys travel per request,
     never on the session, and cookies are refused so nothing set for one
@@ -196,18 +123,13 @@ class SiliconFlowClient:
         self._api_key = api_key or None
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
-        self.retry_policy = _Backoff(
-            total=max_retries,
-            allowed_methods=None,  # POST too: these statuses mean the request was not processed
-            status_forcelist=RETRY_STATUSES,
-            backoff_factor=backoff_factor,
-            backoff_max=MAX_RETRY_WAIT,
-            raise_on_status=False,
-        )
+        # Chat requests only, and only before the first token: see _open and sfui.retries.
+        self.max_retries = max_retries
+        self.backoff_factor = backoff_factor
         self.session = session or new_session()
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, api_key: str | None = None, **kwargs: Any) -> "SiliconFlowClient":
+    def from_settings(cls, settings: Settings, *, api_key: str | None = None, **kwargs: Any) -> SiliconFlowClient:
         return cls(
             api_key=api_key or settings.api_key,
             base_url=settings.base_url,
@@ -241,12 +163,12 @@ class SiliconFlowClient:
 
     # --- chat ------------------------------------------------------------------------
 
-    def chat_stream(self, model: str, messages: Sequence[dict], **params: Any) -> "ChatStream":
+    def chat_stream(self, model: str, messages: Sequence[dict], **params: Any) -> ChatStream:
         """Start a streamed chat completion. Nothing is sent until iteration starts."""
         payload = build_payload(model, messages, stream=True, **params)
         return ChatStream(self, payload)
 
-    def chat(self, model: str, messages: Sequence[dict], **params: Any) -> "ChatStream":
+    def chat(self, model: str, messages: Sequence[dict], **params: Any) -> ChatStream:
         """A non-streamed chat completion, returned as a finished ChatStream
         (``.text``, ``.reasoning``, ``.usage``, ``.finish_reason``, ``.tool_calls``)."""
         stream = ChatStream(self, build_payload(model, messages, stream=False, **params))
@@ -263,7 +185,9 @@ class SiliconFlowClient:
             data = response.json()["data"]
             return [item["id"] for item in data if isinstance(item, dict) and item.get("id")]
         except (ValueError, KeyError, TypeError) as exc:
-            raise errors.MalformedResponseError(f"unexpected /models body: {exc}", status=response.status_code) from None
+            raise errors.MalformedResponseError(
+                f"unexpected /models body: {exc}", status=response.status_code
+            ) from None
 
     def balance(self) -> float | None:
         """Total balance from ``GET /user/info``, or None if it cannot be had
@@ -277,7 +201,9 @@ class SiliconFlowClient:
     def _get(self, path: str, params: dict | None = None, timeout: tuple | None = None) -> requests.Response:
         url = self.base_url + path
         try:
-            response = self.session.get(url, params=params, headers=self._headers(), timeout=timeout or (self.timeout[0], 30))
+            response = self.session.get(
+                url, params=params, headers=self._headers(), timeout=timeout or (self.timeout[0], 30)
+            )
         except requests.RequestException as exc:
             raise _connection_error(exc) from None
         if response.status_code >= 400:
@@ -291,39 +217,30 @@ class SiliconFlowClient:
         finally the successful response (the caller owns and closes it).
         Setting ``cancelled`` ends a retry wait at once."""
         url = self.base_url + "/chat/completions"
-        retry = self.retry_policy.new()
-        max_retries = retry.total or 0
+        retries_done = 0
         while True:
-            response = None
-            try:
-                response = self.session.post(
-                    url, json=payload, headers=self._headers(), stream=True, timeout=self.timeout
-                )
-            except requests.RequestException as exc:
-                error = _connection_error(exc)
-                cause = _root_cause(exc)
-            else:
-                if response.status_code < 400:
-                    yield response
-                    return
-                error = _status_error(response, self._redact(_read_limited(response)))
-                cause = None
-            if not error.retryable or (error.retry_after or 0) > MAX_RETRY_WAIT:
+            response, error = self._post(url, payload)
+            if response is not None:
+                yield response
+                return
+            if not retries.should_retry(error, retries_done, self.max_retries):
                 raise error
-            try:
-                if response is not None:
-                    retry = retry.increment("POST", url, response=response.raw)
-                else:
-                    retry = retry.increment("POST", url, error=cause)
-            except urllib3.exceptions.MaxRetryError:
-                raise error from None
-            finally:
-                if response is not None:
-                    response.close()
-            delay = error.retry_after if error.retry_after is not None else retry.get_backoff_time()
-            yield Retrying(attempt=len(retry.history), max_retries=max_retries, delay=delay, error=error)
+            retries_done += 1
+            delay = retries.retry_delay(retries_done, self.backoff_factor, error.retry_after)
+            yield Retrying(attempt=retries_done, max_retries=self.max_retries, delay=delay, error=error)
             if cancelled.wait(delay):
                 return
+
+    def _post(self, url: str, payload: dict) -> tuple[requests.Response, None] | tuple[None, errors.SiliconFlowError]:
+        """One attempt: the response if the server accepted it, else the error
+        (an error response is read and closed here)."""
+        try:
+            response = self.session.post(url, json=payload, headers=self._headers(), stream=True, timeout=self.timeout)
+        except requests.RequestException as exc:
+            return None, _connection_error(exc)
+        if response.status_code < 400:
+            return response, None
+        return None, _status_error(response, self._redact(_read_limited(response)))
 
 
 def _read_limited(response: requests.Response) -> bytes:
@@ -335,25 +252,12 @@ def _read_limited(response: requests.Response) -> bytes:
         response.close()
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, Retry().parse_retry_after(value))  # HTTP-date form
-        except Exception:
-            return None
-
-
 def _status_error(response: requests.Response, body: bytes) -> errors.APIStatusError:
     return errors.error_for_status(
         response.status_code,
         body,
         trace_id=response.headers.get("x-siliconcloud-trace-id"),
-        retry_after=_retry_after(response),
+        retry_after=retries.parse_retry_after(response.headers.get("Retry-After")),
     )
 
 
@@ -372,7 +276,8 @@ def _connection_error(exc: requests.RequestException) -> errors.SiliconFlowError
         return errors.ConnectTimeoutError("connect timeout")
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return errors.ReadTimeoutError("no response before the read timeout")
-    if isinstance(cause, urllib3.exceptions.NameResolutionError) or "Name or service not known" in text or "getaddrinfo" in text:
+    unresolved = "Name or service not known" in text or "getaddrinfo" in text
+    if isinstance(cause, urllib3.exceptions.NameResolutionError) or unresolved:
         return errors.DNSError("host name could not be resolved")
     if "refused" in text.lower():
         return errors.ConnectionRefused("connection refused")
@@ -389,26 +294,25 @@ def _connection_error(exc: requests.RequestException) -> errors.SiliconFlowError
 class ChatStream:
     """One chat completion: iterate for events, then read the totals.
 
-    Use it as a context manager (or call :meth:`close`) so the connection is
-    released even when you stop early. Iterating twice is not supported.
+    Every event it yields has been applied to ``reply`` (a :class:`Reply`)
+    first; ``text``, ``reasoning``, ``usage``, ``finish_reason`` and
+    ``tool_calls`` read it. Use it as a context manager (or call :meth:`close`)
+    so the connection is released even when you stop early. Iterating twice is
+    not supported.
     """
 
     def __init__(self, client: SiliconFlowClient, payload: dict) -> None:
         self._client = client
         self.payload = payload
-        self.text = ""
-        self.reasoning = ""
-        self.usage: Usage | None = None
-        self.finish_reason: str | None = None
+        self.reply = Reply()
         self.model: str | None = None
         self.trace_id: str | None = None
-        self.tool_calls: list[ToolCall] = []
         self._response: requests.Response | None = None
         self._cancelled = threading.Event()
         self._started = False
         self._think = ThinkTagSplitter()
 
-    def __enter__(self) -> "ChatStream":
+    def __enter__(self) -> ChatStream:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -437,38 +341,35 @@ class ChatStream:
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
 
+    @property
+    def text(self) -> str:
+        return self.reply.text
+
+    @property
+    def reasoning(self) -> str:
+        return self.reply.reasoning
+
+    @property
+    def usage(self) -> Usage | None:
+        return self.reply.usage
+
+    @property
+    def finish_reason(self) -> str | None:
+        return self.reply.finish_reason
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        return self.reply.tool_calls
+
     def __iter__(self) -> Iterator[Event]:
         if self._started:
             raise RuntimeError("a ChatStream can be iterated only once")
         self._started = True
+        events = self._events()
         try:
-            response = None
-            for item in self._client._open(self.payload, self._cancelled):
-                if isinstance(item, Retrying):
-                    yield item
-                else:
-                    response = item
-            if response is None:
-                return  # closed while waiting to retry
-            # Publish the response before checking the flag, so a close() from
-            # another thread either sees the response or we see its flag.
-            self._response = response
-            if self._cancelled.is_set():
-                return  # closed while connecting; finally closes the response
-            self.trace_id = response.headers.get("x-siliconcloud-trace-id")
-            content_type = response.headers.get("Content-Type", "").lower()
-            if "text/event-stream" in content_type:
-                yield from self._read_sse(response)
-            elif "json" in content_type or not self.payload.get("stream"):
-                yield from self._read_json(response)
-            else:
-                body = response.raw.read(2048, decode_content=True) or b""
-                raise errors.MalformedResponseError(
-                    f"expected a server-sent event stream, got {content_type or 'no content type'}: "
-                    + errors.parse_error_body(body)[1][:120],
-                    status=response.status_code,
-                    trace_id=self.trace_id,
-                )
+            for event in events:
+                self.reply.apply(event)  # the one place where the reply grows
+                yield event
         except Exception:
             # close() from another thread pulls the socket out from under a
             # blocked read, which then fails in arbitrary ways (http.client
@@ -479,7 +380,40 @@ class ChatStream:
             raise
         finally:
             # GeneratorExit (consumer stopped) lands here too: close the upstream at once.
+            events.close()
             self.close()
+
+    def _events(self) -> Iterator[Event]:
+        response = None
+        for item in self._client._open(self.payload, self._cancelled):
+            if isinstance(item, Retrying):
+                yield item
+            else:
+                response = item
+        if response is None:
+            return  # closed while waiting to retry
+        # Publish the response before checking the flag, so a close() from
+        # another thread either sees the response or we see its flag.
+        self._response = response
+        if self._cancelled.is_set():
+            return  # closed while connecting; __iter__ closes the response
+        self.trace_id = response.headers.get("x-siliconcloud-trace-id")
+        yield from self._read_body(response)
+
+    def _read_body(self, response: requests.Response) -> Iterator[Event]:
+        content_type = response.headers.get("Content-Type", "").lower()
+        if "text/event-stream" in content_type:
+            yield from self._read_sse(response)
+        elif "json" in content_type or not self.payload.get("stream"):
+            yield from self._read_json(response)
+        else:
+            body = response.raw.read(2048, decode_content=True) or b""
+            raise errors.MalformedResponseError(
+                f"expected a server-sent event stream, got {content_type or 'no content type'}: "
+                + errors.parse_error_body(body)[1][:120],
+                status=response.status_code,
+                trace_id=self.trace_id,
+            )
 
     # --- decoding -----------------------------------------------------------------------
 
@@ -522,7 +456,7 @@ class ChatStream:
         while True:
             try:
                 chunk = raw.read1(_READ_SIZE, decode_content=True)
-            except (urllib3.exceptions.ReadTimeoutError, socket.timeout, TimeoutError):
+            except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
                 raise errors.ReadTimeoutError(
                     f"no data for {self._client.timeout[1]:g} s", status=200, trace_id=self.trace_id
                 ) from None
@@ -562,7 +496,9 @@ class ChatStream:
 
     def _chunk_events(self, obj: Any) -> Iterator[Event]:
         if not isinstance(obj, dict):
-            raise errors.MalformedResponseError(f"unexpected stream item: {str(obj)[:80]}", status=200, trace_id=self.trace_id)
+            raise errors.MalformedResponseError(
+                f"unexpected stream item: {str(obj)[:80]}", status=200, trace_id=self.trace_id
+            )
         if errors.looks_like_error_object(obj):
             raise errors.stream_error_from_object(obj, self.trace_id)
         model = obj.get("model")
@@ -574,7 +510,8 @@ class ChatStream:
             delta = choice.get("delta") or choice.get("message") or {}
             reasoning = delta.get("reasoning_content") or delta.get("reasoning")
             if reasoning:
-                self.reasoning += reasoning
+                if not isinstance(reasoning, str):
+                    raise TypeError(f"reasoning is a {type(reasoning).__name__}")
                 yield ReasoningDelta(reasoning)
             content = delta.get("content")
             if content:
@@ -585,56 +522,39 @@ class ChatStream:
             if reason:
                 if not isinstance(reason, str):
                     raise TypeError(f"finish_reason is a {type(reason).__name__}")
-                self.finish_reason = reason
                 yield from self._flush_think()
                 yield Finished(reason)
         usage = obj.get("usage")
         if isinstance(usage, dict):
             # Cumulative on SiliconFlow (every chunk), final-only elsewhere: the last one wins.
             new = Usage.from_api(usage)
-            if new != self.usage:
-                self.usage = new
+            if new != self.reply.usage:
                 yield UsageUpdate(new)
 
     def _content(self, content: Any) -> Iterator[Event]:
         if isinstance(content, list):  # content parts, from some servers' non-stream replies
             content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
         for is_reasoning, piece in self._think.feed(str(content)):
-            if is_reasoning:
-                self.reasoning += piece
-                yield ReasoningDelta(piece)
-            else:
-                self.text += piece
-                yield TextDelta(piece)
+            yield ReasoningDelta(piece) if is_reasoning else TextDelta(piece)
 
     def _flush_think(self) -> Iterator[Event]:
         for is_reasoning, piece in self._think.flush():
-            if is_reasoning:
-                self.reasoning += piece
-                yield ReasoningDelta(piece)
-            else:
-                self.text += piece
-                yield TextDelta(piece)
+            yield ReasoningDelta(piece) if is_reasoning else TextDelta(piece)
 
     def _tool_call(self, call: dict, position: int) -> ToolCallDelta:
+        """A checked delta; the reply assembles the calls (sfui.events.Reply)."""
         # Streamed deltas carry "index"; a whole message's list may not.
         index = int(call.get("index", position))
         if not 0 <= index < _MAX_TOOL_CALLS:
             raise ValueError(f"tool call index {index} out of range")
-        while len(self.tool_calls) <= index:
-            self.tool_calls.append(ToolCall())
-        assembled = self.tool_calls[index]
         function = call.get("function") or {}
         if not all(isinstance(v, (str, type(None))) for v in (call.get("id"), function.get("name"))):
             raise TypeError("tool call id and name must be strings")
-        if call.get("id"):
-            assembled.id = call["id"]
-        if function.get("name"):
-            assembled.name = function["name"]
         fragment = function.get("arguments") or ""
         if isinstance(fragment, dict):
             fragment = json.dumps(fragment)
-        assembled.arguments += fragment
+        if not isinstance(fragment, str):
+            raise TypeError(f"tool call arguments are a {type(fragment).__name__}")
         return ToolCallDelta(index, call.get("id"), function.get("name"), fragment)
 
     def _read_json(self, response: requests.Response) -> Iterator[Event]:
@@ -654,6 +574,8 @@ class ChatStream:
         if not isinstance(obj, dict) or "choices" not in obj:
             if errors.looks_like_error_object(obj):
                 raise errors.stream_error_from_object(obj, self.trace_id)
-            raise errors.MalformedResponseError("no choices in the response", status=response.status_code, trace_id=self.trace_id)
+            raise errors.MalformedResponseError(
+                "no choices in the response", status=response.status_code, trace_id=self.trace_id
+            )
         yield from self._chunk(obj)
         yield from self._flush_think()

@@ -15,7 +15,8 @@ import asyncio
 import threading
 import time
 from collections import deque
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 
 class _End:
@@ -50,7 +51,7 @@ class StreamPump:
         self.nap = 0.0
         self._stop_napping = threading.Event()
 
-    def start(self) -> "StreamPump":
+    def start(self) -> StreamPump:
         self._loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
         self._ended = asyncio.Event()
@@ -108,7 +109,7 @@ class StreamPump:
         if not self._items:
             try:
                 await asyncio.wait_for(self._until_items(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return []
         batch: list[Any] = []
         while self._items:
@@ -136,7 +137,7 @@ class StreamPump:
             return
         try:
             await asyncio.wait_for(self._ended.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     async def _until_items(self) -> None:

@@ -11,16 +11,19 @@ shows the partial answer as stopped.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from typing import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from . import errors
 from .chat import FramePacer, Turn
-from .client import Finished
+from .events import Finished
 from .pump import StreamPump
+
+if TYPE_CHECKING:
+    from .client import ChatStream
 
 log = logging.getLogger("sfui")
 
@@ -80,17 +83,19 @@ class RunRegistry:
         return sum(len(r) for r in self._runs.values())
 
 
-async def stream_turn(stream: Iterable, turn: Turn, run: Run, fps: float = 20.0, *,
+async def stream_turn(stream: ChatStream, turn: Turn, run: Run, fps: float = 20.0, *,
                       pacer: FramePacer | None = None) -> AsyncIterator[Turn]:
     """Feed ``stream``'s events into ``turn``; yield the turn whenever the
     browser is due an update (paced by ``pacer``, by default at most ``fps`` a
     second; each with everything that arrived since the last one), and once
-    more in its final state, as soon as the stream ends.
+    more in its final state, as soon as the stream ends. The turn shows the
+    stream's reply, which the stream fills as it reads (in the pump's thread).
 
     Client errors end the turn with a notice; any other exception is logged
     and shown as a generic error, never as a traceback."""
     # No nap after the finish reason: the end of the stream follows at once, and the
     # final update (and the end of the visitor's event) must not wait for a nap.
+    turn.reply = stream.reply
     pump = run.pump = StreamPump(stream, nap_after=lambda event: not isinstance(event, Finished)).start()
     if run.stopped:
         pump.close()  # Stop came before the stream had started

@@ -19,9 +19,10 @@ from sfui.chat import (
     truncate_for_retry,
     undo_last_turn,
 )
-from sfui.client import (
+from sfui.events import (
     Finished,
     ReasoningDelta,
+    Reply,
     Retrying,
     TextDelta,
     ToolCallDelta,
@@ -333,10 +334,17 @@ def test_undo_reads_block_content_and_handles_no_question():
 # --- Turn --------------------------------------------------------------------------------------
 
 
+def apply(turn: Turn, *events: object) -> None:
+    """Feed events the way a stream does: its reply takes the content, then the
+    Turn takes the timing."""
+    for event in events:
+        turn.reply.apply(event)
+        turn.apply(event)
+
+
 def feed(turn: Turn, clock: FakeClock, at: float, *events: object) -> None:
     clock.now = at
-    for event in events:
-        turn.apply(event)
+    apply(turn, *events)
 
 
 def rate_limit(trace_id: str = "trace-429") -> errors.RateLimitError:
@@ -429,10 +437,10 @@ def test_running_time_uses_the_clock_until_finished():
 
 def test_tool_calls_become_cards():
     turn = Turn([user("weather?")])
-    turn.apply(ToolCallDelta(0, "call_1", "get_weather", '{"city": '))
-    turn.apply(ToolCallDelta(0, None, None, '"Paris"}'))
-    turn.apply(ToolCallDelta(1, "call_2", "get_time", "not json"))
-    turn.apply(Finished("tool_calls"))
+    apply(turn, ToolCallDelta(0, "call_1", "get_weather", '{"city": '))
+    apply(turn, ToolCallDelta(0, None, None, '"Paris"}'))
+    apply(turn, ToolCallDelta(1, "call_2", "get_time", "not json"))
+    apply(turn, Finished("tool_calls"))
     cards = turn.new_messages()
     assert cards == [
         {"role": "assistant", "content": '```json\n{\n  "city": "Paris"\n}\n```',
@@ -443,9 +451,47 @@ def test_tool_calls_become_cards():
     assert api_messages(turn.messages()) == [{"role": "user", "content": "weather?"}]
 
 
+def test_the_turn_reads_its_content_from_the_reply():
+    reply = Reply()
+    turn = Turn([user("q")], reply=reply)
+    assert turn.reply is reply
+    events = (TextDelta("Hi"), UsageUpdate(Usage(3, 1, 4)), ToolCallDelta(0, "call_1", "f", "{}"), Finished("stop"))
+    for event in events:
+        reply.apply(event)
+        turn.apply(event)
+    assert (turn.answer, turn.usage, turn.finish_reason) == ("Hi", Usage(3, 1, 4), "stop")
+    assert turn.tool_calls is reply.tool_calls  # the same assembled calls, not a second copy
+
+
+def test_a_reply_ahead_of_the_turn_shows_in_step_with_the_turns_timing():
+    """The stream fills the reply in its own thread, possibly some events ahead of the
+    Turn: what shows follows the phase the Turn has reached, so an answer never
+    appears under a thinking bubble that is still pending."""
+    clock = FakeClock(0.0)
+    reply = Reply()
+    turn = Turn([user("q")], clock=clock, reply=reply)
+    for event in (ReasoningDelta("hmm"), TextDelta("Hi")):
+        reply.apply(event)  # the reader ran ahead
+    assert turn.status == "waiting" and turn.new_messages() == []
+    clock.now = 0.5
+    turn.apply(ReasoningDelta("hmm"))
+    assert turn.status == "thinking"
+    assert turn.new_messages() == [
+        {"role": "assistant", "content": "hmm", "metadata": {"title": t("en", "thinking"), "status": "pending"}}
+    ]
+    clock.now = 1.0
+    turn.apply(TextDelta("Hi"))
+    assert turn.status == "answering"
+    assert turn.new_messages() == [
+        {"role": "assistant", "content": "hmm",
+         "metadata": {"title": t("en", "thought"), "status": "done", "duration": 1.0}},
+        {"role": "assistant", "content": "Hi"},
+    ]
+
+
 def test_an_error_after_a_partial_answer_keeps_it_and_says_incomplete():
     turn = Turn([user("q")])
-    turn.apply(TextDelta("The first half"))
+    apply(turn, TextDelta("The first half"))
     error = errors.UpstreamStreamError("unknown error", status=200, code=60000, trace_id="tr-123")
     turn.fail(error)
     assert turn.status == "error"
@@ -468,7 +514,7 @@ def test_an_error_before_any_answer_is_a_plain_error_notice():
 
 def test_an_error_after_reasoning_only_is_incomplete():
     turn = Turn([user("q")])
-    turn.apply(ReasoningDelta("hmm"))
+    apply(turn, ReasoningDelta("hmm"))
     turn.fail(errors.IncompleteStreamError("connection lost"))
     bubble, notice = turn.new_messages()
     assert bubble["metadata"]["status"] == "done"  # the spinner stops when the turn fails
@@ -477,15 +523,16 @@ def test_an_error_after_reasoning_only_is_incomplete():
 
 def test_retrying_shows_a_note_until_tokens_arrive():
     turn = Turn([user("q")])
-    turn.apply(Retrying(attempt=1, max_retries=2, delay=3.0, error=rate_limit()))
+    apply(turn, Retrying(attempt=1, max_retries=2, delay=3.0, error=rate_limit()))
     assert turn.status == "retrying"
     expected = "⏳ Rate limit reached — retrying in 3 s (retry 1 of 2)…"
     assert turn.retry_note == expected
     assert turn.new_messages() == [
-        {"role": "assistant", "content": expected, "metadata": {"title": t("en", "status_retrying"), "status": "pending"}}
+        {"role": "assistant", "content": expected,
+         "metadata": {"title": t("en", "status_retrying"), "status": "pending"}}
     ]
     assert dict(turn.usage_rows())["Status"] == "retrying…"
-    turn.apply(TextDelta("Hello"))
+    apply(turn, TextDelta("Hello"))
     assert turn.retry_note is None and turn.status == "answering"
     assert turn.new_messages() == [{"role": "assistant", "content": "Hello"}]
 
@@ -493,7 +540,7 @@ def test_retrying_shows_a_note_until_tokens_arrive():
 def test_chinese_strings():
     clock = FakeClock(0.0)
     turn = Turn([user("你好")], "zh", clock=clock)
-    turn.apply(Retrying(attempt=2, max_retries=2, delay=1.0, error=rate_limit()))
+    apply(turn, Retrying(attempt=2, max_retries=2, delay=1.0, error=rate_limit()))
     assert turn.retry_note == "⏳ 请求过于频繁，已触发限流，1 秒后重试（第 2/2 次）…"
     feed(turn, clock, 0.5, ReasoningDelta("想一想"))
     assert turn.new_messages()[0]["metadata"]["title"] == "💭 思考中"

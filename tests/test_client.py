@@ -3,15 +3,15 @@ bodies, retries, stopping, timeouts and the side endpoints."""
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
 
 import pytest
 
-from sfui import errors
+from sfui import errors, retries
 from sfui.client import (
-    MAX_RETRY_WAIT,
     Finished,
     ReasoningDelta,
     Retrying,
@@ -21,6 +21,7 @@ from sfui.client import (
     Usage,
     UsageUpdate,
 )
+from sfui.retries import JITTER, MAX_RETRY_WAIT
 from tests.conftest import TEST_KEY, free_port
 from tests.sfserver import (
     Chunk,
@@ -274,7 +275,9 @@ def test_unknown_parameter_is_refused(client):
 
 
 def test_vision_parts_with_data_urls_pass_through_unchanged(fake, client):
-    image = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+    image = "data:image/png;base64," + (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+    )
     messages = [{"role": "user", "content": [
         {"type": "text", "text": "What is in this picture?"},
         {"type": "image_url", "image_url": {"url": image, "detail": "low"}},
@@ -332,7 +335,9 @@ def test_client_errors_are_never_retried(fake, client, status):
     assert len(fake.chat_requests()) == 1
 
 
-def test_retries_are_bounded_and_back_off(fake):
+def test_retries_are_bounded_and_back_off(fake, monkeypatch):
+    without_jitter = functools.partial(retries.retry_delay, random=lambda: 0.0)
+    monkeypatch.setattr(retries, "retry_delay", without_jitter)
     client = SiliconFlowClient(TEST_KEY, fake.base_url, max_retries=2, backoff_factor=0.05)
     events = []
     with pytest.raises(errors.OverloadedError) as caught:
@@ -343,6 +348,16 @@ def test_retries_are_bounded_and_back_off(fake):
     assert [e.delay for e in events] == pytest.approx([0.05, 0.1])  # doubling
     assert all(isinstance(e.error, errors.OverloadedError) for e in events)
     assert caught.value.trace_id == fake.last_trace_id
+
+
+def test_backoff_waits_are_jittered_below_the_doubling(fake):
+    client = SiliconFlowClient(TEST_KEY, fake.base_url, max_retries=2, backoff_factor=0.05)
+    with pytest.raises(errors.OverloadedError):
+        events = []
+        for event in client.chat_stream("fake/error-503", HELLO):
+            events.append(event)
+    for event, full in zip(events, (0.05, 0.1), strict=True):
+        assert full * (1 - JITTER) <= event.delay <= full
 
 
 def test_retry_after_beyond_the_limit_is_not_waited_for(fake, client):

@@ -100,9 +100,10 @@ def test_repr_never_shows_the_key():
 
 
 def test_client_strips_trailing_slash_and_takes_timeouts_from_settings():
-    settings = Settings(base_url="http://127.0.0.1:9/v1/", connect_timeout=2.0, read_timeout=7.0, max_retries=4)
+    settings = Settings(base_url="http://127.0.0.1:9/v1/", connect_timeout=2.0, read_timeout=7.0, max_retries=4,
+                        backoff_factor=0.5)
     client = SiliconFlowClient.from_settings(settings, api_key="sk-x")
     assert client.base_url == "http://127.0.0.1:9/v1"
     assert client.timeout == (2.0, 7.0)
-    assert client.retry_policy.total == 4
+    assert client.max_retries == 4 and client.backoff_factor == 0.5
     assert client.has_key

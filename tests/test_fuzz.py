@@ -109,6 +109,7 @@ def parse(pieces: list[bytes]) -> tuple[ChatStream, list, errors.SiliconFlowErro
     events: list = []
     try:
         for event in stream._read_sse(sse_response(pieces)):
+            stream.reply.apply(event)  # as ChatStream.__iter__ does with every event it yields
             events.append(event)
     except errors.SiliconFlowError as exc:  # anything else fails the test
         return stream, events, exc

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from sfui import errors
-from sfui.client import Finished, TextDelta
+from sfui.events import Finished, TextDelta
 from sfui.pump import StreamPump
 from tests.asyncutil import run_async
 from tests.sfserver import bare_error_after, slow_first_token, stall_after, stream

@@ -31,6 +31,19 @@ def test_final_yield_is_the_finished_turn(fake, client):
     assert len(registry) == 0  # the run is forgotten once it ends
 
 
+def test_the_turn_shows_the_streams_reply(fake, client):
+    """One accumulator: the Turn reads the reply the stream assembled, it does not keep its own."""
+    registry = RunRegistry()
+    stream = client.chat_stream("fake/echo", HELLO)
+    turn = Turn(HELLO)
+    with registry.track("visitor") as run:
+        collect(stream_turn(stream, turn, run, fps=1000))
+    assert turn.reply is stream.reply
+    assert turn.answer == stream.text == "Echo: hello"
+    assert turn.usage is not None and turn.usage == stream.usage
+    assert turn.finish_reason == stream.finish_reason == "stop"
+
+
 def test_updates_are_coalesced_to_the_frame_rate(fake, client):
     # 60 tokens in well under a second at fps=2: far fewer frames than tokens.
     fake.push(stream(["t "] * 60, token_rate=200))
@@ -99,21 +112,28 @@ def test_errors_become_a_notice_not_an_exception(fake, client):
     assert turn.messages()[-1]["metadata"]["title"].startswith("⚠️")
 
 
+def apply(turn: Turn, event: object) -> bool:
+    """Feed an event the way a stream does: its reply takes the content, then
+    the Turn takes the timing and says whether the chat changed."""
+    turn.reply.apply(event)
+    return turn.apply(event)
+
+
 def test_panel_updates_send_only_what_changed():
-    from sfui.client import ReasoningDelta, TextDelta
+    from sfui.events import ReasoningDelta, TextDelta
     from sfui.streaming import PanelUpdates
 
     now = [0.0]
     turn = Turn(HELLO, clock=lambda: now[0])
     waiting = turn.usage_markdown()
     panels = PanelUpdates(reasoning="", usage=waiting, usage_interval=0.5, clock=lambda: now[0])
-    turn.apply(ReasoningDelta("hmm"))
+    apply(turn, ReasoningDelta("hmm"))
     now[0] = 0.1
     _, reasoning, usage = panels.render(turn)
     assert reasoning == "hmm"
     assert usage is waiting  # shown 0.1 s ago: the very same text, so Gradio sends nothing for it
     now[0] = 0.2
-    turn.apply(TextDelta("Hi"))
+    apply(turn, TextDelta("Hi"))
     messages, reasoning, usage = panels.render(turn)
     assert messages[-1]["content"] == "Hi"
     assert reasoning == "hmm" and usage is waiting
@@ -142,13 +162,14 @@ def test_a_usage_only_chunk_does_not_hold_back_the_first_token(fake, client):
 
 
 def test_usage_events_alone_ask_for_no_frame():
-    from sfui.client import Finished, ReasoningDelta, TextDelta, Usage, UsageUpdate
+    from sfui.events import Finished, ReasoningDelta, TextDelta, ToolCallDelta, Usage, UsageUpdate
 
     turn = Turn(HELLO)
-    assert turn.apply(UsageUpdate(Usage(10, 0, 10))) is False
-    assert turn.apply(Finished("stop")) is False
-    assert turn.apply(ReasoningDelta("hmm")) is True
-    assert turn.apply(TextDelta("Hi")) is True
+    assert apply(turn, UsageUpdate(Usage(10, 0, 10))) is False
+    assert apply(turn, Finished("stop")) is False
+    assert apply(turn, ReasoningDelta("hmm")) is True
+    assert apply(turn, TextDelta("Hi")) is True
+    assert apply(turn, ToolCallDelta(0, "call_1", "f", "{}")) is True  # a tool-call card appears
 
 
 def test_the_end_of_the_stream_does_not_wait_for_the_next_frame(fake, client):
