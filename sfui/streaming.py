@@ -83,6 +83,17 @@ class RunRegistry:
         return sum(len(r) for r in self._runs.values())
 
 
+def _start_reading(stream: ChatStream, turn: Turn, run: Run) -> StreamPump:
+    """Read ``stream`` in the pump's thread; ``turn`` shows the reply it fills."""
+    turn.reply = stream.reply
+    # No nap after the finish reason: the end of the stream follows at once, and the
+    # final update (and the end of the visitor's event) must not wait for a nap.
+    pump = run.pump = StreamPump(stream, nap_after=lambda event: not isinstance(event, Finished)).start()
+    if run.stopped:
+        pump.close()  # Stop came before the stream had started
+    return pump
+
+
 async def stream_turn(stream: ChatStream, turn: Turn, run: Run, fps: float = 20.0, *,
                       pacer: FramePacer | None = None) -> AsyncIterator[Turn]:
     """Feed ``stream``'s events into ``turn``; yield the turn whenever the
@@ -93,12 +104,7 @@ async def stream_turn(stream: ChatStream, turn: Turn, run: Run, fps: float = 20.
 
     Client errors end the turn with a notice; any other exception is logged
     and shown as a generic error, never as a traceback."""
-    # No nap after the finish reason: the end of the stream follows at once, and the
-    # final update (and the end of the visitor's event) must not wait for a nap.
-    turn.reply = stream.reply
-    pump = run.pump = StreamPump(stream, nap_after=lambda event: not isinstance(event, Finished)).start()
-    if run.stopped:
-        pump.close()  # Stop came before the stream had started
+    pump = _start_reading(stream, turn, run)
     frame = pacer or FramePacer(fps, chars_per_second=float("inf"), total_fps=float("inf"))
     unseen = False  # events applied but not yet shown
     try:
