@@ -59,7 +59,7 @@ def _as_number(field: RequestField, value: Any) -> float | int:
         raise InputError("input_not_a_number", name=field.name, value=repr(str(value)[:40])) from None
 
 
-def _shown(number: float | int) -> str:
+def format_number(number: float | int) -> str:
     """A bound or a value as a person writes it: 2, 0.7, 32768, 9223372036854775807."""
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
@@ -69,8 +69,8 @@ def parse_number(field: RequestField, value: Any) -> float | int | None:
         return None
     number = _as_number(field, value)
     if number != number or not field.low <= number <= field.high:  # NaN fails both
-        raise InputError("input_out_of_range", name=field.name, low=_shown(field.low), high=_shown(field.high),
-                         value=_shown(number))
+        raise InputError("input_out_of_range", name=field.name, low=format_number(field.low), high=format_number(field.high),
+                         value=format_number(number))
     return int(round(number)) if field.integer else number
 
 
