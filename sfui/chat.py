@@ -1,7 +1,6 @@
 """The logic between the UI and the client, as plain Python.
 
 - chat history (Gradio's messages format) <-> API messages;
-- the values of the UI's controls -> validated request parameters;
 - stream events -> what the chat pane and the side panels show (:class:`Turn`).
 
 Nothing here imports Gradio; every function is testable without a server.
@@ -17,123 +16,14 @@ from typing import Any, Callable
 from . import errors
 from .events import ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage
 from .i18n import t
+from .params import InputError
 
-# --- request parameters ---------------------------------------------------------------
-
-# (minimum, maximum, default). The UI builds its sliders from this table and
-# the same table validates values that arrive through the API, so the two
-# can never disagree.
-PARAM_RANGES: dict[str, tuple[float, float, float | None]] = {
-    "temperature": (0.0, 2.0, 0.7),
-    "top_p": (0.0, 1.0, 0.7),
-    "top_k": (1, 100, 50),
-    "max_tokens": (1, 16384, 512),
-    "frequency_penalty": (-2.0, 2.0, 0.5),
-    "thinking_budget": (128, 32768, None),
-    "min_p": (0.0, 1.0, None),
-}
-INTEGER_PARAMS = {"top_k", "max_tokens", "thinking_budget"}
-MAX_STOP_SEQUENCES = 4
 # About the largest context window on offer (~128k tokens) in characters: a
 # longer message cannot be answered, so it is refused here with a reason
 # instead of costing a round trip and an opaque 400.
 MAX_MESSAGE_CHARS = 400_000
 # Tokens per second is shown only over at least this many seconds of answer.
 MIN_RATE_WINDOW = 0.25
-
-
-class InputError(ValueError):
-    """A value the user gave cannot be sent. ``problem_en``/``problem_zh`` say why."""
-
-    def __init__(self, problem_en: str, problem_zh: str) -> None:
-        super().__init__(problem_en)
-        self.problem_en = problem_en
-        self.problem_zh = problem_zh
-
-    def user_message(self, lang: str) -> str:
-        return t(lang, "bad_input", problem=self.problem_zh if lang == "zh" else self.problem_en)
-
-
-def _number(name: str, value: Any) -> float | int | None:
-    if value is None or value == "":
-        return None
-    low, high, _ = PARAM_RANGES[name]
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, not {str(value)[:40]!r}", f"{name} 必须是数字，而不是 {str(value)[:40]!r}") from None
-    if number != number or not low <= number <= high:  # NaN fails both
-        raise InputError(
-            f"{name} must be between {low:g} and {high:g} (got {number:g})",
-            f"{name} 必须在 {low:g} 到 {high:g} 之间（当前为 {number:g}）",
-        )
-    if name in INTEGER_PARAMS:
-        return int(round(number))
-    return number
-
-
-def parse_stop(text: str | None) -> list[str] | None:
-    """Stop sequences, one per line (so a comma can be one); a literal
-    backslash-n inside a line stands for a newline."""
-    if not text:
-        return None
-    sequences = [line.replace("\\n", "\n") for line in text.split("\n") if line.strip()]
-    if len(sequences) > MAX_STOP_SEQUENCES:
-        raise InputError(
-            f"at most {MAX_STOP_SEQUENCES} stop sequences (got {len(sequences)})",
-            f"最多 {MAX_STOP_SEQUENCES} 个停止序列（当前 {len(sequences)} 个）",
-        )
-    return sequences or None
-
-
-def parse_tools(text: str | None) -> list[dict] | None:
-    if not text or not text.strip():
-        return None
-    try:
-        tools = json.loads(text)
-    except ValueError as exc:
-        raise InputError(f"tools is not valid JSON ({exc})", f"tools 不是有效的 JSON（{exc}）") from None
-    if isinstance(tools, dict):
-        tools = [tools]
-    if not isinstance(tools, list) or not all(isinstance(x, dict) for x in tools):
-        raise InputError("tools must be a JSON list of tool objects", "tools 必须是工具对象组成的 JSON 列表")
-    if len(tools) > 128:
-        raise InputError("at most 128 tools", "最多 128 个工具")
-    # Accept bare function specs ({"name":..., "parameters":...}) as a convenience.
-    return [x if x.get("type") else {"type": "function", "function": x} for x in tools]
-
-
-@dataclass
-class Controls:
-    """The values of the UI's controls, as the UI hands them over."""
-
-    temperature: Any = 0.7
-    top_p: Any = 0.7
-    top_k: Any = 50
-    max_tokens: Any = 512
-    frequency_penalty: Any = 0.5
-    stop: str | None = ""
-    enable_thinking: str = "default"  # "default" | "on" | "off"
-    thinking_budget: Any = None
-    min_p: Any = None
-    response_format: str = "text"  # "text" | "json_object"
-    tools: str | None = ""
-
-    def to_params(self) -> dict[str, Any]:
-        """Validated keyword arguments for ``SiliconFlowClient.chat_stream``.
-        Raises InputError with a message for the user."""
-        params: dict[str, Any] = {name: _number(name, getattr(self, name)) for name in PARAM_RANGES}
-        params["stop"] = parse_stop(self.stop)
-        if self.enable_thinking in ("on", "off"):
-            params["enable_thinking"] = self.enable_thinking == "on"
-        elif self.enable_thinking not in ("default", None, ""):
-            raise InputError("enable_thinking must be default, on or off", "enable_thinking 只能是 default、on 或 off")
-        if self.response_format == "json_object":
-            params["response_format"] = {"type": "json_object"}
-        elif self.response_format not in ("text", None, ""):
-            raise InputError("response_format must be text or json_object", "response_format 只能是 text 或 json_object")
-        params["tools"] = parse_tools(self.tools)
-        return {k: v for k, v in params.items() if v is not None}
 
 
 # --- history <-> API messages ---------------------------------------------------------
@@ -193,10 +83,7 @@ def check_message(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     if len(text) > MAX_MESSAGE_CHARS:
-        raise InputError(
-            f"the message is {len(text):,} characters long; the limit is {MAX_MESSAGE_CHARS:,} (about the largest context window)",
-            f"消息长度为 {len(text):,} 个字符，超过上限 {MAX_MESSAGE_CHARS:,}（约为最大上下文窗口）",
-        )
+        raise InputError("input_too_long", length=f"{len(text):,}", limit=f"{MAX_MESSAGE_CHARS:,}")
     return text
 
 
@@ -285,7 +172,7 @@ class Turn:
         elif isinstance(event, ToolCallDelta):
             pass  # the reply assembles the call; its card is a change to the chat
         elif isinstance(event, Retrying):
-            reason = event.error.title_zh if self.lang == "zh" else event.error.title_en
+            reason = event.error.title(self.lang)
             self.retry_note = t(
                 self.lang, "waiting_retry", reason=reason, delay=event.delay, attempt=event.attempt, max_retries=event.max_retries
             )

@@ -10,9 +10,7 @@ import pytest
 from sfui import errors
 from sfui.chat import (
     MAX_MESSAGE_CHARS,
-    Controls,
     FramePacer,
-    InputError,
     Turn,
     api_messages,
     check_message,
@@ -30,6 +28,7 @@ from sfui.events import (
     UsageUpdate,
 )
 from sfui.i18n import t
+from sfui.params import InputError
 
 
 class FakeClock:
@@ -56,144 +55,6 @@ def assistant(text: str, title: str | None = None) -> dict:
 def as_blocks(message: dict) -> dict:
     """A message the way Gradio 6 hands history to a handler: content as text blocks."""
     return {**message, "content": [{"type": "text", "text": message["content"]}]}
-
-
-# --- Controls.to_params ------------------------------------------------------------------
-
-
-def test_default_controls_send_exactly_the_ui_defaults():
-    assert Controls().to_params() == {
-        "temperature": 0.7,
-        "top_p": 0.7,
-        "top_k": 50,
-        "max_tokens": 512,
-        "frequency_penalty": 0.5,
-    }
-
-
-def test_integer_fields_are_sent_as_integers():
-    # Sliders hand floats over; top_k/max_tokens/thinking_budget must reach the API as ints.
-    params = Controls(top_k=20.0, max_tokens=1000.0, thinking_budget="4096").to_params()
-    assert params["top_k"] == 20 and type(params["top_k"]) is int
-    assert params["max_tokens"] == 1000 and type(params["max_tokens"]) is int
-    assert params["thinking_budget"] == 4096 and type(params["thinking_budget"]) is int
-
-
-def test_every_field_is_translated():
-    controls = Controls(
-        temperature=1.3,
-        top_p=0.9,
-        top_k=20,
-        max_tokens=1000,
-        frequency_penalty=-0.5,
-        stop="END\n\n  \nline\\nbreak",
-        enable_thinking="on",
-        thinking_budget=2048,
-        min_p=0.05,
-        response_format="json_object",
-        tools='[{"name": "get_weather", "parameters": {"type": "object"}}]',
-    )
-    assert controls.to_params() == {
-        "temperature": 1.3,
-        "top_p": 0.9,
-        "top_k": 20,
-        "max_tokens": 1000,
-        "frequency_penalty": -0.5,
-        "stop": ["END", "line\nbreak"],  # blank lines skipped, a literal \n is a newline
-        "enable_thinking": True,
-        "thinking_budget": 2048,
-        "min_p": 0.05,
-        "response_format": {"type": "json_object"},
-        "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}],
-    }
-
-
-@pytest.mark.parametrize("choice, sent", [("on", True), ("off", False)])
-def test_enable_thinking_on_and_off(choice, sent):
-    assert Controls(enable_thinking=choice).to_params()["enable_thinking"] is sent
-
-
-@pytest.mark.parametrize("choice", ["default", "", None])
-def test_enable_thinking_default_is_not_sent(choice):
-    assert "enable_thinking" not in Controls(enable_thinking=choice).to_params()
-
-
-def test_text_response_format_and_empty_optionals_are_not_sent():
-    params = Controls(response_format="text", stop="\n \n", tools="  ", thinking_budget="", min_p=None).to_params()
-    for absent in ("response_format", "stop", "tools", "thinking_budget", "min_p", "enable_thinking"):
-        assert absent not in params
-
-
-def test_tools_accept_full_specs_a_single_object_and_bare_functions():
-    full = {"type": "function", "function": {"name": "get_time", "parameters": {}}}
-    bare = {"name": "get_weather", "description": "Weather", "parameters": {"type": "object"}}
-    assert Controls(tools=json.dumps([full, bare])).to_params()["tools"] == [
-        full,
-        {"type": "function", "function": bare},
-    ]
-    assert Controls(tools=json.dumps(full)).to_params()["tools"] == [full]
-
-
-def assert_refused(controls: Controls, field: str, field_zh: str | None = None) -> InputError:
-    """The values are refused with a reason naming the field (in Chinese, by
-    ``field_zh`` where the message translates the name)."""
-    with pytest.raises(InputError) as caught:
-        controls.to_params()
-    error = caught.value
-    assert field in error.problem_en and (field_zh or field) in error.problem_zh
-    assert error.user_message("en").startswith("Not sent:")
-    assert error.user_message("zh").startswith("未发送")
-    assert error.problem_zh in error.user_message("zh")
-    return error
-
-
-@pytest.mark.parametrize(
-    "field, value",
-    [
-        ("temperature", 2.5),
-        ("temperature", -0.1),
-        ("top_p", 1.01),
-        ("top_k", 0),
-        ("max_tokens", 20000),
-        ("frequency_penalty", 3),
-        ("thinking_budget", 64),
-        ("min_p", 1.5),
-        ("temperature", float("nan")),
-        ("top_p", math.inf),
-        ("temperature", "hot"),
-        ("max_tokens", "lots"),
-        ("top_k", [50]),
-    ],
-)
-def test_out_of_range_and_non_numeric_values_are_refused_naming_the_field(field, value):
-    assert_refused(Controls(**{field: value}), field)
-
-
-def test_range_message_gives_the_bounds():
-    error = assert_refused(Controls(temperature=2.5), "temperature")
-    assert "between 0 and 2" in error.problem_en and "2.5" in error.problem_en
-    assert "0 到 2" in error.problem_zh
-
-
-@pytest.mark.parametrize(
-    "controls, field, field_zh",
-    [
-        (Controls(stop="a\nb\nc\nd\ne"), "stop", "停止序列"),
-        (Controls(enable_thinking="maybe"), "enable_thinking", None),
-        (Controls(response_format="xml"), "response_format", None),
-        (Controls(tools="[{not json"), "tools", None),
-        (Controls(tools='"get_weather"'), "tools", None),
-        (Controls(tools="[1, 2]"), "tools", None),
-    ],
-)
-def test_invalid_text_fields_are_refused(controls, field, field_zh):
-    assert_refused(controls, field, field_zh)
-
-
-def test_boundary_values_are_accepted():
-    params = Controls(temperature=0, top_p=1, top_k=100, max_tokens=16384, frequency_penalty=-2,
-                      thinking_budget=32768, min_p=0).to_params()
-    assert (params["temperature"], params["top_k"], params["max_tokens"], params["min_p"]) == (0, 100, 16384, 0)
 
 
 # --- api_messages --------------------------------------------------------------------------
@@ -284,8 +145,8 @@ def test_too_long_messages_are_refused_with_both_languages():
     assert check_message("a" * MAX_MESSAGE_CHARS) == "a" * MAX_MESSAGE_CHARS
     with pytest.raises(InputError) as caught:
         check_message("a" * (MAX_MESSAGE_CHARS + 1))
-    assert f"{MAX_MESSAGE_CHARS + 1:,}" in caught.value.problem_en
-    assert f"{MAX_MESSAGE_CHARS:,}" in caught.value.problem_zh
+    assert f"{MAX_MESSAGE_CHARS + 1:,}" in caught.value.problem("en")
+    assert f"{MAX_MESSAGE_CHARS:,}" in caught.value.problem("zh")
 
 
 # --- retry and undo ----------------------------------------------------------------------------
