@@ -36,7 +36,18 @@ from .errors import (
     StreamError,
     UpstreamStreamError,
 )
-from .events import Event, Finished, ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage, UsageUpdate
+from .events import (
+    Event,
+    Finished,
+    ReasoningDelta,
+    Reply,
+    Retrying,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    Usage,
+    UsageUpdate,
+)
 from .params import FIELDS, Controls, InputError, RequestField
 
 __all__ = [

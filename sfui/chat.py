@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import errors
 from .events import ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage
@@ -39,8 +39,12 @@ def message_text(content: Any) -> str:
     if isinstance(content, dict):
         return str(content.get("text") or "")
     if isinstance(content, (list, tuple)):
-        return "".join(message_text(part) for part in content if not (isinstance(part, dict) and part.get("type") == "file"))
+        return "".join(message_text(part) for part in content if not _is_file(part))
     return str(content)
+
+
+def _is_file(part: Any) -> bool:
+    return isinstance(part, dict) and part.get("type") == "file"
 
 
 def _field(message: Any, name: str) -> Any:
@@ -173,9 +177,8 @@ class Turn:
             pass  # the reply assembles the call; its card is a change to the chat
         elif isinstance(event, Retrying):
             reason = event.error.title(self.lang)
-            self.retry_note = t(
-                self.lang, "waiting_retry", reason=reason, delay=event.delay, attempt=event.attempt, max_retries=event.max_retries
-            )
+            self.retry_note = t(self.lang, "waiting_retry", reason=reason, delay=event.delay, attempt=event.attempt,
+                                max_retries=event.max_retries)
         else:
             return False
         return True

@@ -40,7 +40,7 @@ class Settings:
     concurrency_limit: int = 64
 
     @classmethod
-    def from_env(cls, dotenv_path: str | None = None) -> "Settings":
+    def from_env(cls, dotenv_path: str | None = None) -> Settings:
         load_dotenv(dotenv_path, override=False)
         return cls(
             api_key=os.environ.get("SILICONFLOW_API_KEY", "").strip() or None,

@@ -13,8 +13,9 @@ Nothing here imports Gradio; every function is testable without a server.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .i18n import format_choices, t
 
@@ -69,8 +70,8 @@ def parse_number(field: RequestField, value: Any) -> float | int | None:
         return None
     number = _as_number(field, value)
     if number != number or not field.low <= number <= field.high:  # NaN fails both
-        raise InputError("input_out_of_range", name=field.name, low=format_number(field.low), high=format_number(field.high),
-                         value=format_number(number))
+        raise InputError("input_out_of_range", name=field.name, low=format_number(field.low),
+                         high=format_number(field.high), value=format_number(number))
     return int(round(number)) if field.integer else number
 
 
@@ -124,7 +125,7 @@ JSON = "json"  # a JSON code editor
 class RequestField:
     name: str  # the API's request field: also the Controls attribute and the /chat parameter
     kind: str
-    parse: Callable[["RequestField", Any], Any]
+    parse: Callable[[RequestField, Any], Any]
     elem_id: str
     default: Any = None
     low: float = 0.0
@@ -189,7 +190,7 @@ class Controls:
         """From the controls' values in table order (how Gradio passes them)."""
         if len(values) != len(FIELDS):
             raise TypeError(f"expected {len(FIELDS)} request field values, got {len(values)}")
-        return cls(**dict(zip(FIELD_NAMES, values)))
+        return cls(**dict(zip(FIELD_NAMES, values, strict=True)))
 
     def __getattr__(self, name: str) -> Any:
         try:

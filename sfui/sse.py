@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 _FIELDS = ("data", "event", "id", "retry")
 # Only CR, LF and CRLF end a line. str.splitlines() would also split on

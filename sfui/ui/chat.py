@@ -10,12 +10,22 @@ to give back a refused message.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any
 
 import gradio as gr
 
-from ..chat import FramePacer, Turn, api_messages, append_user, awaiting_answer, check_message, truncate_for_retry, undo_last_turn
+from ..chat import (
+    FramePacer,
+    Turn,
+    api_messages,
+    append_user,
+    awaiting_answer,
+    check_message,
+    truncate_for_retry,
+    undo_last_turn,
+)
 from ..i18n import t
 from ..params import Controls, InputError
 from ..streaming import PanelUpdates, stream_turn
@@ -122,8 +132,8 @@ class ChatHandlers:
             )
             panels = PanelUpdates(reasoning="", usage=waiting)
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
-            async for turn in stream_turn(stream, turn, run, pacer=pacer):
-                yield panels.render(turn)
+            async for shown in stream_turn(stream, turn, run, pacer=pacer):
+                yield panels.render(shown)
 
     def refusal(self, message: str | None, controls: Controls, visitor_key: str | None, lang: str) -> str | None:
         """Why this message cannot be sent (shown as a toast), or None if it can.
@@ -152,8 +162,9 @@ class ChatHandlers:
             yield REFUSED
             return
         history = append_user(history or [], message)
-        async for update in self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
-            yield update
+        frames = self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash)
+        async for frame in frames:
+            yield frame
 
     def serialized(self, frame: tuple[list, str, str]) -> tuple[Any, str, str]:
         """A frame as Gradio's postprocessing would have sent it: the streaming steps
@@ -201,8 +212,9 @@ class ChatHandlers:
         if problem or not awaiting_answer(history):
             yield unchanged(3)
             return
-        async for update in self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash):
-            yield update
+        frames = self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash)
+        async for frame in frames:
+            yield frame
 
     async def stop(self, request: gr.Request) -> None:
         # Async and queue=False: runs on the event loop at once, like the pumps it closes.

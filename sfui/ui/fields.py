@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import gradio as gr
 

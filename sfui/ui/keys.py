@@ -91,9 +91,8 @@ def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hin
     key_outputs = [box.api_key_box, box.key_state, box.key_status, model, key_notice]
     for trigger in (box.api_key_box.submit, box.use_key_btn.click):
         trigger(handlers.use_key, [box.api_key_box, model], key_outputs, api_visibility="private")
-    box.forget_key_btn.click(
-        handlers.forget_key, None, [box.api_key_box, box.key_state, box.key_status, key_notice], api_visibility="private"
-    )
+    forget_outputs = [box.api_key_box, box.key_state, box.key_status, key_notice]
+    box.forget_key_btn.click(handlers.forget_key, None, forget_outputs, api_visibility="private")
     # Runs after the page is shown, so a slow /models never delays start-up or first paint.
     demo.load(handlers.on_load, [box.key_state, model], [model, key_notice, usage_panel, model_hint],
               api_visibility="private")
