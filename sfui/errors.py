@@ -4,7 +4,9 @@ HTTP errors, network failures and failures found inside a 200 stream are all
 raised as subclasses of :class:`SiliconFlowError`, so a caller catches at the
 level it cares about (``except RateLimitError``, ``except StreamError``, or
 everything at once). Each error knows how to explain itself to a person, in
-English or Chinese: what happened and what to do next.
+English or Chinese: what happened and what to do next. Its words are the
+catalogue's (``sfui/i18n.py``) entries ``error_<key>_title`` and
+``error_<key>_hint``; a class without its own entry uses its parent's.
 """
 
 from __future__ import annotations
@@ -12,9 +14,7 @@ from __future__ import annotations
 import json
 from typing import ClassVar
 
-# Shown after most hints: the FAQ's advice when one host misbehaves.
-_SWITCH_HOST_EN = "If it keeps happening, try the other host (api.siliconflow.com or api.siliconflow.cn)."
-_SWITCH_HOST_ZH = "如果反复出现，可以换用另一个地址（api.siliconflow.cn 或 api.siliconflow.com）。"
+from .i18n import STRINGS, language, t
 
 
 class SiliconFlowError(Exception):
@@ -23,10 +23,7 @@ class SiliconFlowError(Exception):
     server's own text, ``trace_id`` the ``x-siliconcloud-trace-id`` header."""
 
     retryable: ClassVar[bool] = False
-    title_en: ClassVar[str] = "Something went wrong"
-    title_zh: ClassVar[str] = "出错了"
-    hint_en: ClassVar[str] = "Please try again. " + _SWITCH_HOST_EN
-    hint_zh: ClassVar[str] = "请重试。" + _SWITCH_HOST_ZH
+    key: ClassVar[str] = "generic"  # names the catalogue entries error_<key>_title and error_<key>_hint
 
     def __init__(
         self,
@@ -57,23 +54,42 @@ class SiliconFlowError(Exception):
             text += f" (trace id {self.trace_id})"
         return text
 
+    @classmethod
+    def _entry(cls, part: str, lang: str) -> str:
+        """``error_<key>_<part>`` of the nearest class (this one, then its parents)
+        whose own ``key`` has that entry."""
+        for klass in cls.__mro__:
+            key = vars(klass).get("key")
+            if key and f"error_{key}_{part}" in STRINGS["en"]:
+                return t(lang, f"error_{key}_{part}", switch_host=t(lang, "error_switch_host"))
+        raise KeyError(f"no error_<key>_{part} for {cls.__name__}")
+
+    @classmethod
+    def title(cls, lang: str = "en") -> str:
+        """What happened, in a few words."""
+        return cls._entry("title", lang)
+
+    @classmethod
+    def hint(cls, lang: str = "en") -> str:
+        """What to do next."""
+        return cls._entry("hint", lang)
+
     def user_message(self, lang: str = "en") -> str:
         """A short explanation for a person: what happened, what to do, and
         the details support will ask for. ``lang`` is "zh" or "en"."""
-        zh = lang.lower().startswith("zh")
-        title, hint = (self.title_zh, self.hint_zh) if zh else (self.title_en, self.hint_en)
+        lang = language(lang)
         details = []
         if self.status is not None:
             details.append(f"HTTP {self.status}")
         if self.code is not None:
-            details.append(("错误码 " if zh else "code ") + str(self.code))
+            details.append(t(lang, "error_code", code=self.code))
         if self.message:
             details.append(self.message)
-        text = f"{title}. {hint}" if not zh else f"{title}。{hint}"
+        text = t(lang, "error_message", title=self.title(lang), hint=self.hint(lang))
         if details:
-            text += ("（" + "，".join(details) + "）") if zh else " (" + ", ".join(details) + ")"
+            text += t(lang, "error_details", details=t(lang, "error_details_separator").join(details))
         if self.trace_id:
-            text += (" 追踪 ID：" if zh else " Trace ID: ") + self.trace_id
+            text += t(lang, "error_trace_id", trace_id=self.trace_id)
         return text
 
 
@@ -85,68 +101,41 @@ class APIStatusError(SiliconFlowError):
 
 
 class BadRequestError(APIStatusError):
-    title_en = "The request was rejected (bad parameter or unknown model)"
-    title_zh = "请求被拒绝（参数有误或模型不存在）"
-    hint_en = "Check the model name and the settings, or pick another model."
-    hint_zh = "请检查模型名称和参数设置，或换一个模型。"
+    key = "bad_request"
 
 
 class AuthenticationError(APIStatusError):
-    title_en = "The API key was not accepted"
-    title_zh = "API 密钥无效"
-    hint_en = "Check your SiliconFlow API key (cloud.siliconflow.cn → API keys) and paste it again."
-    hint_zh = "请检查硅基流动 API 密钥（cloud.siliconflow.cn → API 密钥），重新粘贴。"
+    key = "auth"
 
 
 class InsufficientBalanceError(APIStatusError):
-    title_en = "Your account balance is not enough for this model"
-    title_zh = "账户余额不足"
-    hint_en = "Top up your SiliconFlow account, or pick a free model."
-    hint_zh = "请为硅基流动账户充值，或选择免费模型。"
+    key = "balance"
 
 
 class PermissionDeniedError(APIStatusError):
-    title_en = "Access to this model was denied"
-    title_zh = "无权使用该模型"
-    hint_en = "The model may need real-name verification or a positive balance. Verify your account, top up, or pick another model."
-    hint_zh = "该模型可能需要实名认证或账户余额。请完成实名认证、充值，或换一个模型。"
+    key = "permission"
 
 
 class NotFoundError(APIStatusError):
-    title_en = "The API address was not found"
-    title_zh = "接口地址不存在"
-    hint_en = "Check the base URL: it should end in /v1, e.g. https://api.siliconflow.cn/v1."
-    hint_zh = "请检查接口地址（Base URL），应以 /v1 结尾，例如 https://api.siliconflow.cn/v1。"
+    key = "not_found"
 
 
 class RateLimitError(APIStatusError):
     retryable = True
-    title_en = "Rate limit reached"
-    title_zh = "请求过于频繁，已触发限流"
-    hint_en = "Wait a moment and try again, or pick another model (limits are per model)."
-    hint_zh = "请稍等片刻再试，或换一个模型（限流按模型计算）。"
+    key = "rate_limit"
 
 
 class ServerError(APIStatusError):
     retryable = True
-    title_en = "The service had an internal error"
-    title_zh = "服务内部错误"
-    hint_en = "Try again in a moment. " + _SWITCH_HOST_EN
-    hint_zh = "请稍后重试。" + _SWITCH_HOST_ZH
+    key = "server"
 
 
 class OverloadedError(ServerError):
-    title_en = "The model is overloaded right now"
-    title_zh = "模型当前负载过高"
-    hint_en = "Try again in a minute, or pick another model."
-    hint_zh = "请过一会儿再试，或换一个模型。"
+    key = "overloaded"
 
 
 class GatewayTimeoutError(ServerError):
-    title_en = "The service timed out"
-    title_zh = "服务响应超时"
-    hint_en = "Try again; a shorter max_tokens or another model may help. " + _SWITCH_HOST_EN
-    hint_zh = "请重试；调小 max_tokens 或换一个模型可能有帮助。" + _SWITCH_HOST_ZH
+    key = "gateway_timeout"
 
 
 # --- Network errors ---------------------------------------------------------------
@@ -156,27 +145,19 @@ class APIConnectionError(SiliconFlowError):
     """No HTTP answer at all."""
 
     retryable = True
-    title_en = "Could not reach the API"
-    title_zh = "无法连接到接口"
-    hint_en = "Check your network and the base URL. " + _SWITCH_HOST_EN
-    hint_zh = "请检查网络和接口地址。" + _SWITCH_HOST_ZH
+    key = "connection"
 
 
 class ConnectionRefused(APIConnectionError):
-    title_en = "The API server refused the connection"
-    title_zh = "接口服务器拒绝连接"
+    key = "connection_refused"
 
 
 class DNSError(APIConnectionError):
-    title_en = "The API host name could not be resolved"
-    title_zh = "无法解析接口域名"
-    hint_en = "Check the base URL for typos and your network's DNS. " + _SWITCH_HOST_EN
-    hint_zh = "请检查接口地址是否拼写正确，以及网络的 DNS 设置。" + _SWITCH_HOST_ZH
+    key = "dns"
 
 
 class ConnectTimeoutError(APIConnectionError):
-    title_en = "Connecting to the API timed out"
-    title_zh = "连接接口超时"
+    key = "connect_timeout"
 
 
 # --- Failures inside a stream ---------------------------------------------------
@@ -185,36 +166,25 @@ class ConnectTimeoutError(APIConnectionError):
 class StreamError(SiliconFlowError):
     """The answer started but did not finish properly."""
 
-    title_en = "The answer was cut off"
-    title_zh = "回答被中断"
-    hint_en = "The part received so far is kept. Press Retry to generate it again."
-    hint_zh = "已收到的部分已保留，可点击“重试”重新生成。"
+    key = "stream"
 
 
 class ReadTimeoutError(StreamError):
-    title_en = "The model sent nothing for too long (read timeout)"
-    title_zh = "模型长时间未返回内容（读取超时）"
-    hint_en = "Anything received so far is kept. Press Retry, or pick a faster model; the wait limit is SFUI_READ_TIMEOUT."
-    hint_zh = "已收到的内容已保留。可点击“重试”，或换一个更快的模型；等待上限由 SFUI_READ_TIMEOUT 设置。"
+    key = "read_timeout"
 
 
 class IncompleteStreamError(StreamError):
-    title_en = "The connection closed before the answer was complete"
-    title_zh = "连接在回答完成前关闭"
+    key = "incomplete_stream"
 
 
 class MalformedResponseError(StreamError):
-    title_en = "The server sent something that is not a valid answer"
-    title_zh = "服务器返回了无法解析的内容"
-    hint_en = "Check the base URL points to an OpenAI-compatible API (…/v1). Press Retry to try again."
-    hint_zh = "请确认接口地址指向兼容 OpenAI 的接口（…/v1），然后点击“重试”。"
+    key = "malformed"
 
 
 class UpstreamStreamError(StreamError, APIStatusError):
     """An error object arrived inside a 200 stream (e.g. ``{"code":60000,...}``)."""
 
-    title_en = "The service reported an error while answering"
-    title_zh = "服务在回答过程中报错"
+    key = "upstream"
 
 
 # --- Mapping ---------------------------------------------------------------------

@@ -1,11 +1,22 @@
-"""The few strings the app writes at run time, in English and Chinese.
+"""Every string the app shows, in English and Chinese: one keyed catalogue.
 
-Gradio's own ``gr.I18n`` translates static labels in the browser; text that
-is produced while streaming (status lines, notices, the usage table) is
-translated here, by the language the visitor's browser asks for.
+``STRINGS[lang][key]`` holds the text; ``t(lang, key, **values)`` fills it in.
+Keys are grouped by prefix: ``label_``/``field_``/``help_`` are the page's
+static text, which Gradio translates in the browser (``gradio_translations()``
+feeds ``gr.I18n``); ``error_`` are the error classes' titles and hints
+(``sfui/errors.py``); ``input_`` say why a value cannot be sent; the rest is
+text the server writes while the page runs (status lines, notices, the usage
+table).
+
+There is one language choice: ``language()`` turns any language code into
+"en" or "zh", and ``pick_language()`` picks it from the browser's
+Accept-Language header the same way Gradio's frontend picks the locale of the
+labels, so that a page never mixes English labels with Chinese text.
 """
 
 from __future__ import annotations
+
+import re
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -48,6 +59,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_stopped": "stopped",
         "tool_call": "🔧 Tool call: {name}",
         "bad_input": "Not sent: {problem}",
+        # --- errors (sfui/errors.py): each class's title and hint, and how they are put together ---
+        "error_message": "{title}. {hint}",
+        "error_details": " ({details})",
+        "error_details_separator": ", ",
+        "error_code": "code {code}",
+        "error_trace_id": " Trace ID: {trace_id}",
+        "error_switch_host": "If it keeps happening, try the other host (api.siliconflow.com or api.siliconflow.cn).",
+        "error_generic_title": "Something went wrong",
+        "error_generic_hint": "Please try again. {switch_host}",
+        "error_bad_request_title": "The request was rejected (bad parameter or unknown model)",
+        "error_bad_request_hint": "Check the model name and the settings, or pick another model.",
+        "error_auth_title": "The API key was not accepted",
+        "error_auth_hint": "Check your SiliconFlow API key (cloud.siliconflow.cn → API keys) and paste it again.",
+        "error_balance_title": "Your account balance is not enough for this model",
+        "error_balance_hint": "Top up your SiliconFlow account, or pick a free model.",
+        "error_permission_title": "Access to this model was denied",
+        "error_permission_hint": "The model may need real-name verification or a positive balance. Verify your account, top up, or pick another model.",
+        "error_not_found_title": "The API address was not found",
+        "error_not_found_hint": "Check the base URL: it should end in /v1, e.g. https://api.siliconflow.cn/v1.",
+        "error_rate_limit_title": "Rate limit reached",
+        "error_rate_limit_hint": "Wait a moment and try again, or pick another model (limits are per model).",
+        "error_server_title": "The service had an internal error",
+        "error_server_hint": "Try again in a moment. {switch_host}",
+        "error_overloaded_title": "The model is overloaded right now",
+        "error_overloaded_hint": "Try again in a minute, or pick another model.",
+        "error_gateway_timeout_title": "The service timed out",
+        "error_gateway_timeout_hint": "Try again; a shorter max_tokens or another model may help. {switch_host}",
+        "error_connection_title": "Could not reach the API",
+        "error_connection_hint": "Check your network and the base URL. {switch_host}",
+        "error_connection_refused_title": "The API server refused the connection",
+        "error_dns_title": "The API host name could not be resolved",
+        "error_dns_hint": "Check the base URL for typos and your network's DNS. {switch_host}",
+        "error_connect_timeout_title": "Connecting to the API timed out",
+        "error_stream_title": "The answer was cut off",
+        "error_stream_hint": "The part received so far is kept. Press Retry to generate it again.",
+        "error_read_timeout_title": "The model sent nothing for too long (read timeout)",
+        "error_read_timeout_hint": "Anything received so far is kept. Press Retry, or pick a faster model; the wait limit is SFUI_READ_TIMEOUT.",
+        "error_incomplete_stream_title": "The connection closed before the answer was complete",
+        "error_malformed_title": "The server sent something that is not a valid answer",
+        "error_malformed_hint": "Check the base URL points to an OpenAI-compatible API (…/v1). Press Retry to try again.",
+        "error_upstream_title": "The service reported an error while answering",
         # --- static labels (translated in the browser by gr.I18n; sfui/ui/) ---
         "label_title": "## sfui · chat with SiliconFlow models",
         "label_chat": "Chat",
@@ -144,6 +196,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_stopped": "已停止",
         "tool_call": "🔧 工具调用：{name}",
         "bad_input": "未发送：{problem}",
+        # --- errors (sfui/errors.py): each class's title and hint, and how they are put together ---
+        "error_message": "{title}。{hint}",
+        "error_details": "（{details}）",
+        "error_details_separator": "，",
+        "error_code": "错误码 {code}",
+        "error_trace_id": " 追踪 ID：{trace_id}",
+        "error_switch_host": "如果反复出现，可以换用另一个地址（api.siliconflow.cn 或 api.siliconflow.com）。",
+        "error_generic_title": "出错了",
+        "error_generic_hint": "请重试。{switch_host}",
+        "error_bad_request_title": "请求被拒绝（参数有误或模型不存在）",
+        "error_bad_request_hint": "请检查模型名称和参数设置，或换一个模型。",
+        "error_auth_title": "API 密钥无效",
+        "error_auth_hint": "请检查硅基流动 API 密钥（cloud.siliconflow.cn → API 密钥），重新粘贴。",
+        "error_balance_title": "账户余额不足",
+        "error_balance_hint": "请为硅基流动账户充值，或选择免费模型。",
+        "error_permission_title": "无权使用该模型",
+        "error_permission_hint": "该模型可能需要实名认证或账户余额。请完成实名认证、充值，或换一个模型。",
+        "error_not_found_title": "接口地址不存在",
+        "error_not_found_hint": "请检查接口地址（Base URL），应以 /v1 结尾，例如 https://api.siliconflow.cn/v1。",
+        "error_rate_limit_title": "请求过于频繁，已触发限流",
+        "error_rate_limit_hint": "请稍等片刻再试，或换一个模型（限流按模型计算）。",
+        "error_server_title": "服务内部错误",
+        "error_server_hint": "请稍后重试。{switch_host}",
+        "error_overloaded_title": "模型当前负载过高",
+        "error_overloaded_hint": "请过一会儿再试，或换一个模型。",
+        "error_gateway_timeout_title": "服务响应超时",
+        "error_gateway_timeout_hint": "请重试；调小 max_tokens 或换一个模型可能有帮助。{switch_host}",
+        "error_connection_title": "无法连接到接口",
+        "error_connection_hint": "请检查网络和接口地址。{switch_host}",
+        "error_connection_refused_title": "接口服务器拒绝连接",
+        "error_dns_title": "无法解析接口域名",
+        "error_dns_hint": "请检查接口地址是否拼写正确，以及网络的 DNS 设置。{switch_host}",
+        "error_connect_timeout_title": "连接接口超时",
+        "error_stream_title": "回答被中断",
+        "error_stream_hint": "已收到的部分已保留，可点击“重试”重新生成。",
+        "error_read_timeout_title": "模型长时间未返回内容（读取超时）",
+        "error_read_timeout_hint": "已收到的内容已保留。可点击“重试”，或换一个更快的模型；等待上限由 SFUI_READ_TIMEOUT 设置。",
+        "error_incomplete_stream_title": "连接在回答完成前关闭",
+        "error_malformed_title": "服务器返回了无法解析的内容",
+        "error_malformed_hint": "请确认接口地址指向兼容 OpenAI 的接口（…/v1），然后点击“重试”。",
+        "error_upstream_title": "服务在回答过程中报错",
         # --- static labels (translated in the browser by gr.I18n; sfui/ui/) ---
         "label_title": "## sfui · 与硅基流动模型对话",
         "label_chat": "对话",
@@ -203,27 +296,55 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def pick_language(accept_language: str | None) -> str:
-    """"zh" when the browser prefers any Chinese variant over English, else "en"."""
-    best, best_q = "en", -1.0
+# The Chinese locales Gradio's frontend ships (gradio 6.31: js/core/src/lang/zh-CN.json and
+# zh-TW.json). Gradio shows gr.I18n labels in the browser's first language (navigator.language)
+# when it ships that locale or the tag's first part ("pt-BR", "fr"), else in English: so "zh",
+# "zh-HK" or "zh-SG" get English labels (gradio-app/gradio#11087), and only these get Chinese.
+GRADIO_ZH_LOCALES = ("zh-CN", "zh-TW")
+
+# The keys the page's static text uses: gradio_translations() sends only these to the browser.
+# None can equal a Gradio i18n group ("status", "chatbot", "common", ...), which would show
+# "[object Object]" instead of the text.
+PAGE_PREFIXES = ("label_", "field_", "help_")
+
+
+def language(lang: str | None) -> str:
+    """The catalogue language for a language code: "zh" for "zh" and any "zh-..." tag
+    ("zh-CN", "zh_TW"), else "en". Every choice of language in sfui goes through here."""
+    return "zh" if re.split(r"[-_]", (lang or "").strip().lower())[0] == "zh" else "en"
+
+
+def first_language(accept_language: str | None) -> str:
+    """The browser's first language in an Accept-Language header (the tag with the highest
+    q; the first one of equals), or "" when there is none."""
+    best, best_q = "", 0.0
     for part in (accept_language or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        tag = tag.strip().lower()
+        tag, *params = (piece.strip() for piece in part.split(";"))
         q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        lang = "zh" if tag.startswith("zh") else "en" if tag.startswith("en") else None
-        if lang and q > best_q:
-            best, best_q = lang, q
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if tag and q > best_q:
+            best, best_q = tag, q
     return best
 
 
+def pick_language(accept_language: str | None) -> str:
+    """The visitor's language, "zh" or "en", from the browser's Accept-Language header,
+    chosen as Gradio's frontend chooses the language of the labels: "zh" only when the
+    browser's first language is a Chinese locale Gradio ships (GRADIO_ZH_LOCALES), so the
+    text the server writes and the labels always agree."""
+    first = first_language(accept_language).lower()
+    return "zh" if first in {locale.lower() for locale in GRADIO_ZH_LOCALES} else "en"
+
+
 def t(lang: str, key: str, **values: object) -> str:
-    table = STRINGS.get(lang, STRINGS["en"])
-    return table.get(key, STRINGS["en"][key]).format(**values)
+    """The text of ``key`` in ``lang`` (any code ``language()`` takes), filled in with ``values``."""
+    return STRINGS[language(lang)].get(key, STRINGS["en"][key]).format(**values)
 
 
 def format_choices(lang: str, items: tuple) -> str:
@@ -235,5 +356,9 @@ def format_choices(lang: str, items: tuple) -> str:
 
 
 def gradio_translations() -> dict[str, dict[str, str]]:
-    """The catalogue for ``gr.I18n``, by Gradio locale name."""
-    return {"en": STRINGS["en"], "zh": STRINGS["zh"]}
+    """The page's static text (the keys starting with PAGE_PREFIXES) by Gradio locale name,
+    for ``gr.I18n(**gradio_translations())``. "en" is also Gradio's fallback; "zh" and every
+    Chinese locale Gradio can choose (GRADIO_ZH_LOCALES) get the Chinese text, as
+    ``pick_language`` gives the server's text."""
+    en, zh = ({k: v for k, v in STRINGS[lang].items() if k.startswith(PAGE_PREFIXES)} for lang in ("en", "zh"))
+    return {"en": en, "zh": zh, **{locale: zh for locale in GRADIO_ZH_LOCALES}}

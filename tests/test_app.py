@@ -290,7 +290,7 @@ def test_errors_are_explained_and_the_app_keeps_serving(app, api, name):
     assert answers(history) == ([partial] if partial else [])
     (notice,) = notices(history)
     assert title(notice) == t("en", "incomplete" if partial else "error")
-    assert error_class.title_en in text(notice)
+    assert error_class.title("en") in text(notice)
     assert chat_trace_ids(app.fake)[-1] in text(notice)  # the id support asks for
     transcript = run.transcript()
     assert not any(marker in transcript for marker in TRACEBACK_MARKERS)
@@ -372,7 +372,7 @@ def test_the_server_key_never_reaches_a_client(launch_app):
     finally:
         api.close()
     assert answers(ok.chatbot) == ["Echo: hello"]
-    assert errors.AuthenticationError.title_en in text(notices(refused.chatbot)[0])
+    assert errors.AuthenticationError.title("en") in text(notices(refused.chatbot)[0])
     for run in (ok, refused):
         assert TEST_KEY not in run.transcript()
     # The key did go upstream, which is what makes the checks above meaningful.
