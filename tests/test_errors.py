@@ -265,7 +265,7 @@ def test_every_error_is_a_siliconflow_error():
                errors.MalformedResponseError, errors.UpstreamStreamError]
     for cls in classes:
         assert issubclass(cls, errors.SiliconFlowError)
-        assert cls.title_en != errors.SiliconFlowError.title_en, cls  # each explains itself
+        assert cls.title("en") != errors.SiliconFlowError.title("en"), cls  # each explains itself
     retryable = {cls for cls in classes if cls.retryable}
     assert retryable == {errors.RateLimitError, errors.ServerError, errors.OverloadedError,
                          errors.GatewayTimeoutError, errors.ConnectionRefused, errors.DNSError,
