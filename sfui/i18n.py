@@ -25,15 +25,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "waiting_retry": "⏳ {reason} — retrying in {delay:.2g} s (retry {attempt} of {max_retries})…",
         "incomplete": "⚠️ The answer above is incomplete",
         "error": "⚠️ Error",
-        "no_key": "No API key yet. Paste your SiliconFlow API key in the **API key** box (get one at https://cloud.siliconflow.cn/account/ak), or set `SILICONFLOW_API_KEY`.",
-        "busy_toast": "Not sent: an answer is still coming. Wait for it (or press Stop), then send again. Your message is still in the box.",
-        "no_key_toast": "No API key yet. Paste your SiliconFlow API key in the API key box (get one at cloud.siliconflow.cn), or set SILICONFLOW_API_KEY.",
+        "no_key": (
+            "No API key yet. Paste your SiliconFlow API key in the **API key** box (get one at "
+            "https://cloud.siliconflow.cn/account/ak), or set `SILICONFLOW_API_KEY`."
+        ),
+        "busy_toast": (
+            "Not sent: an answer is still coming. Wait for it (or press Stop), then send again. Your message is still "
+            "in the box."
+        ),
+        "no_key_toast": (
+            "No API key yet. Paste your SiliconFlow API key in the API key box (get one at cloud.siliconflow.cn), or "
+            "set SILICONFLOW_API_KEY."
+        ),
         "usage_empty": "Token usage and speed appear here while an answer streams.",
         "hint_reasoning": "🧠 reasons before answering (see the Reasoning panel)",
         "hint_hybrid": "🧠 can think: set *Thinking* to on or off under More request fields",
         "hint_vision": "👁 understands images",
         "hint_pro": "💳 Pro/ = paid variant",
-        "key_set": "✅ Your key is set for this browser session only. It is kept on the server, never shown again, and forgotten when you close the tab.",
+        "key_set": (
+            "✅ Your key is set for this browser session only. It is kept on the server, never shown again, and "
+            "forgotten when you close the tab."
+        ),
         "key_cleared": "Your key was forgotten.",
         "key_env": "Using the key configured on the server.",
         "key_none": "No key set.",
@@ -75,7 +87,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "error_balance_title": "Your account balance is not enough for this model",
         "error_balance_hint": "Top up your SiliconFlow account, or pick a free model.",
         "error_permission_title": "Access to this model was denied",
-        "error_permission_hint": "The model may need real-name verification or a positive balance. Verify your account, top up, or pick another model.",
+        "error_permission_hint": (
+            "The model may need real-name verification or a positive balance. Verify your account, top up, or pick "
+            "another model."
+        ),
         "error_not_found_title": "The API address was not found",
         "error_not_found_hint": "Check the base URL: it should end in /v1, e.g. https://api.siliconflow.cn/v1.",
         "error_rate_limit_title": "Rate limit reached",
@@ -95,10 +110,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "error_stream_title": "The answer was cut off",
         "error_stream_hint": "The part received so far is kept. Press Retry to generate it again.",
         "error_read_timeout_title": "The model sent nothing for too long (read timeout)",
-        "error_read_timeout_hint": "Anything received so far is kept. Press Retry, or pick a faster model; the wait limit is SFUI_READ_TIMEOUT.",
+        "error_read_timeout_hint": (
+            "Anything received so far is kept. Press Retry, or pick a faster model; the wait limit is "
+            "SFUI_READ_TIMEOUT."
+        ),
         "error_incomplete_stream_title": "The connection closed before the answer was complete",
         "error_malformed_title": "The server sent something that is not a valid answer",
-        "error_malformed_hint": "Check the base URL points to an OpenAI-compatible API (…/v1). Press Retry to try again.",
+        "error_malformed_hint": (
+            "Check the base URL points to an OpenAI-compatible API (…/v1). Press Retry to try again."
+        ),
         "error_upstream_title": "The service reported an error while answering",
         # --- static labels (translated in the browser by gr.I18n; sfui/ui/) ---
         "label_title": "## sfui · chat with SiliconFlow models",
@@ -152,7 +172,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "input_tools_json": "tools is not valid JSON ({detail})",
         "input_tools_shape": "tools must be a JSON list of tool objects",
         "input_too_many_tools": "at most {limit} tools",
-        "input_too_long": "the message is {length} characters long; the limit is {limit} (about the largest context window)",
+        "input_too_long": (
+            "the message is {length} characters long; the limit is {limit} (about the largest context window)"
+        ),
         "list_or": "{head} or {last}",
         "list_separator": ", ",
     },
@@ -162,9 +184,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "waiting_retry": "⏳ {reason}，{delay:.2g} 秒后重试（第 {attempt}/{max_retries} 次）…",
         "incomplete": "⚠️ 以上回答不完整",
         "error": "⚠️ 出错了",
-        "no_key": "尚未设置 API 密钥。请在 **API 密钥** 输入框中粘贴硅基流动 API 密钥（在 https://cloud.siliconflow.cn/account/ak 获取），或设置环境变量 `SILICONFLOW_API_KEY`。",
+        "no_key": (
+            "尚未设置 API 密钥。请在 **API 密钥** 输入框中粘贴硅基流动 API 密钥（在 "
+            "https://cloud.siliconflow.cn/account/ak 获取），或设置环境变量 `SILICONFLOW_API_KEY`。"
+        ),
         "busy_toast": "未发送：上一条回答尚未结束。请等待（或点击停止）后再发送，您的消息仍在输入框中。",
-        "no_key_toast": "尚未设置 API 密钥。请在 API 密钥输入框中粘贴硅基流动 API 密钥（在 cloud.siliconflow.cn 获取），或设置环境变量 SILICONFLOW_API_KEY。",
+        "no_key_toast": (
+            "尚未设置 API 密钥。请在 API 密钥输入框中粘贴硅基流动 API 密钥（在 cloud.siliconflow.cn 获取），"
+            "或设置环境变量 SILICONFLOW_API_KEY。"
+        ),
         "usage_empty": "回答生成时，这里会实时显示 token 用量和速度。",
         "hint_reasoning": "🧠 先思考再回答（见“思考过程”面板）",
         "hint_hybrid": "🧠 可选思考：在“更多请求字段”中把“思考模式”设为 on 或 off",
@@ -232,7 +260,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "error_stream_title": "回答被中断",
         "error_stream_hint": "已收到的部分已保留，可点击“重试”重新生成。",
         "error_read_timeout_title": "模型长时间未返回内容（读取超时）",
-        "error_read_timeout_hint": "已收到的内容已保留。可点击“重试”，或换一个更快的模型；等待上限由 SFUI_READ_TIMEOUT 设置。",
+        "error_read_timeout_hint": (
+            "已收到的内容已保留。可点击“重试”，或换一个更快的模型；等待上限由 SFUI_READ_TIMEOUT 设置。"
+        ),
         "error_incomplete_stream_title": "连接在回答完成前关闭",
         "error_malformed_title": "服务器返回了无法解析的内容",
         "error_malformed_hint": "请确认接口地址指向兼容 OpenAI 的接口（…/v1），然后点击“重试”。",
