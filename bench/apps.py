@@ -12,9 +12,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import psutil
 import requests
@@ -100,7 +101,7 @@ class AppProcess:
         self._ps = psutil.Process(self.popen.pid)
 
     @classmethod
-    def start(cls, spec: AppSpec, upstream_url: str, log_path: Path | None = None) -> "AppProcess":
+    def start(cls, spec: AppSpec, upstream_url: str, log_path: Path | None = None) -> AppProcess:
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL
@@ -129,7 +130,7 @@ class AppProcess:
     def stop(self) -> None:
         _terminate(self.popen)
 
-    def __enter__(self) -> "AppProcess":
+    def __enter__(self) -> AppProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:

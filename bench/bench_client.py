@@ -1,9 +1,10 @@
 """What sfui's client costs on top of the least any streaming client must do.
 
-    python bench/bench_client.py            # full run (20,000 chunks, 30 first-byte runs)
-    python bench/bench_client.py --quick    # smoke run
+    python -m bench.bench_client            # full run (20,000 chunks, 30 first-byte runs)
+    python -m bench.bench_client --quick    # smoke run
+    (from the repository root)
 
-Both sides read the same fake SiliconFlow (tests/sfserver.py, in this process,
+Both sides read the same fake SiliconFlow (tests/support/sfserver.py, in this process,
 on 127.0.0.1) in the same run, alternating, so machine noise hits them alike:
 
 * sfui: ``SiliconFlowClient.chat_stream``: SSE decoding, error detection,
@@ -29,19 +30,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import requests
 
-import requests  # noqa: E402
-
-from sfui.client import SiliconFlowClient, TextDelta  # noqa: E402
-from tests.sfserver import FakeSiliconFlow, Scenario, Sleep, stream  # noqa: E402
+from sfui.client import SiliconFlowClient, TextDelta
+from tests.support import ROOT
+from tests.support.sfserver import FakeSiliconFlow, Scenario, Sleep, stream
 
 KEY = "sk-bench-client"
 MODEL = "Qwen/Qwen3-8B"

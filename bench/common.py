@@ -1,5 +1,6 @@
 """What every benchmark module shares: the scripted answers, the timing of one
-turn, and the repository's own test helpers (fake upstream, Chromium flags).
+turn, and the repository's own test helpers (fake upstream, Chromium flags,
+from tests/support/, which has no import-time side effects).
 
 Clocks: every timestamp here is wall-clock seconds (``time.time()``). The
 browser, the fake upstream and this process all run on the same machine, so
@@ -11,17 +12,14 @@ high-resolution clock and are only anchored to the wall clock.
 from __future__ import annotations
 
 import statistics
-import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_KEY, free_port, message_text  # noqa: E402
-from tests.sfserver import FakeSiliconFlow, Scenario, stream  # noqa: E402
+from tests.support import ROOT, TEST_KEY
+from tests.support.api import message_text
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.launch import free_port
+from tests.support.sfserver import FakeSiliconFlow, Scenario, stream
 
 __all__ = [
     "CHROMIUM", "CHROMIUM_ARGS", "END_MARKER", "FakeSiliconFlow", "MODEL", "ROOT", "TEST_KEY",

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import AsyncIterator
 
 import psutil
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -39,7 +39,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 INIT_SCRIPT = """
 (() => {
   const BOT = '[data-testid="bot"]';
-  const MARKER = %r;
+  const MARKER = __END_MARKER__;
   const state = window.__bench = {sent: null};
   let resolveDone = () => {};
   window.addEventListener('keydown', (event) => {
@@ -65,7 +65,7 @@ INIT_SCRIPT = """
   };
   new MutationObserver(check).observe(document, {childList: true, subtree: true, characterData: true});
 })();
-""" % END_MARKER
+""".replace("__END_MARKER__", repr(END_MARKER))
 
 READ_STATE = """() => {
   const s = window.__bench;
@@ -141,7 +141,7 @@ async def wait_for_answer(page: Page, timeout: float) -> TurnTiming:
     """Wait until the answer is fully shown (or ``timeout`` s pass) and read the page's timings."""
     try:
         await asyncio.wait_for(page.evaluate("() => window.__bench.done"), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass  # recorded as an incomplete turn
     state = await page.evaluate(READ_STATE)
     if state["sent"] is None:

@@ -73,7 +73,7 @@ async def ask(http: httpx.AsyncClient, app: AppProcess, fn_index: int, data: lis
                     break
                 data_out = message["output"].get("data")
                 if kind == "process_generating" and output is not None:
-                    output = [apply_diff(o, d) for o, d in zip(output, data_out)]  # later frames are diffs
+                    output = [apply_diff(o, d) for o, d in zip(output, data_out, strict=False)]  # later frames: diffs
                 else:
                     output = data_out
                 text = app.spec.answer_text(output)

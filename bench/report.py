@@ -8,8 +8,8 @@ could not be measured). :data:`COLUMNS` says how to show each metric;
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 Row = dict[str, float | None]
 ROW_ORDER = ("client alone", "sfui", "baseline", "bare Gradio")
@@ -136,11 +136,12 @@ def format_table(rows: dict[str, Row], session_counts: tuple[int, ...], cols: li
     widths = [max(len(c.group) if _group_starts(cols, i) else 0, len(c.header), *(len(cells[n][i]) for n in names))
               for i, c in enumerate(cols)]
     groups = "".ljust(first_width) + "  ".join(
-        (c.group if _group_starts(cols, i) else "").ljust(w) for i, (c, w) in enumerate(zip(cols, widths)))
-    headers = "".ljust(first_width) + "  ".join(c.header.rjust(w) for c, w in zip(cols, widths))
+        (c.group if _group_starts(cols, i) else "").ljust(w) for i, (c, w) in enumerate(zip(cols, widths, strict=True)))
+    headers = "".ljust(first_width) + "  ".join(c.header.rjust(w) for c, w in zip(cols, widths, strict=True))
     lines = [groups.rstrip(), headers, "-" * len(headers)]
     for name in names:
-        lines.append(name.ljust(first_width) + "  ".join(cell.rjust(w) for cell, w in zip(cells[name], widths)))
+        cells_and_widths = zip(cells[name], widths, strict=True)
+        lines.append(name.ljust(first_width) + "  ".join(cell.rjust(w) for cell, w in cells_and_widths))
     return "\n".join(lines)
 
 
@@ -162,7 +163,7 @@ def judge(rows: dict[str, Row], target_list: list[Target]) -> list[dict]:
 
 def format_targets(rows: dict[str, Row], target_list: list[Target], heading: str = "Targets") -> str:
     lines = [heading.ljust(65) + "sfui" + " " * 16 + "baseline"]
-    for target, verdict in zip(target_list, judge(rows, target_list)):
+    for target, verdict in zip(target_list, judge(rows, target_list), strict=True):
         shown = []
         for name in ("sfui", "baseline"):
             value = verdict[name]["value"]

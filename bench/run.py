@@ -1,11 +1,12 @@
 """Benchmark sfui against the client alone (the floor) and a typical Gradio chat app.
 
-    python bench/run.py            # full run (~10 minutes on 2 cores): prints the table,
+    python -m bench.run            # full run (~10 minutes on 2 cores): prints the table,
                                    # writes bench/results/latest.json and assets/bench.png
-    python bench/run.py --quick    # tiny sizes, for the smoke test (1-2 minutes)
+    python -m bench.run --quick    # tiny sizes, for the smoke test (1-2 minutes)
     options: --no-chart, --json PATH, --chart PATH
+    (run from the repository root: bench/ and tests/support/ are imported as packages)
 
-Everything runs on this machine: a fake SiliconFlow upstream (tests/sfserver.py)
+Everything runs on this machine: a fake SiliconFlow upstream (tests/support/sfserver.py)
 streaming scripted answers at fixed token rates, each app as a real
 ``python <script>`` subprocess pointed at it, and headless Chromium (Playwright)
 as the visitor. Rows:
@@ -49,18 +50,25 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench import measure_browser, measure_client, measure_protocol  # noqa: E402
-from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec  # noqa: E402
-from bench.common import ROOT, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming, median, wall_time, worst_first_token  # noqa: E402
-from bench.measure_browser import CpuUse  # noqa: E402
-from bench.measure_memory import MemoryResult, rss_after_conversations  # noqa: E402
-from bench.report import (  # noqa: E402
-    Row, Target, format_cpu_use, format_table, format_targets, judge, protocol_columns, protocol_keys, protocol_targets,
-    session_keys, targets,
+from bench import measure_browser, measure_client, measure_protocol
+from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec
+from bench.common import ROOT, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming, median, wall_time, worst_first_token
+from bench.measure_browser import CpuUse
+from bench.measure_memory import MemoryResult, rss_after_conversations
+from bench.report import (
+    Row,
+    Target,
+    format_cpu_use,
+    format_table,
+    format_targets,
+    judge,
+    protocol_columns,
+    protocol_keys,
+    protocol_targets,
+    session_keys,
+    targets,
 )
+from tests.support.launch import isolate_environment
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 DEFAULT_CHART = ROOT / "assets" / "bench.png"
@@ -170,7 +178,8 @@ def measure_memory(spec: AppSpec, fake: FakeSiliconFlow, sizes: Sizes, log: Path
     return result
 
 
-def measure_cold_starts(specs: list[AppSpec], fake: FakeSiliconFlow, runs: int, log_dir: Path) -> dict[str, list[float]]:
+def measure_cold_starts(specs: list[AppSpec], fake: FakeSiliconFlow, runs: int,
+                        log_dir: Path) -> dict[str, list[float]]:
     """Round robin, so a slow moment of the machine does not land on one app only."""
     progress(f"cold starts x{runs}")
     samples: dict[str, list[float]] = {spec.name: [] for spec in specs}
@@ -245,7 +254,7 @@ def build_rows(measured: dict[str, Measurements], sizes: Sizes) -> dict[str, Row
     floor = summarise(measured["client alone"], sizes, None)
     floor["overhead_ms"] = 0.0  # the floor, by definition
     for n in (1, *sizes.sessions):  # without a browser the floor is the same: the client reading the upstream
-        for browser_key, protocol_key in zip(session_keys(n), protocol_keys(n)):
+        for browser_key, protocol_key in zip(session_keys(n), protocol_keys(n), strict=True):
             if browser_key in floor:
                 floor[protocol_key] = floor[browser_key]
     rows = {"client alone": floor}
@@ -272,8 +281,9 @@ def _jsonable(value):
 
 def _git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        git = dict(cwd=ROOT, capture_output=True, text=True, timeout=10)
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], **git)
+        dirty = subprocess.run(["git", "status", "--porcelain"], **git)
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "") if out.returncode == 0 else None
@@ -302,8 +312,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); figures are not meaningful")
     parser.add_argument("--no-chart", action="store_true", help="do not draw the PNG")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON.relative_to(ROOT)})")
-    parser.add_argument("--chart", type=Path, default=DEFAULT_CHART, help=f"chart file (default {DEFAULT_CHART.relative_to(ROOT)})")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON,
+                        help=f"results file (default {DEFAULT_JSON.relative_to(ROOT)})")
+    parser.add_argument("--chart", type=Path, default=DEFAULT_CHART,
+                        help=f"chart file (default {DEFAULT_CHART.relative_to(ROOT)})")
     return parser.parse_args(argv)
 
 
@@ -346,12 +358,13 @@ def chart_caption(env: dict) -> str:
         "sfui = python app.py; baseline =", "gr.ChatInterface over the openai SDK.", "",
         f"{env['date'][:16]}", f"{env['cpus']} CPUs, gradio {env['gradio']}",
         f"chromium {env['chromium'].split('.')[0]}, commit {env['commit']}",
-        "reproduce: python bench/run.py",
+        "reproduce: python -m bench.run",
     ])
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    isolate_environment()  # no analytics or Hub calls from this process's gradio_client; the apps get app_env()
     sizes = QUICK if args.quick else FULL
     load_before = os.getloadavg()
     if load_before[0] > (os.cpu_count() or 1):  # more runnable work than cores

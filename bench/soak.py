@@ -1,6 +1,6 @@
 """Soak test: many visitors chatting at once, each a multi-turn conversation.
 
-    python bench/soak.py --sessions 50 --turns 10
+    python -m bench.soak --sessions 50 --turns 10     # from the repository root
 
 Starts the fake SiliconFlow and the real app (``python app.py``, a subprocess,
 so its memory is its own), then runs ``--sessions`` gradio_client sessions in
@@ -27,14 +27,10 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.apps import SFUI, AppProcess  # noqa: E402
-from bench.common import TEST_KEY, FakeSiliconFlow  # noqa: E402
+from bench.apps import SFUI, AppProcess
+from bench.common import TEST_KEY, FakeSiliconFlow
+from tests.support.launch import PATIENT_HTTP, isolate_environment  # gradio_client's patient time-outs
 
 TOKEN = re.compile(r"\bs\d+-t\d+-[0-9a-f]{8}\b")
 CALL_TIMEOUT = 120.0  # seconds for one turn, queueing included
@@ -72,16 +68,13 @@ class SoakResult:
 
     def summary(self) -> str:
         return (
-            f"soak: {self.sessions} sessions × {self.turns} turns = {self.replies}/{self.sessions * self.turns} replies, "
+            f"soak: {self.sessions} sessions × {self.turns} turns = "
+            f"{self.replies}/{self.sessions * self.turns} replies, "
             f"errors {self.errors}, lost {self.lost}, crossed {self.crossed} "
             f"(crossed upstream requests {self.crossed_requests}), "
             f"app RSS before {self.rss_before_mb:.1f} MB, after {self.rss_after_mb:.1f} MB "
             f"({self.rss_after_mb - self.rss_before_mb:+.1f} MB), {self.seconds:.1f} s"
         )
-
-
-# gradio_client times out after a few seconds by default: too short for a loaded 2-core machine.
-PATIENT_HTTP = {"timeout": 60}
 
 
 def _text(message: dict) -> str:
@@ -202,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turns", type=int, default=10, help="turns per conversation (default 10)")
     parser.add_argument("--token-rate", type=float, default=100.0, help="fake tokens/s per stream (0: unpaced)")
     args = parser.parse_args(argv)
+    isolate_environment()  # as in the tests: this process's gradio_client sessions send no analytics
     result = run_soak(args.sessions, args.turns, args.token_rate or None)
     for line in result.first_errors:
         print("  error:", line)

@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark: ``python bench/run.py --quick`` runs end to end
+"""Smoke test of the benchmark: ``python -m bench.run --quick`` runs end to end
 (fake upstream, three apps, headless Chromium) and prints a table with figures
 in every row. The figures themselves are not judged: no timing assertions."""
 
@@ -8,11 +8,14 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
+# Minutes long, and the apps are driven in headless Chromium (in the subprocess).
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 ROWS = ("client alone", "sfui", "baseline")
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?x?")
 
@@ -26,7 +29,7 @@ def test_quick_benchmark_prints_figures_for_every_row(tmp_path):
     results = tmp_path / "latest.json"
     chart = tmp_path / "bench.png"
     proc = subprocess.run(
-        [sys.executable, "bench/run.py", "--quick", "--no-chart", "--json", str(results), "--chart", str(chart)],
+        [sys.executable, "-m", "bench.run", "--quick", "--no-chart", "--json", str(results), "--chart", str(chart)],
         cwd=ROOT, capture_output=True, text=True, timeout=840,
     )
     assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import TEST_KEY
-from tests.sfserver import Chunk, Sleep, _default_scenario, error, stream
+from tests.support import TEST_KEY
+from tests.support.sfserver import Chunk, Sleep, _default_scenario, error, stream
 
 WAIT_MS = 15_000  # generous: two shared cores may also be running other suites
 SCREENSHOT = Path(__file__).resolve().parent.parent / "assets" / "screenshot.png"

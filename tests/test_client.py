@@ -22,8 +22,9 @@ from sfui.client import (
     UsageUpdate,
 )
 from sfui.retries import JITTER, MAX_RETRY_WAIT
-from tests.conftest import TEST_KEY, free_port
-from tests.sfserver import (
+from tests.support import TEST_KEY
+from tests.support.launch import free_port
+from tests.support.sfserver import (
     Chunk,
     Done,
     FakeSiliconFlow,

@@ -12,8 +12,9 @@ import pytest
 
 from sfui import SiliconFlowClient
 from sfui import errors
-from tests.conftest import TEST_KEY, free_port
-from tests.sfserver import (
+from tests.support import TEST_KEY
+from tests.support.launch import free_port
+from tests.support.sfserver import (
     ERROR_BODIES,
     Raw,
     Scenario,

@@ -30,8 +30,10 @@ import pytest
 from sfui import errors
 from sfui.config import Settings
 from sfui.i18n import t
-from tests.conftest import TEST_KEY, ChatAPI, free_port, message_text
-from tests.sfserver import (
+from tests.support import TEST_KEY
+from tests.support.api import ChatAPI, message_text
+from tests.support.launch import free_port
+from tests.support.sfserver import (
     Body,
     FakeSiliconFlow,
     Scenario,

@@ -20,7 +20,7 @@ from gradio_client.exceptions import AppError
 from playwright.sync_api import expect
 
 from sfui.chat import MAX_MESSAGE_CHARS
-from tests.conftest import ChatAPI, message_text
+from tests.support.api import ChatAPI, message_text
 
 BIG_MESSAGE_CHARS = 1_000_000  # well over sfui's limit (MAX_MESSAGE_CHARS)
 

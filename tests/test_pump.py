@@ -10,8 +10,8 @@ import pytest
 from sfui import errors
 from sfui.events import Finished, TextDelta
 from sfui.pump import StreamPump
-from tests.asyncutil import run_async
-from tests.sfserver import bare_error_after, slow_first_token, stall_after, stream
+from tests.support.asyncutil import run_async
+from tests.support.sfserver import bare_error_after, slow_first_token, stall_after, stream
 
 MODEL = "Qwen/Qwen3-8B"
 WAIT = 10.0  # generous: a batch normally arrives in milliseconds

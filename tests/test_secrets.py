@@ -23,8 +23,10 @@ import requests
 from sfui import SiliconFlowClient, SiliconFlowError
 from sfui.client import Retrying
 from sfui.config import Settings
-from tests.conftest import TEST_KEY, ChatAPI, free_port
-from tests.sfserver import error
+from tests.support import TEST_KEY
+from tests.support.api import ChatAPI
+from tests.support.launch import free_port
+from tests.support.sfserver import error
 from tests.test_faults import ROWS
 
 WRONG_KEY = "sk-wrong-9876543210"  # pasted by mistake: just as secret

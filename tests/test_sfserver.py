@@ -1,4 +1,4 @@
-"""Tests of the fake SiliconFlow server itself (tests/sfserver.py), using plain `requests`."""
+"""Tests of the fake SiliconFlow server itself (tests/support/sfserver.py), using plain `requests`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from tests.sfserver import (
+from tests.support.sfserver import (
     ERROR_BODIES,
     FakeSiliconFlow,
     drop_after,

@@ -7,7 +7,11 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 SUMMARY = re.compile(
     r"soak: (?P<sessions>\d+) sessions × (?P<turns>\d+) turns = (?P<replies>\d+)/(?P<expected>\d+) replies, "
@@ -18,7 +22,7 @@ SUMMARY = re.compile(
 
 def test_simultaneous_sessions_get_their_own_replies():
     run = subprocess.run(
-        [sys.executable, "bench/soak.py", "--sessions", "10", "--turns", "3"],
+        [sys.executable, "-m", "bench.soak", "--sessions", "10", "--turns", "3"],
         cwd=ROOT, capture_output=True, text=True, timeout=240,
     )
     print(run.stdout)  # the summary, with the app's RSS before and after (shown with -s or on failure)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.asyncutil import run_async
-
 from sfui.chat import Turn
 from sfui.streaming import RunRegistry, stream_turn
-from tests.sfserver import Sleep, stream
+from tests.support.asyncutil import run_async
+from tests.support.sfserver import Sleep, stream
 
 HELLO = [{"role": "user", "content": "hello"}]
 

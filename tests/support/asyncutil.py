@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Coroutine
+from collections.abc import Coroutine
+from typing import Any
 
 
 def run_async(coro: Coroutine[Any, Any, Any], timeout: float = 120.0) -> Any:

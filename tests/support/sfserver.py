@@ -71,9 +71,10 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator, Union
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
@@ -132,7 +133,7 @@ class Body:
     content_type: str = "application/json"
 
 
-Step = Union[Chunk, Raw, Sleep, Done, Drop, Body]
+Step = Chunk | Raw | Sleep | Done | Drop | Body
 
 
 @dataclass
@@ -1043,7 +1044,7 @@ class FakeSiliconFlow:
                 self._connections.discard(conn)
 
 
-if __name__ == "__main__":  # a manual server: python tests/sfserver.py [port]
+if __name__ == "__main__":  # a manual server: python tests/support/sfserver.py [port]
     fake = FakeSiliconFlow(port=int(sys.argv[1]) if len(sys.argv) > 1 else 0).start()
     print(f"base_url {fake.base_url}  api_key {fake.api_key}", flush=True)
     try:
