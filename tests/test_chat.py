@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 
@@ -136,7 +135,9 @@ def test_empty_messages_are_ignored(text):
     assert check_message(text) is None
 
 
-@pytest.mark.parametrize("text", ["你好，世界！请用中文回答。", "👍🏽 family: 👨‍👩‍👧‍👦", "مرحبا بالعالم", "  indented\n\ncode  "])
+@pytest.mark.parametrize(
+    "text", ["你好，世界！请用中文回答。", "👍🏽 family: 👨‍👩‍👧‍👦", "مرحبا بالعالم", "  indented\n\ncode  "]
+)
 def test_non_latin_text_is_sent_unchanged(text):
     assert check_message(text) == text
 

@@ -10,8 +10,7 @@ import socket
 
 import pytest
 
-from sfui import SiliconFlowClient
-from sfui import errors
+from sfui import SiliconFlowClient, errors
 from tests.support import TEST_KEY
 from tests.support.launch import free_port
 from tests.support.sfserver import (
@@ -53,7 +52,8 @@ def assert_user_message(error: errors.SiliconFlowError, en: str, zh: str) -> Non
 
 # status: (class, SiliconFlow code, message, what-to-do phrase in English, in Chinese)
 STATUS_CASES = {
-    400: (errors.BadRequestError, 20012, "Model does not exist. Please check it carefully.", "pick another model", "换一个模型"),
+    400: (errors.BadRequestError, 20012, "Model does not exist. Please check it carefully.", "pick another model",
+          "换一个模型"),
     401: (errors.AuthenticationError, None, "Invalid token", "check your siliconflow api key", "API 密钥"),
     402: (errors.InsufficientBalanceError, 30001, "Sorry, your account balance is insufficient", "top up", "充值"),
     403: (errors.PermissionDeniedError, None, "Forbidden", "top up", "实名认证"),

@@ -99,7 +99,8 @@ ROWS = [
     Fault("403 forbidden", (error(403),), en="real-name verification"),
     Fault("404 wrong path", (error(404),), en="base URL"),
     # Retry-After (honoured) keeps the 429 row fast; the others use the app's short backoff.
-    Fault("429 rate limit", every_attempt(error(429, headers={"Retry-After": "0.1"})), en="Rate limit", zh="限流", retried=True),
+    Fault("429 rate limit", every_attempt(error(429, headers={"Retry-After": "0.1"})), en="Rate limit", zh="限流",
+          retried=True),
     Fault("500 internal error", every_attempt(error(500)), en="internal error", retried=True),
     Fault("503 overloaded", every_attempt(error(503)), en="overloaded", zh="负载过高", retried=True),
     Fault("504 gateway timeout", every_attempt(error(504)), en="timed out", retried=True),
@@ -113,7 +114,8 @@ ROWS = [
     # Broken streams.
     Fault("connection dropped mid-stream", (drop_after(5),), en="closed before the answer was complete", partial=True),
     Fault("stream ends without [DONE]", (no_done(5),), en="closed before the answer was complete", partial=True),
-    Fault("bare JSON error line in a 200 stream", (bare_error_after(5),), en="reported an error", zh="报错", partial=True),
+    Fault("bare JSON error line in a 200 stream", (bare_error_after(5),), en="reported an error", zh="报错",
+          partial=True),
     Fault("malformed data: line", (malformed_after(5),), en="not a valid answer", partial=True),
     Fault("HTML page instead of SSE", (html_page(),), en="base URL", zh="接口地址"),
     # Odd but valid: these must succeed.

@@ -40,7 +40,7 @@ sse_bytes = st.lists(st.sampled_from(SSE_PIECES) | st.binary(max_size=12), max_s
 def cuts(data: bytes) -> st.SearchStrategy[list[bytes]]:
     """``data`` cut into consecutive pieces at arbitrary positions."""
     positions = st.lists(st.integers(0, len(data)), max_size=12).map(sorted)
-    return positions.map(lambda ps: [data[a:b] for a, b in zip([0, *ps], [*ps, len(data)])])
+    return positions.map(lambda ps: [data[a:b] for a, b in zip([0, *ps], [*ps, len(data)], strict=True)])
 
 
 def decode_all(chunks: list[bytes]) -> list[SSEEvent | ForeignLine]:

@@ -62,7 +62,9 @@ def is_unchanged(output, before) -> bool:
 # --- empty and whitespace-only messages ------------------------------------------------------
 
 
-@pytest.mark.parametrize("message", ["", " ", "   \n\t  \n", "\u3000"], ids=["empty", "space", "whitespace", "ideographic-space"])
+@pytest.mark.parametrize(
+    "message", ["", " ", "   \n\t  \n", "\u3000"], ids=["empty", "space", "whitespace", "ideographic-space"]
+)
 def test_blank_message_is_ignored(api, fake, conversation, message):
     reply = api.chat(message, conversation)
     assert fake.chat_requests() == []
@@ -111,7 +113,9 @@ def test_nan_parameter_never_reaches_the_model(app, fake):
     data = ["Use NaN", [], *ChatAPI.CONTROLS.values()]
     data[4] = float("nan")  # temperature: message, history, model, system, temperature, ...
     body = json.dumps({"data": data})  # allow_nan: writes NaN
-    start = requests.post(app.url + "gradio_api/call/chat", data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    start = requests.post(
+        app.url + "gradio_api/call/chat", data=body, headers={"Content-Type": "application/json"}, timeout=30
+    )
     start.raise_for_status()
     events = requests.get(app.url + f"gradio_api/call/chat/{start.json()['event_id']}", timeout=30).text
     assert "event: complete" in events or "event: error" in events, events[:500]
@@ -139,7 +143,9 @@ SCRIPTS = [
 def test_text_in_any_script_round_trips_unchanged(api, fake, text):
     reply = api.chat(text, system_prompt=f"Answer in the language of: {text}")
     sent = fake.chat_requests()[-1]["messages"]
-    assert sent == [{"role": "system", "content": f"Answer in the language of: {text}"}, {"role": "user", "content": text}]
+    assert sent == [
+        {"role": "system", "content": f"Answer in the language of: {text}"}, {"role": "user", "content": text}
+    ]
     user, answer = reply.history
     assert message_text(user) == text
     assert message_text(answer) == f"Echo: {text}"

@@ -7,9 +7,8 @@ import math
 
 import pytest
 
-from sfui.params import BY_NAME, FIELD_NAMES, FIELDS, Controls, InputError
 from sfui.client import build_payload
-
+from sfui.params import BY_NAME, FIELD_NAMES, FIELDS, Controls, InputError
 
 # --- Controls.to_params ------------------------------------------------------------------
 
@@ -187,7 +186,9 @@ def test_a_large_seed_is_sent_exactly():
     assert Controls(seed=str(2**63 - 1)).to_params()["seed"] == 2**63 - 1
 
 
-@pytest.mark.parametrize("field, value", [("presence_penalty", 2.5), ("seed", -1), ("seed", "lucky"), ("presence_penalty", "x")])
+@pytest.mark.parametrize(
+    "field, value", [("presence_penalty", 2.5), ("seed", -1), ("seed", "lucky"), ("presence_penalty", "x")]
+)
 def test_presence_penalty_and_seed_are_validated(field, value):
     assert_refused(Controls(**{field: value}), field)
 

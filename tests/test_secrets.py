@@ -112,7 +112,8 @@ def test_server_key_is_in_nothing_the_app_serves(launch_module_app, fake):
     try:
         api.chat("Use the server key")
         assert fake.received[-1].headers["Authorization"] == f"Bearer {TEST_KEY}"  # it is really in use
-        assert_no_secret("gradio_client's API description", repr(api.client.view_api(print_info=False, return_format="dict")))
+        api_info = api.client.view_api(print_info=False, return_format="dict")
+        assert_no_secret("gradio_client's API description", repr(api_info))
     finally:
         api.close()
     for path in PATHS:
@@ -169,7 +170,8 @@ def test_no_error_of_the_fault_matrix_carries_the_key(fake):
         fake.reset()
         fake.push(*row.scenarios)
         for exc in _errors_of(_client_for(row.upstream, fake)):
-            texts = [str(exc), repr(exc), exc.user_message("en"), exc.user_message("zh"), *traceback.format_exception(exc)]
+            texts = [str(exc), repr(exc), exc.user_message("en"), exc.user_message("zh"),
+                     *traceback.format_exception(exc)]
             assert_no_secret(f"the {type(exc).__name__} of row {row.name!r}", "\n".join(texts))
             checked += 1
     assert checked >= len([row for row in ROWS if row.answer is None])  # every failing row produced its error
@@ -205,7 +207,8 @@ def test_visitor_key_leaks_nowhere(launch_module_app, fake, visitors, debug_log,
     fake.push(error(401, f"Invalid token: {TEST_KEY}"))
     visitor.send("This one is refused by a chatty server")
     visitor.wait_for_chat("Invalid token: sk-***")
-    assert all(r.headers.get("Authorization") == f"Bearer {TEST_KEY}" for r in fake.received if r.body), "the key was not in use"
+    keys_used = [r.headers.get("Authorization") for r in fake.received if r.body]
+    assert all(key == f"Bearer {TEST_KEY}" for key in keys_used), "the key was not in use"
 
     page = visitor.page
     page.locator('#chatbot button[aria-label="Copy conversation"]').click()
