@@ -126,16 +126,29 @@ def has_answer(output: tuple) -> bool:
     return isinstance(chatbot, list) and bool(answers(chatbot))
 
 
-@pytest.fixture
-def app(launch_app):
-    return launch_app()
-
-
-@pytest.fixture
-def api(app):
+@pytest.fixture(scope="module")
+def shared_app(launch_module_app):
+    """One app and one API client for the module: launching an app (and closing a
+    gradio_client, which waits for its heartbeat) per test cost most of this module's time."""
+    app = launch_module_app()
     client = Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP)
-    yield client
+    yield app, client
     client.close()
+
+
+@pytest.fixture
+def app(shared_app):
+    """The shared app with a fresh fake server: no requests, scenarios or pacing left by an earlier test."""
+    app, _ = shared_app
+    app.fake.reset()
+    app.fake.token_rate = None
+    yield app
+    app.fake.token_rate = None
+
+
+@pytest.fixture
+def api(app, shared_app):
+    return shared_app[1]
 
 
 # --- streaming ------------------------------------------------------------------------------
