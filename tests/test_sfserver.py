@@ -11,12 +11,14 @@ import requests
 
 from tests.support.sfserver import (
     ERROR_BODIES,
+    Chunk,
     FakeSiliconFlow,
     drop_after,
     error,
     keepalive_comments,
     stall_after,
     stream,
+    stream_choices,
 )
 
 KEY = "sk-test-0123456789"
@@ -30,8 +32,8 @@ def fake():
     assert server.errors == []  # no exception inside the server
 
 
-def chat(fake, text="hello world", *, stream_=True, model="Qwen/Qwen3-8B", **kwargs):
-    body = {"model": model, "messages": [{"role": "user", "content": text}], "stream": stream_}
+def chat(fake, text="hello world", *, stream_=True, model="Qwen/Qwen3-8B", fields=None, **kwargs):
+    body = {"model": model, "messages": [{"role": "user", "content": text}], "stream": stream_, **(fields or {})}
     return requests.post(f"{fake.base_url}/chat/completions", json=body, headers=AUTH, timeout=10, **kwargs)
 
 
@@ -211,3 +213,97 @@ def test_concurrent_echo_streams_and_prompt_stop():
     in_flight.join(2)
     assert not in_flight.is_alive() and len(outcome) == 1  # the client saw the stream cut off
     assert server.errors == [] and server.disconnects == 0
+
+
+# --- n choices, and what the log says about time ----------------------------------------
+
+
+def chunks_of(raw: bytes) -> list[dict]:
+    events = sse_events(raw)
+    assert events[-1] == "[DONE]"
+    return [json.loads(e) for e in events[:-1]]
+
+
+def test_n_gets_interleaved_choices_with_their_own_finish_and_the_requests_usage(fake):
+    chunks = chunks_of(chat(fake, "hi there", fields={"n": 3}).content)
+    assert all(len(c["choices"]) == 1 for c in chunks)
+    indexes = [c["choices"][0]["index"] for c in chunks]
+    assert indexes[:3] == [0, 1, 2] and all(c["choices"][0]["delta"].get("role") for c in chunks[:3])
+    assert indexes[3:9] == [0, 1, 2, 0, 1, 2]  # token by token, in turn
+    answers, finishes = ["", "", ""], {}
+    for c in chunks:
+        entry = c["choices"][0]
+        answers[entry["index"]] += entry["delta"].get("content") or ""
+        if entry["finish_reason"]:
+            assert entry["index"] not in finishes
+            finishes[entry["index"]] = entry["finish_reason"]
+    assert answers == [f"Echo (choice {i}): hi there" for i in range(3)]
+    assert finishes == {0: "stop", 1: "stop", 2: "stop"}
+    completions = [c["usage"]["completion_tokens"] for c in chunks]
+    assert completions == sorted(completions) and completions[-1] == 3 * 5  # every choice's tokens, cumulative
+
+
+def test_n_is_honoured_without_streaming_and_max_tokens_cuts_each_choice(fake):
+    body = chat(fake, "one two three four", stream_=False, fields={"n": 2, "max_tokens": 3}).json()
+    assert [(c["index"], c["message"]["content"], c["finish_reason"]) for c in body["choices"]] == [
+        (0, "Echo (choice 0): ", "length"), (1, "Echo (choice 1): ", "length")]
+    assert body["usage"]["completion_tokens"] == 6
+
+
+def test_n_of_one_or_garbage_is_one_choice_and_too_many_is_refused(fake):
+    for n in (1, 0, "3", None):
+        chunks = chunks_of(chat(fake, "hi", fields={"n": n}).content)
+        assert {c["choices"][0]["index"] for c in chunks} == {0}
+    assert chat(fake, "hi", fields={"n": 17}).status_code == 400
+
+
+def test_scenarios_that_ignore_n_send_one_choice(fake):
+    chunks = chunks_of(chat(fake, "hi", model="fake/tools", fields={"n": 2}).content)
+    assert {c["choices"][0]["index"] for c in chunks} == {0}
+
+
+def test_stream_choices_builder():
+    scenario = stream_choices(["a b c", "d"], reasoning=["hmm", None], finish_reason=["stop", "length"],
+                              usage="final")
+    chunks = [s.obj for s in scenario.steps if isinstance(s, Chunk)]
+    picked = [(c["choices"][0]["index"], c["choices"][0]["delta"], c["choices"][0]["finish_reason"])
+              for c in chunks if c["choices"]]
+    assert picked[2:] == [
+        (0, {"content": None, "reasoning_content": "hmm"}, None),
+        (1, {"content": "d", "reasoning_content": None}, "length"),  # a choice that runs out drops out
+        (0, {"content": "a ", "reasoning_content": None}, None),
+        (0, {"content": "b ", "reasoning_content": None}, None),
+        (0, {"content": "c", "reasoning_content": None}, "stop"),
+    ]
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["completion_tokens"] == 5
+    assert chunks[-1]["usage"]["completion_tokens_details"]["reasoning_tokens"] == 1
+    assert (scenario.answer, scenario.answers) == ("a b c", ["a b c", "d"])
+    with pytest.raises(ValueError):
+        stream_choices(["a"], finish_reason=["stop", "stop"])
+
+
+def test_a_slow_first_request_and_an_echo_overlap_and_the_echo_is_not_held_back(fake):
+    started = time.monotonic()
+    slow = threading.Thread(target=chat, args=(fake, "slow"), kwargs={"model": "fake/slow-first"})
+    slow.start()
+    while not fake.chat_received():
+        time.sleep(0.005)
+    assert chat(fake, "fast", model="fake/echo").status_code == 200
+    slow.join(10)
+    slow_log, echo_log = fake.chat_received()
+    assert slow_log.body["model"] == "fake/slow-first" and echo_log.body["model"] == "fake/echo"
+    assert slow_log.time < echo_log.time < echo_log.ended_at < slow_log.first_chunk_at < slow_log.ended_at
+    assert slow_log.first_chunk_at - started >= 2.9  # its 3 s of silence
+    assert slow_log.disconnected_at is None and echo_log.disconnected_at is None
+
+
+def test_the_log_says_when_the_client_hung_up(fake):
+    fake.push(stream("word " * 200, token_rate=50))
+    with chat(fake, stream=True) as r:
+        next(r.iter_lines())
+        left = time.monotonic()
+    assert fake.wait_for_disconnect(1, timeout=3)
+    record = fake.chat_received()[-1]
+    assert record.disconnected_at is not None and record.ended_at == record.disconnected_at
+    assert record.first_chunk_at < record.disconnected_at and record.disconnected_at - left < 1
+    assert record.ended_at is not None

@@ -52,6 +52,21 @@ name              what the client receives
 ``error-<nnn>``   :func:`error` with that status and SiliconFlow's body, e.g. ``error-429``
 ================  ==========================================================================
 
+A request with ``"n": k`` (k > 1) gets k answers from ``echo``, ``reasoning``, ``slow``,
+``slow-first`` and ``final-usage`` (the others ignore ``n``): streamed, k choices interleaved in
+one stream (:func:`stream_choices`: each choice's role chunk, then one token chunk per choice
+in turn, each chunk's ``choices[0]`` carrying its ``index``, each choice ending with its own
+``finish_reason``, usage counting all of them); not streamed, one body with k choices.  Choice
+i answers ``"Echo (choice i): <prompt>"`` (``slow``: ``"Counting (choice i): 1 2 …"``, every
+choice at 20 tokens/s); ``max_tokens`` cuts each one.  k > 16 is refused with a 400.
+
+Every request is recorded in ``fake.received`` (``fake.chat_received()``: the chat
+completions only) as a :class:`Received`, with its timing: arrival (``time``), first body
+chunk (``first_chunk_at``), end of the response (``ended_at``) and, when the client hung up
+first, ``disconnected_at``; ``fake.disconnects`` / ``wait_for_disconnect()`` count the streams
+abandoned.  Requests are served concurrently (one thread each), so a ``fake/slow-first`` and a
+``fake/echo`` request overlap and the echo finishes first.
+
 Requests with ``stream`` false or absent get a ``chat.completion`` JSON body with the same
 answer; the stream-only faults (stall, drop, no-done, bare-error, malformed, huge,
 invalid-utf8, keepalive) fall back to the plain echo reply for them.
@@ -81,7 +96,8 @@ __all__ = [
     "FakeSiliconFlow", "Received", "Scenario", "Step",
     "Chunk", "Raw", "Sleep", "Done", "Drop", "Body",
     "ERROR_BODIES", "BARE_ERROR_LINE", "DEFAULT_MODELS",
-    "stream", "think_tags_stream", "non_stream", "error", "stall_after", "drop_after",
+    "stream", "stream_choices", "think_tags_stream", "non_stream", "non_stream_choices", "error",
+    "stall_after", "drop_after",
     "no_done", "bare_error_after", "malformed_after", "html_page", "huge_chunk",
     "invalid_utf8", "slow_first_token", "keepalive_comments",
 ]
@@ -149,6 +165,7 @@ class Scenario:
     token_rate: float | None = None  # tokens/s for Chunk(token=True); None = the server's rate
     answer: str | None = None
     reasoning: str | None = None
+    answers: list[str] | None = None  # every choice's answer, for n > 1 (answer is choice 0's)
 
     @property
     def is_stream(self) -> bool:
@@ -162,7 +179,11 @@ class Received:
     ``headers`` is a dict whose lookups ignore case (clients differ in header-name case);
     ``time`` is ``time.monotonic()`` at arrival; ``trace_id`` is the one sent back;
     ``first_chunk_at`` is ``time.monotonic()`` just before the first body chunk of a
-    stream was written (None until then), for latency benchmarks.
+    stream was written (None until then), for latency benchmarks; ``ended_at`` is
+    ``time.monotonic()`` when the server was done with the response, however it ended (None
+    while it is in flight), and ``disconnected_at`` is that moment too when it ended because
+    the client hung up before the end (None otherwise).  ``time`` to ``ended_at`` is the
+    span to compare for "requests overlapping in time".
     """
     method: str
     path: str
@@ -173,6 +194,8 @@ class Received:
     time: float
     trace_id: str = ""
     first_chunk_at: float | None = None
+    ended_at: float | None = None
+    disconnected_at: float | None = None
 
 
 class _Headers(dict):
@@ -294,16 +317,17 @@ class _Chunker:
         return obj
 
     def chunk(self, delta: dict, finish_reason: str | None = None, *,
-              token: bool = False, reasoning: bool = False) -> Chunk:
-        """A chunk with one delta; ``token`` counts it as one completion token."""
+              token: bool = False, reasoning: bool = False, index: int = 0) -> Chunk:
+        """A chunk with one delta of choice ``index``; ``token`` counts it as one completion
+        token (the usage counts every choice's tokens: it is the request's)."""
         if token:
             self.completion_tokens += 1
             self.reasoning_tokens += reasoning
-        choice = {"index": 0, "delta": delta, "finish_reason": finish_reason}
+        choice = {"index": index, "delta": delta, "finish_reason": finish_reason}
         return Chunk(self.envelope([choice], with_usage=self.usage_mode == "cumulative"), token=token)
 
-    def role(self) -> Chunk:
-        return self.chunk(dict(self.ROLE_DELTA))
+    def role(self, index: int = 0) -> Chunk:
+        return self.chunk(dict(self.ROLE_DELTA), index=index)
 
     def content(self, text: str, finish_reason: str | None = None) -> Chunk:
         return self.chunk({"content": text, "reasoning_content": None}, finish_reason, token=True)
@@ -371,6 +395,44 @@ def stream(answer: str | list[str], *, reasoning: str | list[str] | None = None,
                     reasoning=None if reasoning is None else "".join(reasoning_tokens))
 
 
+def stream_choices(answers: list[str | list[str]], *, reasoning: list[str | list[str] | None] | None = None,
+                   usage: str = "cumulative", finish_reason: str | list[str] = "stop", model: str = "fake/echo",
+                   prompt_tokens: int = 10, token_rate: float | None = None) -> Scenario:
+    """One stream with ``len(answers)`` choices interleaved, as a server answers ``n`` > 1.
+
+    Each choice gets its role-only chunk first (``index`` 0, 1, …), then the choices take
+    turns, one token chunk each (``choices: [{"index": i, ...}]``; a choice's reasoning before
+    its answer); a choice that runs out drops out of the rotation, and each choice's last
+    chunk carries its own ``finish_reason`` (one for all, or a list, one per choice).  Usage
+    is the request's: every choice's tokens, cumulative on every chunk (``usage`` as for
+    :func:`stream`).  ``token_rate`` paces token chunks of all choices together.
+    """
+    count = len(answers)
+    reasons = [finish_reason] * count if isinstance(finish_reason, str) else list(finish_reason)
+    thoughts = list(reasoning) if reasoning is not None else [None] * count
+    if not count or len(reasons) != count or len(thoughts) != count:
+        raise ValueError("one answer, finish reason and reasoning per choice")
+    ck = _Chunker(model, prompt_tokens, usage)
+    # Per choice: (delta, is a reasoning token)
+    items = [[({"content": None, "reasoning_content": t}, True) for t in _tokens(thought)]
+             + [({"content": t, "reasoning_content": None}, False) for t in _tokens(answer)]
+             for answer, thought in zip(answers, thoughts, strict=True)]
+    steps: list[Step] = [ck.role(i) for i in range(count)]
+    for position in range(max(len(tokens) for tokens in items)):
+        for i, tokens in enumerate(items):
+            if position < len(tokens):
+                delta, is_reasoning = tokens[position]
+                reason = reasons[i] if position == len(tokens) - 1 else None
+                steps.append(ck.chunk(delta, reason, token=True, reasoning=is_reasoning, index=i))
+    for i, tokens in enumerate(items):
+        if not tokens:  # nothing generated: finish_reason still needs a chunk to ride on
+            steps.append(ck.chunk({"content": "", "reasoning_content": None}, reasons[i], index=i))
+    steps += ck.tail()
+    texts = ["".join(_tokens(answer)) for answer in answers]
+    return Scenario(steps=steps, token_rate=token_rate, answer=texts[0], answers=texts,
+                    reasoning=None if thoughts[0] is None else "".join(_tokens(thoughts[0])))
+
+
 def think_tags_stream(reasoning: str | list[str], answer: str | list[str], split_tags: bool = True,
                       **kwargs: Any) -> Scenario:
     """Thinking inline in ``content`` as ``<think>…</think>``, then the answer.
@@ -412,6 +474,32 @@ def non_stream(answer: str | list[str], reasoning: str | list[str] | None = None
     }
     return Scenario(steps=[Body(_dumps(body), _JSON)], answer=message["content"],
                     reasoning=message["reasoning_content"])
+
+
+def non_stream_choices(answers: list[str | list[str]], reasoning: list[str | None] | None = None, *,
+                       model: str = "fake/echo", finish_reason: str | list[str] = "stop",
+                       prompt_tokens: int = 10) -> Scenario:
+    """A ``chat.completion`` JSON body with one choice per answer (``n`` > 1, not streamed);
+    usage counts every choice's tokens."""
+    thoughts = list(reasoning) if reasoning is not None else [None] * len(answers)
+    reasons = [finish_reason] * len(answers) if isinstance(finish_reason, str) else list(finish_reason)
+    choices, completion, reasoning_tokens = [], 0, 0
+    for i, (answer, thought, reason) in enumerate(zip(answers, thoughts, reasons, strict=True)):
+        message = {"role": "assistant", "content": "".join(_tokens(answer)),
+                   "reasoning_content": None if thought is None else "".join(_tokens(thought))}
+        choices.append({"index": i, "message": message, "finish_reason": reason})
+        completion += len(_tokens(answer)) + len(_tokens(thought))
+        reasoning_tokens += len(_tokens(thought))
+    body = {
+        "id": _new_id(), "object": "chat.completion", "created": int(time.time()), "model": model,
+        "choices": choices,
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion,
+                  "total_tokens": prompt_tokens + completion,
+                  "completion_tokens_details": {"reasoning_tokens": reasoning_tokens}},
+        "system_fingerprint": "",
+    }
+    texts = [c["message"]["content"] for c in choices]
+    return Scenario(steps=[Body(_dumps(body), _JSON)], answer=texts[0], answers=texts)
 
 
 def error(status: int, body: Any = None, *, headers: dict[str, str] | None = None,
@@ -555,6 +643,7 @@ class _Request:
     stream: bool
     prompt_tokens: int
     max_tokens: int | None
+    n: int = 1  # choices asked for: n > 1 gets that many from the scenarios that honour it
 
 
 def _text_of(content: Any) -> str:
@@ -578,11 +667,48 @@ def _reply(req: _Request, answer: str | list[str], reasoning: str | None = None,
     return non_stream(answer, reasoning, **common)
 
 
+def _choices(req: _Request, answers: list[list[str]], reasoning: list[str] | None = None, *,
+             finish_reasons: list[str] | None = None, usage: str = "cumulative",
+             token_rate: float | None = None) -> Scenario:
+    """n > 1: one choice per answer, interleaved in one stream or together in one body."""
+    reasons = finish_reasons or ["stop"] * len(answers)
+    if req.stream:
+        return stream_choices(answers, reasoning=reasoning, usage=usage, finish_reason=reasons, model=req.model,
+                              prompt_tokens=req.prompt_tokens, token_rate=token_rate)
+    return non_stream_choices(answers, reasoning, model=req.model, finish_reason=reasons,
+                              prompt_tokens=req.prompt_tokens)
+
+
 def _echo(req: _Request, usage: str = "cumulative") -> Scenario:
-    tokens = _tokens("Echo: " + req.prompt)
-    if req.max_tokens is not None and len(tokens) > req.max_tokens:
-        return _reply(req, tokens[:req.max_tokens], finish_reason="length", usage=usage)
-    return _reply(req, tokens, usage=usage)
+    if req.n > 1:
+        answers = [_tokens(f"Echo (choice {i}): " + req.prompt) for i in range(req.n)]
+    else:
+        answers = [_tokens("Echo: " + req.prompt)]
+    reasons = ["stop"] * len(answers)
+    for i, tokens in enumerate(answers):
+        if req.max_tokens is not None and len(tokens) > req.max_tokens:
+            answers[i], reasons[i] = tokens[:req.max_tokens], "length"
+    if req.n > 1:
+        return _choices(req, answers, finish_reasons=reasons, usage=usage)
+    return _reply(req, answers[0], finish_reason=None if reasons[0] == "stop" else reasons[0], usage=usage)
+
+
+def _reasoning(req: _Request) -> Scenario:
+    def thought(tag: str) -> str:
+        return f"The user wrote {req.prompt!r}{tag}. Let me think step by step. Echoing it back is the answer."
+
+    if req.n > 1:
+        return _choices(req, [_tokens(f"Echo (choice {i}): " + req.prompt) for i in range(req.n)],
+                        reasoning=[thought(f" (choice {i})") for i in range(req.n)])
+    return _reply(req, "Echo: " + req.prompt, reasoning=thought(""))
+
+
+def _slow(req: _Request) -> Scenario:
+    count = " ".join(str(i) for i in range(1, 201))
+    if req.n > 1:  # every choice at 20 tokens/s: the chunks of all of them together at n times that
+        return _choices(req, [_tokens(f"Counting (choice {i}): {count}") for i in range(req.n)],
+                        token_rate=20 * req.n)
+    return _reply(req, "Counting: " + count, token_rate=20)
 
 
 def _think_tags(req: _Request) -> Scenario:
@@ -600,12 +726,10 @@ def _slow_first(req: _Request) -> Scenario:
 
 _NAMED = {
     "echo": _echo,
-    "reasoning": lambda r: _reply(
-        r, "Echo: " + r.prompt,
-        reasoning=f"The user wrote {r.prompt!r}. Let me think step by step. Echoing it back is the answer."),
+    "reasoning": _reasoning,
     "think-tags": _think_tags,
     "tools": lambda r: _reply(r, "", tool_calls=_TOOL_CALLS),
-    "slow": lambda r: _reply(r, "Counting: " + " ".join(str(i) for i in range(1, 201)), token_rate=20),
+    "slow": _slow,
     "slow-first": _slow_first,
     "stall": lambda r: stall_after(5, 300, model=r.model),
     "drop": lambda r: drop_after(5, model=r.model),
@@ -621,6 +745,7 @@ _NAMED = {
                                finish_reason="length"),
     "xss": lambda r: _reply(r, _XSS_ANSWER),
 }
+_MAX_N = 16  # more choices than this is refused (400), so a typo cannot make the fake stream for hours
 _STREAM_ONLY = {"stall", "drop", "no-done", "bare-error", "malformed", "huge", "invalid-utf8", "keepalive"}
 
 
@@ -642,11 +767,14 @@ def _default_scenario(body: dict | None) -> Scenario:
     else:
         name = "echo"
 
-    max_tokens = body.get("max_tokens")
+    max_tokens, n = body.get("max_tokens"), body.get("n")
+    n = n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1
+    if n > _MAX_N:
+        return error(400, _INVALID_PARAMETER)
     req = _Request(
         prompt=prompt, model=model, stream=bool(body.get("stream")),
         prompt_tokens=max(1, sum(len(_text_of(m.get("content")).split()) for m in messages)),
-        max_tokens=max_tokens if isinstance(max_tokens, int) and max_tokens > 0 else None,
+        max_tokens=max_tokens if isinstance(max_tokens, int) and max_tokens > 0 else None, n=n,
     )
     if name.startswith("error-") and name[6:].isdigit() and 400 <= int(name[6:]) <= 599:
         return error(int(name[6:]))
@@ -764,6 +892,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- response
 
     def _serve(self, scenario: Scenario) -> None:
+        received = self._received
         try:
             if scenario.is_stream:
                 self._serve_stream(scenario)
@@ -771,8 +900,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._serve_plain(scenario)
         except ConnectionError:
             self.close_connection = True
-            if scenario.is_stream and not self.server.fake._stopping.is_set():
-                self.server.fake._count_disconnect()
+            if not self.server.fake._stopping.is_set():
+                # Recorded before the count below, which wakes wait_for_disconnect().
+                received.ended_at = received.disconnected_at = time.monotonic()
+                if scenario.is_stream:
+                    self.server.fake._count_disconnect()
+        finally:
+            if received.ended_at is None:
+                received.ended_at = time.monotonic()
 
     def _send_head(self, status: int, content_type: str, extra: dict[str, str],
                    length: int | None = None) -> None:
@@ -1000,9 +1135,13 @@ class FakeSiliconFlow:
 
     def chat_requests(self) -> list[dict]:
         """The JSON bodies of ``POST /v1/chat/completions``, in order."""
+        return [r.body for r in self.chat_received() if r.body is not None]
+
+    def chat_received(self) -> list[Received]:
+        """The :class:`Received` records of ``POST /v1/chat/completions``, in arrival order:
+        with their timing (``time``, ``first_chunk_at``, ``ended_at``, ``disconnected_at``)."""
         with self._lock:
-            return [r.body for r in self.received
-                    if r.method == "POST" and r.path == "/v1/chat/completions" and r.body is not None]
+            return [r for r in self.received if r.method == "POST" and r.path == "/v1/chat/completions"]
 
     @property
     def last_trace_id(self) -> str | None:
