@@ -3,6 +3,7 @@
 Knows nothing of Gradio. The main entry point is :meth:`SiliconFlowClient.chat_stream`,
 which returns a :class:`ChatStream`: iterate it for typed events (:mod:`sfui.events`)
 as they arrive, then read the totals (``text``, ``reasoning``, ``usage`` …) from it.
+What a chunk's JSON says is :mod:`sfui.chunks`' business; this module moves bytes.
 The stream owns the HTTP response and closes it the moment iteration stops
 (Stop button, closed tab, ``break``), so the server stops generating.
 """
@@ -22,11 +23,13 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from . import errors, retries
+from .chunks import ChunkParser
 from .config import DEFAULT_BASE_URL, Settings
 from .events import (  # noqa: F401  (re-exported: `from sfui.client import TextDelta` keeps working)
     Event,
     Finished,
     ReasoningDelta,
+    Replies,
     Reply,
     Retrying,
     TextDelta,
@@ -36,13 +39,9 @@ from .events import (  # noqa: F401  (re-exported: `from sfui.client import Text
     UsageUpdate,
 )
 from .sse import ForeignLine, SSEDecoder
-from .thinktags import ThinkTagSplitter
 
 _READ_SIZE = 65536
 _ERROR_BODY_LIMIT = 65536
-# Tool calls are assembled (by Reply) into a tuple by their index: a bound keeps a bad
-# index (1e9) from allocating a billion entries. The API takes up to 128 tools.
-_MAX_TOOL_CALLS = 128
 
 
 # --- Requests --------------------------------------------------------------------------
@@ -218,7 +217,7 @@ class SiliconFlowClient:
         Setting ``cancelled`` ends a retry wait at once."""
         url = self.base_url + "/chat/completions"
         retries_done = 0
-        while True:
+        while not cancelled.is_set():  # closed before it started: nothing is sent
             response, error = self._post(url, payload)
             if response is not None:
                 yield response
@@ -294,23 +293,23 @@ def _connection_error(exc: requests.RequestException) -> errors.SiliconFlowError
 class ChatStream:
     """One chat completion: iterate for events, then read the totals.
 
-    Every event it yields has been applied to ``reply`` (a :class:`Reply`)
-    first; ``text``, ``reasoning``, ``usage``, ``finish_reason`` and
-    ``tool_calls`` read it. Use it as a context manager (or call :meth:`close`)
-    so the connection is released even when you stop early. Iterating twice is
-    not supported.
+    Every event it yields has been applied to its choice's :class:`Reply`
+    first (``choices[event.choice]``; a UsageUpdate, the request's total, to
+    every choice's). ``reply`` is choice 0's, and ``text``, ``reasoning``,
+    ``usage``, ``finish_reason`` and ``tool_calls`` read it. Use it as a
+    context manager (or call :meth:`close`) so the connection is released even
+    when you stop early. Iterating twice is not supported.
     """
 
     def __init__(self, client: SiliconFlowClient, payload: dict) -> None:
         self._client = client
         self.payload = payload
-        self.reply = Reply()
-        self.model: str | None = None
         self.trace_id: str | None = None
         self._response: requests.Response | None = None
         self._cancelled = threading.Event()
         self._started = False
-        self._think = ThinkTagSplitter()
+        self._parser = ChunkParser()
+        self._replies = Replies()
 
     def __enter__(self) -> ChatStream:
         return self
@@ -341,6 +340,29 @@ class ChatStream:
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
 
+    # --- the replies --------------------------------------------------------------------
+
+    @property
+    def choices(self) -> tuple[Reply, ...]:
+        """One Reply per choice, by index: as many as the highest index the server
+        sent (or :meth:`reply_for` was asked for) + 1, at least one."""
+        return self._replies.all
+
+    def reply_for(self, index: int) -> Reply:
+        """Choice ``index``'s Reply, the same object before, during and after the
+        stream: a view can hold it before the server sent that choice. Safe from
+        any thread; IndexError past sfui.events.MAX_CHOICES."""
+        return self._replies.get(index)
+
+    @property
+    def reply(self) -> Reply:
+        return self._replies.get(0)
+
+    @property
+    def model(self) -> str | None:
+        """The model the server says answered (its chunks' ``model``)."""
+        return self._parser.model
+
     @property
     def text(self) -> str:
         return self.reply.text
@@ -368,7 +390,7 @@ class ChatStream:
         events = self._events()
         try:
             for event in events:
-                self.reply.apply(event)  # the one place where the reply grows
+                self._replies.apply(event)  # the one place where the replies grow
                 yield event
         except Exception:
             # close() from another thread pulls the socket out from under a
@@ -397,7 +419,7 @@ class ChatStream:
         self._response = response
         if self._cancelled.is_set():
             return  # closed while connecting; __iter__ closes the response
-        self.trace_id = response.headers.get("x-siliconcloud-trace-id")
+        self.trace_id = self._parser.trace_id = response.headers.get("x-siliconcloud-trace-id")
         yield from self._read_body(response)
 
     def _read_body(self, response: requests.Response) -> Iterator[Event]:
@@ -434,7 +456,7 @@ class ChatStream:
                     raise errors.MalformedResponseError(
                         f"a stream line is not JSON: {item.data[:80]!r}", status=200, trace_id=self.trace_id
                     ) from None
-                yield from self._chunk(obj)
+                yield from self._parser.feed(obj)
             if done:
                 break
         if not done:
@@ -443,8 +465,8 @@ class ChatStream:
                     yield from self._foreign_line(item.text)
                 elif item.data.strip() == "[DONE]":
                     done = True
-        yield from self._flush_think()
-        if not done and self.finish_reason is None:
+        yield from self._parser.flush()
+        if not done and not self._parser.complete:
             raise errors.IncompleteStreamError(
                 "the stream ended without [DONE]", status=200, trace_id=self.trace_id
             )
@@ -482,80 +504,7 @@ class ChatStream:
         if errors.looks_like_error_object(obj):
             raise errors.stream_error_from_object(obj, self.trace_id)
         if isinstance(obj, dict) and "choices" in obj:
-            yield from self._chunk(obj)  # a server that forgot the "data:" prefix
-
-    def _chunk(self, obj: Any) -> Iterator[Event]:
-        """The events of one chunk. A chunk with a field of the wrong type (a
-        broken proxy or server) is a MalformedResponseError, not a TypeError."""
-        try:
-            yield from self._chunk_events(obj)
-        except (AttributeError, TypeError, ValueError, OverflowError) as exc:
-            raise errors.MalformedResponseError(
-                f"unexpected chunk shape ({type(exc).__name__}: {str(exc)[:80]})", status=200, trace_id=self.trace_id
-            ) from None
-
-    def _chunk_events(self, obj: Any) -> Iterator[Event]:
-        if not isinstance(obj, dict):
-            raise errors.MalformedResponseError(
-                f"unexpected stream item: {str(obj)[:80]}", status=200, trace_id=self.trace_id
-            )
-        if errors.looks_like_error_object(obj):
-            raise errors.stream_error_from_object(obj, self.trace_id)
-        model = obj.get("model")
-        if isinstance(model, str) and model:
-            self.model = model
-        for choice in obj.get("choices") or ():
-            if choice.get("index", 0) != 0:
-                continue  # n > 1: the UI shows the first choice; the rest are ignored
-            delta = choice.get("delta") or choice.get("message") or {}
-            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
-            if reasoning:
-                if not isinstance(reasoning, str):
-                    raise TypeError(f"reasoning is a {type(reasoning).__name__}")
-                yield ReasoningDelta(reasoning)
-            content = delta.get("content")
-            if content:
-                yield from self._content(content)
-            for position, call in enumerate(delta.get("tool_calls") or ()):
-                yield self._tool_call(call, position)
-            reason = choice.get("finish_reason")
-            if reason:
-                if not isinstance(reason, str):
-                    raise TypeError(f"finish_reason is a {type(reason).__name__}")
-                yield from self._flush_think()
-                yield Finished(reason)
-        usage = obj.get("usage")
-        if isinstance(usage, dict):
-            # Cumulative on SiliconFlow (every chunk), final-only elsewhere: the last one wins.
-            new = Usage.from_api(usage)
-            if new != self.reply.usage:
-                yield UsageUpdate(new)
-
-    def _content(self, content: Any) -> Iterator[Event]:
-        if isinstance(content, list):  # content parts, from some servers' non-stream replies
-            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
-        for is_reasoning, piece in self._think.feed(str(content)):
-            yield ReasoningDelta(piece) if is_reasoning else TextDelta(piece)
-
-    def _flush_think(self) -> Iterator[Event]:
-        for is_reasoning, piece in self._think.flush():
-            yield ReasoningDelta(piece) if is_reasoning else TextDelta(piece)
-
-    def _tool_call(self, call: dict, position: int) -> ToolCallDelta:
-        """A checked delta; the reply assembles the calls (sfui.events.Reply)."""
-        # Streamed deltas carry "index"; a whole message's list may not.
-        index = int(call.get("index", position))
-        if not 0 <= index < _MAX_TOOL_CALLS:
-            raise ValueError(f"tool call index {index} out of range")
-        function = call.get("function") or {}
-        if not all(isinstance(v, (str, type(None))) for v in (call.get("id"), function.get("name"))):
-            raise TypeError("tool call id and name must be strings")
-        fragment = function.get("arguments") or ""
-        if isinstance(fragment, dict):
-            fragment = json.dumps(fragment)
-        if not isinstance(fragment, str):
-            raise TypeError(f"tool call arguments are a {type(fragment).__name__}")
-        return ToolCallDelta(index, call.get("id"), function.get("name"), fragment)
+            yield from self._parser.feed(obj)  # a server that forgot the "data:" prefix
 
     def _read_json(self, response: requests.Response) -> Iterator[Event]:
         """A whole chat.completion object (stream=false, or a server that ignored stream=true)."""
@@ -577,5 +526,5 @@ class ChatStream:
             raise errors.MalformedResponseError(
                 "no choices in the response", status=response.status_code, trace_id=self.trace_id
             )
-        yield from self._chunk(obj)
-        yield from self._flush_think()
+        yield from self._parser.feed(obj)
+        yield from self._parser.flush()

@@ -183,15 +183,92 @@ def test_finish_reason_length(fake, client):
     assert s.text == "Echo: one two "
 
 
-def test_only_the_first_choice_is_shown(fake, client):
+def test_choices_are_split_by_index_and_the_totals_are_the_first_ones(fake, client):
     fake.push(Scenario(steps=[
         chunk(choice({"content": "first "}), choice({"content": "second "}, index=1)),
-        chunk(choice({"content": "choice"}, "stop"), choice({"content": "choice"}, "stop", index=1)),
+        chunk(choice({"content": "choice"}, "stop"), choice({"content": "choice"}, "length", index=1)),
         Done(),
     ]))
     s = client.chat_stream(MODEL, HELLO, n=2)
-    list(s)
+    events = list(s)
     assert s.text == "first choice"
+    assert [(r.text, r.finish_reason) for r in s.choices] == [("first choice", "stop"), ("second choice", "length")]
+    assert s.reply is s.choices[0]
+    assert [e.choice for e in of_type(events, TextDelta)] == [0, 1, 0, 1]
+    assert of_type(events, Finished) == [Finished("stop", 0), Finished("length", 1)]
+
+
+def test_n_interleaved_choices_from_the_fake_server(fake, client):
+    s = client.chat_stream("fake/echo", HELLO, n=3)
+    events = list(s)
+    assert fake.chat_requests()[-1]["n"] == 3
+    assert [r.text for r in s.choices] == [f"Echo (choice {i}): hello" for i in range(3)]
+    assert [r.finish_reason for r in s.choices] == ["stop"] * 3
+    # Usage is the request's: every choice's tokens, and the same total on every choice's reply.
+    total = of_type(events, UsageUpdate)[-1].usage
+    assert total.completion_tokens == 3 * 4
+    assert [r.usage for r in s.choices] == [total] * 3
+    first_tokens = [e.choice for e in of_type(events, TextDelta)][:3]
+    assert first_tokens == [0, 1, 2]  # interleaved, not one answer after the other
+
+
+def test_a_reply_held_before_the_stream_is_the_one_it_fills(fake, client):
+    s = client.chat_stream("fake/echo", HELLO, n=2)
+    held = s.reply_for(1)
+    list(s)
+    assert s.choices[1] is held and held.text == "Echo (choice 1): hello"
+
+
+def test_a_choice_sent_before_a_lower_one_still_lands_in_its_place(fake, client):
+    fake.push(Scenario(steps=[chunk(choice({"content": "two"}, "stop", index=2)),
+                              chunk(choice({"content": "zero"}, "stop")), Done()]))
+    s = client.chat_stream(MODEL, HELLO, n=3)
+    list(s)
+    assert [r.text for r in s.choices] == ["zero", "", "two"]
+
+
+@pytest.mark.parametrize("index", [128, 10**9, -1, "1", True, 1.5])
+def test_a_bad_choice_index_is_a_malformed_response(fake, client, index):
+    fake.push(Scenario(steps=[chunk(choice({"content": "x"}, index=index)), Done()]))
+    s = client.chat_stream(MODEL, HELLO)
+    with pytest.raises(errors.MalformedResponseError):
+        list(s)
+    assert len(s.choices) == 1  # nothing was allocated for it
+
+
+def test_think_tags_are_split_per_choice(fake, client):
+    pieces = [("<thi", "<think>"), ("nk>pondering", "musing</think>"), ("</think>Yes", "No")]
+    steps = [chunk(choice({"content": a}), choice({"content": b}, index=1)) for a, b in pieces]
+    fake.push(Scenario(steps=[*steps, chunk(choice({}, "stop"), choice({}, "stop", index=1)), Done()]))
+    s = client.chat_stream(MODEL, HELLO, n=2)
+    list(s)
+    assert [(r.reasoning, r.text) for r in s.choices] == [("pondering", "Yes"), ("musing", "No")]
+
+
+def test_a_stream_without_done_is_incomplete_while_a_choice_is_unfinished(fake, client):
+    fake.push(Scenario(steps=[chunk(choice({"content": "a"}, "stop"), choice({"content": "b"}, index=1))]))
+    s = client.chat_stream(MODEL, HELLO, n=2)
+    with pytest.raises(errors.IncompleteStreamError):
+        list(s)
+    assert [r.text for r in s.choices] == ["a", "b"]  # what arrived is kept
+    fake.push(Scenario(steps=[chunk(choice({"content": "a"}, "stop"), choice({"content": "b"}, "stop", index=1))]))
+    s = client.chat_stream(MODEL, HELLO, n=2)
+    list(s)  # every choice finished: the missing [DONE] is forgiven, as for one choice
+    assert [r.finish_reason for r in s.choices] == ["stop", "stop"]
+
+
+def test_not_streamed_n_choices(fake, client):
+    result = client.chat("fake/reasoning", HELLO, n=2)
+    assert [r.text for r in result.choices] == ["Echo (choice 0): hello", "Echo (choice 1): hello"]
+    assert all("(choice 1)" in r.reasoning for r in result.choices[1:])
+    assert result.choices[0].usage == result.choices[1].usage and result.usage.reasoning_tokens > 0
+
+
+def test_final_only_usage_reaches_every_choice(fake, client):
+    s = client.chat_stream("fake/final-usage", HELLO, n=2)
+    list(s)
+    assert s.choices[0].usage is not None and s.choices[0].usage == s.choices[1].usage
+    assert s.usage.completion_tokens == 2 * 4
 
 
 def test_decoder_corpus_through_the_client(fake, client):
@@ -539,3 +616,10 @@ def test_balance_is_none_quietly_on_410(fake, client):
 
 def test_balance_is_none_quietly_when_unreachable():
     assert SiliconFlowClient(TEST_KEY, f"http://127.0.0.1:{free_port()}/v1").balance() is None
+
+
+def test_a_stream_closed_before_it_starts_sends_nothing(fake, client):
+    s = client.chat_stream("fake/echo", HELLO)
+    s.close()
+    assert list(s) == []
+    assert fake.chat_requests() == []

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import threading
 
 import pytest
 
 from sfui import errors
 from sfui.events import (
+    MAX_CHOICES,
     Finished,
     ReasoningDelta,
+    Replies,
     Reply,
     Retrying,
     TextDelta,
@@ -106,3 +109,75 @@ def test_chat_logic_does_not_import_the_http_client():
     source = pathlib.Path(__file__).parents[1].joinpath("sfui", "chat.py").read_text(encoding="utf-8")
     modules = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
     assert "client" not in modules and "sfui.client" not in modules
+
+
+# --- several choices (n > 1) ------------------------------------------------------------
+
+
+def test_events_belong_to_choice_0_unless_told():
+    assert TextDelta("a") == TextDelta("a", 0) and TextDelta("a", 1).choice == 1
+    assert (ReasoningDelta("r").choice, Finished("stop").choice, ToolCallDelta(0, None, None, "").choice) == (0, 0, 0)
+    assert ToolCallDelta(2, None, None, "", choice=1).index == 2  # index stays the tool call's position
+
+
+def test_replies_route_each_event_to_its_choice():
+    replies = Replies()
+    for event in (TextDelta("zero "), TextDelta("one ", 1), ReasoningDelta("hmm", 1), TextDelta("done", 0),
+                  ToolCallDelta(0, "call_1", "f", "{}", choice=2), Finished("stop", 1), Finished("length", 0)):
+        replies.apply(event)
+    zero, one, two = replies.all
+    assert (zero.text, zero.reasoning, zero.finish_reason) == ("zero done", "", "length")
+    assert (one.text, one.reasoning, one.finish_reason) == ("one ", "hmm", "stop")
+    assert (two.text, two.tool_calls) == ("", (ToolCall("call_1", "f", "{}"),))
+
+
+def test_usage_is_the_requests_and_goes_to_every_choice():
+    replies = Replies()
+    replies.apply(TextDelta("a", 1))
+    replies.apply(UsageUpdate(Usage(10, 2, 12)))
+    assert [r.usage for r in replies.all] == [Usage(10, 2, 12)] * 2
+    late = replies.get(3)  # a choice that had not arrived yet starts with the usage so far
+    assert late.usage == Usage(10, 2, 12) and replies.all[2].usage == Usage(10, 2, 12)
+    replies.apply(UsageUpdate(Usage(10, 5, 15)))
+    assert {r.usage for r in replies.all} == {Usage(10, 5, 15)}
+
+
+def test_a_reply_asked_for_early_is_the_one_its_events_fill():
+    replies = Replies()
+    first, held = replies.get(0), replies.get(2)
+    assert len(replies.all) == 3 and replies.all[1].text == ""
+    replies.apply(TextDelta("late", 2))
+    assert replies.get(2) is held and held.text == "late" and replies.get(0) is first
+
+
+def test_the_tuple_of_replies_is_replaced_when_it_grows():
+    replies = Replies()
+    before = replies.all
+    replies.apply(TextDelta("x", 1))
+    assert before == (replies.get(0),) and len(replies.all) == 2  # a reader's snapshot is unchanged
+
+
+def test_a_choice_index_is_bounded():
+    replies = Replies()
+    with pytest.raises(IndexError):
+        replies.get(MAX_CHOICES)
+    with pytest.raises(IndexError):
+        replies.get(-1)
+    assert len(replies.all) == 1
+
+
+def test_replies_grown_from_two_threads_give_one_reply_per_choice():
+    replies = Replies()
+    seen: list[list[Reply]] = [[], []]
+
+    def grow(out: list) -> None:
+        for index in range(MAX_CHOICES):
+            out.append(replies.get(index))
+
+    threads = [threading.Thread(target=grow, args=(out,)) for out in seen]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(a is b for a, b in zip(*seen, strict=True))
+    assert list(replies.all) == seen[0]
