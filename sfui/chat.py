@@ -128,7 +128,8 @@ class Turn:
     client events, read the chat messages and the panel texts back at any time.
 
     The text, reasoning, usage and tool calls are the ``reply``'s (the
-    :class:`~sfui.events.Reply` the stream fills; stream_turn hands it over).
+    :class:`~sfui.events.Reply` the stream fills for this Turn's choice;
+    stream_turn and stream_panes hand it over).
     The Turn adds what the reply does not know: timing, status, the retry
     note, the error and whether the visitor stopped it."""
 
@@ -149,6 +150,9 @@ class Turn:
         self.answer_deltas = 0
         self.ended_at: float | None = None
         self.stopped = False  # the visitor pressed Stop
+        # The reply's usage is the whole request's, shared with other choices (n > 1): it is
+        # shown as the request's, and this answer's speed counts its own deltas instead.
+        self.usage_shared = False
 
     # --- feeding -----------------------------------------------------------------
 
@@ -302,7 +306,7 @@ class Turn:
     def answer_tokens_per_second(self) -> float | None:
         """Answer-phase speed: answer tokens over the time from the first to
         the last answer token. Uses the server's token counts when it reports
-        them, else counts deltas (about one token each)."""
+        them for this answer alone, else counts deltas (about one token each)."""
         if self.first_answer_at is None or self.last_answer_at is None:
             return None
         elapsed = self.last_answer_at - self.first_answer_at
@@ -310,7 +314,7 @@ class Turn:
             return None  # an answer that arrived in one burst has no meaningful rate
         tokens = self.answer_deltas
         usage = self.usage
-        if usage is not None and usage.completion_tokens:
+        if usage is not None and usage.completion_tokens and not self.usage_shared:
             tokens = max(usage.completion_tokens - usage.reasoning_tokens, 0) or tokens
         # The first token starts the clock; the tokens after it are what the interval holds.
         return max(tokens - 1, 0) / elapsed

@@ -1,6 +1,7 @@
-"""Stream one answer into a :class:`~sfui.chat.Turn` at a bounded frame rate,
-stoppable from outside. No Gradio: the UI only turns each yielded Turn into
-component values.
+"""Stream answers into :class:`~sfui.chat.Turn` objects at a bounded frame rate,
+stoppable from outside: one answer for the chat (:func:`stream_turn`), several
+requests side by side for Compare (:func:`stream_panes`). No Gradio: the UI only
+turns what is yielded into component values.
 
 Stop does not rely on Gradio's ``cancels``: cancelling a running event races in
 Gradio's frontend and, under load, covers the chat with an "Error" overlay
@@ -11,10 +12,12 @@ shows the partial answer as stopped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import errors
@@ -83,15 +86,152 @@ class RunRegistry:
         return sum(len(r) for r in self._runs.values())
 
 
-def _start_reading(stream: ChatStream, turn: Turn, run: Run) -> StreamPump:
-    """Read ``stream`` in the pump's thread; ``turn`` shows the reply it fills."""
-    turn.reply = stream.reply
-    # No nap after the finish reason: the end of the stream follows at once, and the
-    # final update (and the end of the visitor's event) must not wait for a nap.
-    pump = run.pump = StreamPump(stream, nap_after=lambda event: not isinstance(event, Finished)).start()
-    if run.stopped:
-        pump.close()  # Stop came before the stream had started
-    return pump
+class _FrameState:
+    """What the streams feeding one view share: its frame budget (the pacer),
+    whether something was applied that no frame has shown yet, whether a stream's
+    first token waits to be shown (it goes out at once, whatever the budget), and,
+    when several streams feed the view, how they wake its generator and learn that
+    a frame went out."""
+
+    def __init__(self, pacer: FramePacer, *, alone: bool = True) -> None:
+        self.pacer = pacer
+        self.alone = alone  # one stream, whose loop sends the frames itself (else stream_panes does)
+        self.unseen = False
+        self.first_token = False
+        self.wake = asyncio.Event()
+        self.frame_out = asyncio.Event()
+
+    def changed(self) -> None:
+        if not self.unseen:
+            self.unseen = True
+            self.wake.set()  # a generator waiting for something to show (not one waiting for its frame)
+
+    def due(self) -> bool:
+        return self.unseen and (self.first_token or self.pacer.due())
+
+
+class _Feed:
+    """One stream feeding the Turns that show its choices: ``turns[i]`` shows
+    choice i. The chat has one Turn; a Compare slot one, or one per sample."""
+
+    def __init__(self, stream: ChatStream, turns: Sequence[Turn], run: Run) -> None:
+        self.stream, self.turns, self.run = stream, list(turns), run
+        self.pump: StreamPump | None = None
+        self.shown = False  # a frame has shown this stream's first token: its reader may nap now
+
+    def start(self) -> StreamPump:
+        """Read the stream in the pump's thread; each Turn shows its choice's reply."""
+        n = self.stream.payload.get("n")
+        shared = len(self.turns) > 1 or (isinstance(n, int) and n > 1)
+        for index, turn in enumerate(self.turns):
+            turn.reply = self.stream.reply_for(index)
+            # The server's usage is the request's: with several choices it is no one answer's.
+            turn.usage_shared = shared
+        if self.run.stopped:
+            self.stream.close()  # Stop came before the stream had started: the request is never sent
+        # No nap after a finish reason: the end of the stream may follow at once, and the
+        # final update (and the end of the visitor's event) must not wait for a nap.
+        pump = StreamPump(self.stream, nap_after=lambda event: not isinstance(event, Finished)).start()
+        self.pump = self.run.pump = pump
+        return pump
+
+    def take(self, batch: list) -> bool:
+        """Route each event to the Turn of its choice, usage and retries to every Turn
+        (they are the request's); True if a chat changed. Only a change to a chat asks
+        for a frame: a usage-only chunk (SiliconFlow sends one before the first token)
+        would otherwise spend the first frame and hold the first token back a whole
+        frame interval. Its figures go out with the next frame."""
+        changed = False
+        turns = self.turns
+        for event in batch:
+            choice = getattr(event, "choice", None)
+            if choice is None:
+                for turn in turns:
+                    changed = turn.apply(event) or changed
+            elif choice < len(turns):  # a choice no Turn shows stays in its reply only
+                changed = turns[choice].apply(event) or changed
+        return changed
+
+    def first_token_waiting(self) -> bool:
+        """This stream's first token (or tool call) arrived and no frame showed it yet."""
+        return not self.shown and any(turn.first_token_at is not None or turn.tool_calls for turn in self.turns)
+
+    def fail(self, exc: BaseException) -> None:
+        """End with an error notice: a client error's own, else a generic one (logged, never a traceback)."""
+        if isinstance(exc, errors.SiliconFlowError):
+            log.warning("chat request failed: %s", exc)
+            error = exc
+        else:
+            log.error("unexpected error while streaming", exc_info=exc)
+            error = errors.SiliconFlowError(type(exc).__name__)
+        # Choices that had finished keep their whole answer; the error is the others'.
+        for turn in [turn for turn in self.turns if turn.finish_reason is None] or self.turns:
+            turn.fail(error)
+
+    def finish(self) -> None:
+        for turn in self.turns:
+            turn.stopped = self.run.stopped
+            turn.finish()
+
+    def shown_chars(self) -> int:
+        return sum(len(turn.answer) + len(turn.reasoning) for turn in self.turns)
+
+
+async def _frames(feed: _Feed, state: _FrameState) -> AsyncIterator[None]:
+    """Feed one stream's events into its Turns; yield whenever a frame is due: the
+    one streaming loop, for the chat (:func:`stream_turn`) and for each request of a
+    Compare (:func:`stream_panes`). Whoever iterates sends the frame, with
+    :func:`_sending` and :func:`_sent` around it. Ends when the stream does (or is
+    discarded); raises the stream's error."""
+    pump, frame = feed.pump, state.pacer
+    assert pump is not None, "start the feed first"
+    while True:
+        if state.due() and (feed.shown or state.alone):
+            yield
+            continue
+        if state.unseen and feed.shown:
+            # Something is waiting to be shown: sleep until its frame (or the stream's
+            # end), then take everything that piled up meanwhile, in one go.
+            await pump.wait_for_end(frame.wait_time())
+            batch = await pump.next_batch(timeout=0)
+        elif state.unseen and state.alone:
+            # The first token is not out yet, but something is (a retry note): take events
+            # as they come, and wake for that frame.
+            batch = await pump.next_batch(timeout=frame.wait_time())
+        else:
+            # Nothing waits to be shown, or this stream's first token is not out yet: take
+            # events as they come (the time of the first token is exact, and it waits for
+            # no other stream's frame: stream_panes sends those).
+            batch = await pump.next_batch()
+        if batch is None:
+            return
+        if feed.take(batch):
+            state.changed()
+            if not state.first_token and feed.first_token_waiting():
+                state.first_token = True
+                state.wake.set()  # its frame is due now, even if another one is waiting for the budget
+        if feed.run.discarded:
+            return
+
+
+def _sending(feeds: Sequence[_Feed], state: _FrameState) -> list[_Feed]:
+    """A frame is about to show everything applied so far: the feeds whose first token it shows."""
+    state.unseen = False
+    return [feed for feed in feeds if feed.first_token_waiting()]
+
+
+def _sent(feeds: Sequence[_Feed], first_shown: Sequence[_Feed], state: _FrameState) -> None:
+    """The frame went out: book it, let the streams waiting for it go on."""
+    state.pacer.sent(sum(feed.shown_chars() for feed in feeds))
+    for feed in first_shown:
+        feed.shown = True
+        # Updates are paced from now on, so the reader need not wake for every token
+        # (the first one was read at once).
+        if feed.pump is not None:
+            feed.pump.nap = min(READ_NAP, state.pacer.min_interval / 2)
+    state.first_token = any(feed.first_token_waiting() for feed in feeds)  # arrived while the frame went out
+    state.frame_out.set()
+    state.frame_out = asyncio.Event()
 
 
 async def stream_turn(stream: ChatStream, turn: Turn, run: Run, fps: float = 20.0, *,
@@ -104,49 +244,103 @@ async def stream_turn(stream: ChatStream, turn: Turn, run: Run, fps: float = 20.
 
     Client errors end the turn with a notice; any other exception is logged
     and shown as a generic error, never as a traceback."""
-    pump = _start_reading(stream, turn, run)
-    frame = pacer or FramePacer(fps, chars_per_second=float("inf"), total_fps=float("inf"))
-    unseen = False  # events applied but not yet shown
+    feed = _Feed(stream, [turn], run)
+    state = _FrameState(pacer or FramePacer(fps, chars_per_second=float("inf"), total_fps=float("inf")))
+    pump = feed.start()
     try:
-        while True:
-            if unseen:
-                # Something is waiting to be shown: sleep until its frame (or the
-                # stream's end), then take everything that piled up meanwhile, in one go.
-                await pump.wait_for_end(frame.wait_time())
-                batch = await pump.next_batch(timeout=0)
-            else:
-                batch = await pump.next_batch()
-            if batch is None:
-                break
-            for event in batch:
-                # Only a change to the chat asks for a frame. A usage-only chunk (SiliconFlow
-                # sends one before the first token) would otherwise spend the first frame and
-                # hold the first token back a whole frame interval. Its figures go out with
-                # the next frame.
-                unseen = turn.apply(event) or unseen
-            if run.discarded:
-                return
-            if unseen and frame.due():
-                yield turn
-                frame.sent(len(turn.answer) + len(turn.reasoning))
-                unseen = False
-                # Updates are paced from now on, so the reader need not wake for every
-                # token (the first one was read at once).
-                pump.nap = min(READ_NAP, frame.min_interval / 2)
-    except errors.SiliconFlowError as exc:
-        log.warning("chat request failed: %s", exc)
-        turn.fail(exc)
+        async for _ in _frames(feed, state):
+            first_shown = _sending([feed], state)
+            yield turn
+            _sent([feed], first_shown, state)
     except Exception as exc:
-        log.exception("unexpected error while streaming")
-        turn.fail(errors.SiliconFlowError(type(exc).__name__))
+        feed.fail(exc)
     finally:
         # Also runs when the handler is cancelled (closed tab): the upstream socket closes now.
         pump.close()
     if run.discarded:
         return
-    turn.stopped = run.stopped
-    turn.finish()
+    feed.finish()
     yield turn
+
+
+@dataclass
+class PaneSource:
+    """One request of a comparison and the panes showing it: ``turns[i]`` shows the
+    request's choice i (a slot has one Turn; n samples of one model in one request,
+    n Turns). ``run`` is this request's own (from ``RunRegistry.track``): Stop and
+    Clear reach each request through its Run."""
+
+    stream: ChatStream
+    turns: list[Turn]
+    run: Run
+
+
+async def _feed_panes(feed: _Feed, state: _FrameState, ended: list[_Feed]) -> None:
+    """One request of :func:`stream_panes`, in its own task: a failure ends its panes only."""
+    try:
+        async for _ in _frames(feed, state):
+            state.wake.set()  # a frame is due: ask for it and wait until it is out
+            await state.frame_out.wait()
+    except Exception as exc:
+        feed.fail(exc)
+    finally:
+        if feed.pump is not None:
+            feed.pump.close()
+    if not feed.run.discarded:
+        feed.finish()
+        state.changed()
+    ended.append(feed)
+    state.wake.set()
+
+
+async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer) -> AsyncIterator[list[Turn]]:
+    """Stream several requests at once into their panes: yield the list of every
+    source's Turns (in order) whenever something changed and ``pacer`` (one frame
+    budget for them all) says a frame is due, or a pane's first token arrived (shown
+    at once), and once more when every request has ended, every Turn finished.
+
+    Each request is read in its own thread and fed in its own task, so a slow one
+    never holds back another's first token. A failing request ends its own panes
+    with its error; the others go on. Stop (each Run stopped) ends every request
+    and keeps the partial answers, marked stopped; Clear (a Run discarded) ends
+    them all with no further frame."""
+    feeds = [_Feed(source.stream, source.turns, source.run) for source in sources]
+    if len({id(feed.run) for feed in feeds}) != len(feeds):
+        raise ValueError("each PaneSource needs its own Run: Stop closes a Run's one stream")
+    turns = [turn for feed in feeds for turn in feed.turns]
+    state = _FrameState(pacer, alone=False)
+    ended: list[_Feed] = []
+    tasks: list[asyncio.Task] = []
+    try:
+        for feed in feeds:
+            feed.start()
+        tasks = [asyncio.create_task(_feed_panes(feed, state, ended)) for feed in feeds]
+        while len(ended) < len(feeds):
+            state.wake.clear()
+            if any(feed.run.discarded for feed in feeds):
+                return
+            if state.due():
+                first_shown = _sending(feeds, state)
+                yield turns
+                _sent(feeds, first_shown, state)
+                continue
+            # Until something changes (or the frame for what did is due), or a request ends.
+            timeout = max(pacer.wait_time(), 0.001) if state.unseen else None
+            try:
+                await asyncio.wait_for(state.wake.wait(), timeout)
+            except TimeoutError:
+                pass
+    finally:
+        # Also when the handler is cancelled (closed tab) or Clear: every upstream socket closes now.
+        for feed in feeds:
+            if feed.pump is not None:
+                feed.pump.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if any(feed.run.discarded for feed in feeds):
+        return
+    yield turns
 
 
 class PanelUpdates:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sfui.chat import Turn
-from sfui.streaming import RunRegistry, stream_turn
+import time
+
+import pytest
+
+from sfui.chat import FramePacer, Turn
+from sfui.streaming import PaneSource, RunRegistry, stream_panes, stream_turn
 from tests.support.asyncutil import run_async
 from tests.support.sfserver import Sleep, stream
 
@@ -100,6 +104,7 @@ def test_stop_before_the_stream_starts_sends_nothing_further(fake, client):
         frames = collect(stream_turn(client.chat_stream("fake/slow", HELLO), Turn(HELLO), run))
     assert frames[-1][0] == "stopped"
     assert "200" not in frames[-1][1]
+    assert fake.chat_requests() == []  # the request was never sent
 
 
 def test_errors_become_a_notice_not_an_exception(fake, client):
@@ -181,3 +186,169 @@ def test_the_end_of_the_stream_does_not_wait_for_the_next_frame(fake, client):
     with registry.track("visitor") as run:
         frames = collect(stream_turn(client.chat_stream("m", HELLO), Turn(HELLO), run, fps=0.2))
     assert frames == [("answering", "Hi"), ("done", "Hi there")]
+
+
+# --- several requests at once (Compare): stream_panes -------------------------------------------
+
+
+def pacer(fps: float = 50) -> FramePacer:
+    return FramePacer(fps, chars_per_second=float("inf"), total_fps=float("inf"))
+
+
+def collect_panes(sources, fps: float = 50, on_frame=None) -> list[list[tuple[str, str]]]:
+    """Every frame of stream_panes as [(status, answer) per pane]; ``on_frame(count, turns)``
+    runs after each one (in the event loop, as a Stop handler would)."""
+    async def run():
+        frames = []
+        async for turns in stream_panes(sources, pacer(fps)):
+            frames.append([(turn.status, turn.answer) for turn in turns])
+            if on_frame:
+                on_frame(len(frames), turns)
+        return frames
+
+    return run_async(run())
+
+
+def test_panes_stream_concurrently_and_a_slow_one_holds_back_no_fast_ones_first_token(fake, client):
+    registry = RunRegistry()
+    fast_shown_at: list[float] = []
+
+    def on_frame(count, turns):
+        if turns[1].answer and not fast_shown_at:
+            fast_shown_at.append(time.monotonic())
+
+    fake.token_rate = 20  # the fast answer's 7 tokens take 0.3 s: both requests are in flight at once
+    question = [{"role": "user", "content": "one two three four five six"}]
+    with registry.track("v") as slow_run, registry.track("v") as fast_run:
+        slow, fast = Turn(question), Turn(question)
+        sources = [PaneSource(client.chat_stream("fake/slow-first", question), [slow], slow_run),
+                   PaneSource(client.chat_stream("fake/echo", question), [fast], fast_run)]
+        frames = collect_panes(sources, on_frame=on_frame)
+    echo = "Echo: one two three four five six"
+    assert frames[-1] == [("done", echo), ("done", echo)]
+    # The fast pane's answer was on screen, finished, long before the slow one's first token.
+    assert fast.first_token_at - fast.started < 1.0
+    assert fast_shown_at[0] < slow.first_token_at - 2
+    assert any(frame == [("waiting", ""), ("done", echo)] for frame in frames)
+    assert slow.first_token_at - slow.started >= 2.9
+    slow_log, fast_log = sorted(fake.chat_received(), key=lambda r: r.body["model"] != "fake/slow-first")
+    assert fast_log.time < slow_log.ended_at and slow_log.time < fast_log.ended_at  # overlapping in time
+
+
+def test_n_choices_fill_one_pane_each_and_share_the_requests_usage(fake, client):
+    registry = RunRegistry()
+    turns = [Turn(HELLO) for _ in range(3)]
+    with registry.track("v") as run:
+        stream = client.chat_stream("fake/echo", HELLO, n=3)
+        frames = collect_panes([PaneSource(stream, turns, run)])
+    assert frames[-1] == [("done", f"Echo (choice {i}): hello") for i in range(3)]
+    assert [turn.reply for turn in turns] == list(stream.choices)
+    assert {turn.usage for turn in turns} == {stream.usage} and stream.usage.completion_tokens == 12
+    assert all(turn.usage_shared for turn in turns)
+    assert len(fake.chat_requests()) == 1 and fake.chat_requests()[0]["n"] == 3
+
+
+def test_one_failing_pane_shows_its_error_while_the_others_finish(fake, client):
+    registry = RunRegistry()
+    with registry.track("v") as bad_run, registry.track("v") as drop_run, registry.track("v") as good_run:
+        bad, dropped, good = Turn(HELLO), Turn(HELLO), Turn(HELLO)
+        frames = collect_panes([PaneSource(client.chat_stream("fake/error-400", HELLO), [bad], bad_run),
+                                PaneSource(client.chat_stream("fake/drop", HELLO), [dropped], drop_run),
+                                PaneSource(client.chat_stream("fake/echo", HELLO), [good], good_run)])
+    assert [status for status, _ in frames[-1]] == ["error", "error", "done"]
+    assert bad.messages()[-1]["content"] == bad.error.user_message("en")
+    assert dropped.answer  # the part that came before the drop stays
+    assert good.answer == "Echo: hello" and good.error is None
+
+
+def test_stop_ends_every_pane_keeps_the_partial_answers_and_closes_every_request(fake, client):
+    registry = RunRegistry()
+
+    def stop_once_both_stream(count, turns):
+        if all(turn.answer for turn in turns) and not registry_stopped:
+            registry_stopped.append(registry.stop("v"))
+
+    registry_stopped: list[int] = []
+    with registry.track("v") as run_a, registry.track("v") as run_b:
+        turns = [Turn(HELLO), Turn(HELLO)]
+        frames = collect_panes([PaneSource(client.chat_stream("fake/slow", HELLO), [turns[0]], run_a),
+                                PaneSource(client.chat_stream("fake/slow", HELLO), [turns[1]], run_b)],
+                               on_frame=stop_once_both_stream)
+    assert registry_stopped == [2]
+    assert [status for status, _ in frames[-1]] == ["stopped", "stopped"]
+    assert all(answer and "200" not in answer for _, answer in frames[-1])
+    assert all(turn.ended_at is not None for turn in turns)
+    assert fake.wait_for_disconnect(2, timeout=5)
+    assert all(record.disconnected_at is not None for record in fake.chat_received())
+
+
+def test_clear_ends_every_pane_without_a_final_frame(fake, client):
+    registry = RunRegistry()
+    with registry.track("v") as run_a, registry.track("v") as run_b:
+        frames = collect_panes([PaneSource(client.chat_stream("fake/slow", HELLO), [Turn(HELLO)], run_a),
+                                PaneSource(client.chat_stream("fake/slow", HELLO), [Turn(HELLO)], run_b)],
+                               on_frame=lambda count, turns: registry.stop("v", discard=True))
+    assert len(frames) == 1
+    assert fake.wait_for_disconnect(2, timeout=5)
+
+
+def test_stop_before_the_panes_start(fake, client):
+    registry = RunRegistry()
+    with registry.track("v") as run_a, registry.track("v") as run_b:
+        registry.stop("v")
+        frames = collect_panes([PaneSource(client.chat_stream("fake/slow", HELLO), [Turn(HELLO)], run_a),
+                                PaneSource(client.chat_stream("fake/slow", HELLO), [Turn(HELLO)], run_b)])
+    assert frames[-1] == [("stopped", ""), ("stopped", "")]
+    assert all(answer == "" for frame in frames for _, answer in frame)
+    assert len(fake.chat_requests()) == 0  # never sent
+
+
+def test_panes_share_one_frame_budget(fake, client):
+    # Two answers streaming for 2 s at 4 frames a second: about 8 budgeted frames for both
+    # together, plus one at each pane's first token and the final one (a budget per pane
+    # would make it about 18).
+    fake.push(stream(["t "] * 200, token_rate=100), stream(["u "] * 200, token_rate=100))
+    registry = RunRegistry()
+    started = time.monotonic()
+    with registry.track("v") as run_a, registry.track("v") as run_b:
+        frames = collect_panes([PaneSource(client.chat_stream("m", HELLO), [Turn(HELLO)], run_a),
+                                PaneSource(client.chat_stream("m", HELLO), [Turn(HELLO)], run_b)], fps=4)
+    elapsed = time.monotonic() - started
+    assert sorted(answer for _, answer in frames[-1]) == ["t " * 200, "u " * 200]
+    assert 4 <= len(frames) <= elapsed * 4 + 4
+
+
+def test_each_pane_source_needs_its_own_run(fake, client):
+    registry = RunRegistry()
+    with registry.track("v") as run:
+        sources = [PaneSource(client.chat_stream("fake/echo", HELLO), [Turn(HELLO)], run),
+                   PaneSource(client.chat_stream("fake/echo", HELLO), [Turn(HELLO)], run)]
+        with pytest.raises(ValueError):
+            collect_panes(sources)
+
+
+def test_no_panes_is_one_empty_frame():
+    assert collect_panes([]) == [[]]
+
+
+def test_a_panes_first_token_goes_out_at_once_whatever_the_frame_budget(fake, client):
+    """At 0.2 frames a second the budget allows a frame every 5 s. The slow-first pane's
+    first token (after 3 s) is shown when it comes, not at the next budgeted frame."""
+    registry = RunRegistry()
+    shown: list[float] = []
+
+    def on_frame(count, turns):
+        if turns[1].answer and not shown:
+            shown.append(time.monotonic())
+            registry.stop("v")
+
+    fake.token_rate = 2  # the late pane's second token comes 0.5 s after its first: it has not ended
+    with registry.track("v") as run_a, registry.track("v") as run_b:
+        late = Turn(HELLO)
+        frames = collect_panes([PaneSource(client.chat_stream("fake/slow", HELLO), [Turn(HELLO)], run_a),
+                                PaneSource(client.chat_stream("fake/slow-first", HELLO), [late], run_b)],
+                               fps=0.2, on_frame=on_frame)
+    assert shown[0] - late.first_token_at < 0.3
+    assert late.answer == "Echo: " and late.status == "stopped"  # shown before its second token
+    assert shown[0] - late.started < 4.5  # before the second budgeted frame (5 s)
+    assert len(frames) <= 4  # the slow pane's first token, the late one's, maybe its end, the final frame
