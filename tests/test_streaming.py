@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -352,3 +353,29 @@ def test_a_panes_first_token_goes_out_at_once_whatever_the_frame_budget(fake, cl
     assert late.answer == "Echo: " and late.status == "stopped"  # shown before its second token
     assert shown[0] - late.started < 4.5  # before the second budgeted frame (5 s)
     assert len(frames) <= 4  # the slow pane's first token, the late one's, maybe its end, the final frame
+
+
+def test_a_closed_tab_closes_every_request(fake, client):
+    """The handler is cancelled (the visitor closed the tab): every upstream request closes at once."""
+    registry = RunRegistry()
+
+    async def run():
+        with registry.track("v") as run_a, registry.track("v") as run_b:
+            sources = [PaneSource(client.chat_stream("fake/slow", HELLO), [Turn(HELLO)], run_a),
+                       PaneSource(client.chat_stream("fake/slow", HELLO), [Turn(HELLO)], run_b)]
+            first_frame = asyncio.Event()
+
+            async def consume():
+                async for turns in stream_panes(sources, pacer()):
+                    if all(turn.answer for turn in turns):
+                        first_frame.set()
+
+            task = asyncio.create_task(consume())
+            await asyncio.wait_for(first_frame.wait(), 10)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    run_async(run())
+    assert fake.wait_for_disconnect(2, timeout=5)
+    assert len(registry) == 0
