@@ -12,6 +12,7 @@ from ..catalog import capability_hint
 from ..i18n import t
 from .chat import ChatArea, render_chat_area
 from .common import label
+from .compare import CompareArea, render_compare_area
 from .fields import field_inputs, render_fields
 from .keys import KeyBox, render_key_box
 
@@ -29,6 +30,7 @@ class SidePanels:
 @dataclass
 class Page:
     chat: ChatArea
+    compare: CompareArea
     key_notice: gr.Markdown
     side: SidePanels
     keys: KeyBox
@@ -65,15 +67,21 @@ def _render_request_fields() -> tuple[gr.Textbox, dict]:
     return system_prompt, fields
 
 
-def render_page(model_choices: list, default_model: str, has_server_key: bool) -> Page:
+def render_page(model_choices: list, default_models: list[str], has_server_key: bool) -> Page:
+    """``default_models``: the chat's model first, then the compare slots' (None = empty)."""
+    default_model = default_models[0]
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             gr.Markdown(label("label_title"), elem_id="title")
             key_notice = gr.Markdown("" if has_server_key else t("en", "no_key"), elem_id="key-notice")
-            chat = render_chat_area()
+            with gr.Tabs(elem_id="tabs"):
+                with gr.Tab(label("label_chat_tab"), elem_id="chat-tab"):
+                    chat = render_chat_area()
+                with gr.Tab(label("label_compare_tab"), elem_id="compare-tab"):
+                    compare = render_compare_area(model_choices, default_models[1:])
         with gr.Column(scale=2):
             model, model_hint, reasoning_panel, usage_panel = _render_model_and_panels(model_choices, default_model)
             system_prompt, fields = _render_request_fields()
             keys = render_key_box(has_server_key)
     side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields)
-    return Page(chat, key_notice, side, keys)
+    return Page(chat, compare, key_notice, side, keys)

@@ -6,9 +6,12 @@ from typing import Any
 
 import gradio as gr
 
+from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from .chat import wire_chat
 from .common import LABELS, AppContext, model_choices
+from .compare import wire_compare
+from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
 
@@ -24,12 +27,22 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
     curated = ctx.directory.get(ctx.client_for(None), None).ids
     with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True) as demo:
-        page = render_page(model_choices(curated), ctx.settings.default_model, bool(ctx.settings.api_key))
+        page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
+                           bool(ctx.settings.api_key))
         side = page.side
         wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel])
+        wire_compare(page.compare, ctx, system_prompt=side.system_prompt, fields=field_inputs(side.fields),
+                     key_state=page.keys.key_state)
         wire_keys(demo, page.keys, ctx, model=side.model, model_hint=side.model_hint, key_notice=page.key_notice,
-                  usage_panel=side.usage_panel)
+                  usage_panel=side.usage_panel, other_models=page.compare.models)
     return demo
+
+
+def default_models(chat_model: str) -> list[str | None]:
+    """The chat's model, then the compare slots': the chat's model against the next
+    curated one, slots 3 and 4 empty."""
+    other = next(m for m in DEFAULT_MODELS if m != chat_model)
+    return [chat_model, chat_model, other, None, None]
 
 
 def launch_options(settings: Settings | None = None) -> dict[str, Any]:

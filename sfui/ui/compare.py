@@ -1,0 +1,366 @@
+"""The Compare tab: one question to 2–4 models (or n samples of one model) at
+once, side by side, with a results table, a chart and a blind vote.
+
+Send is a chain like the chat's: a quick step takes the message, checks it and
+labels the panes (names, or A–D in blind mode); then one queued step streams
+every pane in each frame, paced by one frame budget (a slow model never holds
+back a fast one: each request has its own reader). The visitor's tally of
+votes lives in the browser (gr.BrowserState), never on the server.
+"""
+
+from __future__ import annotations
+
+import random
+from contextlib import ExitStack, aclosing
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from .. import compare as logic
+from ..chat import FramePacer, Turn, api_messages, append_user, check_message
+from ..i18n import t
+from ..params import Controls, InputError
+from ..streaming import PaneSource, stream_panes
+from .chat import FPS, LATEX
+from .common import AppContext, as_text, label, lang_of, unchanged
+from .fields import with_request_fields
+
+SAMPLE_CHOICES = [1, 2, 3, 4]
+# The tally's place in the browser's localStorage. Fixed, so a restart of the
+# server does not make the stored tally unreadable. Not a secret: the tally
+# holds no more than model names and counts.
+TALLY_STORAGE_KEY = "sfui-compare-tally"
+TALLY_SECRET = "sfui-compare-tally-v1"
+
+
+@dataclass
+class CompareArea:
+    models: list[gr.Dropdown]
+    temperatures: list[gr.Textbox]
+    samples: gr.Radio
+    blind: gr.Checkbox
+    columns: list[gr.Column]  # each pane with its vote button: shown only when the round uses it
+    panes: list[gr.Chatbot]
+    votes: list[gr.Button]
+    vote_tie: gr.Button
+    vote_bad: gr.Button
+    user_input: gr.Textbox
+    pending_message: gr.Textbox
+    send_btn: gr.Button
+    stop_btn: gr.Button
+    clear_btn: gr.Button
+    status: gr.Markdown
+    stats: gr.Dataframe
+    chart_ttft: gr.BarPlot
+    chart_speed: gr.BarPlot
+    tally_view: gr.Dataframe
+    tally_reset: gr.Button
+    tally_store: gr.BrowserState
+    round: gr.State  # this round's slots, pane titles, labels, blind flag and whether it was voted on
+
+
+def _render_slots(model_choices: list, default_models: list[str | None]) -> tuple[list, list]:
+    models, temperatures = [], []
+    for row in range(0, logic.MAX_SLOTS, 2):
+        with gr.Row(equal_height=False):
+            for i in (row, row + 1):
+                models.append(gr.Dropdown(
+                    choices=model_choices, value=default_models[i], label=label(f"label_compare_slot_{i + 1}"),
+                    allow_custom_value=True, filterable=True, elem_id=f"compare-model-{i + 1}", scale=3,
+                ))
+                temperatures.append(gr.Textbox(
+                    value="", label=label("label_compare_temperature"), scale=1, min_width=90,
+                    placeholder=label("label_compare_temperature_hint"), elem_id=f"compare-temperature-{i + 1}",
+                ))
+    return models, temperatures
+
+
+def _render_panes(shown: int) -> tuple[list, list, list]:
+    """Every pane with its vote button, in a column of its own; the first ``shown`` visible."""
+    columns, panes, votes = [], [], []
+    with gr.Row(equal_height=True):
+        for i in range(logic.MAX_SLOTS):
+            with gr.Column(min_width=200, visible=i < shown) as column:
+                columns.append(column)
+                panes.append(gr.Chatbot(
+                    label=label(f"label_compare_slot_{i + 1}"), height=420, latex_delimiters=LATEX,
+                    sanitize_html=True, buttons=["copy"], elem_id=f"compare-pane-{i + 1}",
+                ))
+                votes.append(gr.Button(label("label_compare_vote_best"), size="sm", elem_id=f"vote-{i + 1}"))
+    return columns, panes, votes
+
+
+def _render_results() -> tuple:
+    stats = gr.Dataframe(label=label("label_compare_stats"), interactive=False, wrap=True, elem_id="compare-stats")
+    with gr.Row(elem_id="compare-chart"):
+        # From 0: a bar's height is then its value (an automatic axis may start at the smallest bar).
+        chart_ttft = gr.BarPlot(x="pane", y="value", label=label("label_compare_chart_ttft"), sort=None,
+                                y_lim=[0, None], elem_id="compare-chart-ttft")
+        chart_speed = gr.BarPlot(x="pane", y="value", label=label("label_compare_chart_speed"), sort=None,
+                                 y_lim=[0, None], elem_id="compare-chart-speed")
+    return stats, chart_ttft, chart_speed
+
+
+def render_compare_area(model_choices: list, default_models: list[str | None]) -> CompareArea:
+    models, temperatures = _render_slots(model_choices, default_models)
+    with gr.Row():
+        samples = gr.Radio(SAMPLE_CHOICES, value=1, label=label("label_compare_samples"),
+                           info=label("help_compare_samples"), elem_id="compare-n")
+        blind = gr.Checkbox(False, label=label("label_compare_blind"), info=label("help_compare_blind"),
+                            elem_id="compare-blind")
+    columns, panes, votes = _render_panes(sum(1 for model in default_models if model))
+    with gr.Row():
+        vote_tie = gr.Button(label("label_compare_vote_tie"), size="sm", elem_id="vote-tie")
+        vote_bad = gr.Button(label("label_compare_vote_bad"), size="sm", elem_id="vote-bad")
+    with gr.Row():
+        user_input = gr.Textbox(show_label=False, placeholder=label("label_compare_placeholder"), lines=1,
+                                max_lines=8, scale=8, elem_id="compare-input")
+        with gr.Column(scale=1, min_width=110):
+            send_btn = gr.Button(label("label_send"), variant="primary", elem_id="compare-send-btn")
+            stop_btn = gr.Button(label("label_stop"), variant="stop", elem_id="compare-stop-btn")
+            clear_btn = gr.Button(label("label_clear"), elem_id="compare-clear-btn")
+    pending_message = gr.Textbox(visible=False, elem_id="compare-pending-message")
+    status = gr.Markdown(elem_id="compare-status")
+    stats, chart_ttft, chart_speed = _render_results()
+    with gr.Accordion(label("label_compare_tally"), open=False):
+        tally_view = gr.Dataframe(interactive=False, elem_id="compare-tally")
+        tally_reset = gr.Button(label("label_compare_tally_reset"), size="sm", elem_id="compare-tally-reset")
+    tally_store = gr.BrowserState({}, storage_key=TALLY_STORAGE_KEY, secret=TALLY_SECRET)
+    return CompareArea(models, temperatures, samples, blind, columns, panes, votes, vote_tie, vote_bad, user_input,
+                       pending_message, send_btn, stop_btn, clear_btn, status, stats, chart_ttft, chart_speed,
+                       tally_view, tally_reset, tally_store, gr.State(None))
+
+
+def _compare_session(request: gr.Request) -> str:
+    # The compare tab's answers are registered apart from the chat's: each Stop ends its own tab's.
+    return f"{request.session_hash}:compare"
+
+
+def _plan(models: list, temperatures: list, samples: Any) -> tuple[list[logic.Slot], int]:
+    """The slots to ask and how many answers each: 2–4 models once, or with
+    ``samples`` > 1 the first filled slot's model that many times in one request."""
+    n = logic.parse_samples(samples)
+    slots = logic.slots_from_inputs(models, temperatures, samples=n)
+    return (slots[:1], n) if n > 1 else (slots, 1)
+
+
+class CompareHandlers:
+    def __init__(self, ctx: AppContext, area: CompareArea, rng: random.Random | None = None) -> None:
+        self.ctx = ctx
+        self.area = area
+        self.rng = rng or random.Random()
+
+    # --- Send, step 1: take the message, plan the round, label the panes ---------------------
+
+    def prepare(self, request: gr.Request, message, samples, blind, round_, visitor_key, *slot_values):
+        """Outputs: the box, the message handed on, the round, each pane's update, each pane column's
+        visibility, the status.
+        ``slot_values``: every slot's model, then every slot's temperature."""
+        k = logic.MAX_SLOTS
+        models, temperatures = slot_values[:k], slot_values[k:]
+        lang = lang_of(request)
+        message = as_text(message) or ""
+        keep = (message, "", gr.skip(), *unchanged(2 * k), gr.skip())
+        if not message.strip():
+            return keep
+        problem = self._refusal(message, list(models), list(temperatures), samples, visitor_key, request)
+        if problem:
+            gr.Warning(problem, duration=15)
+            return keep
+        slots, n = _plan(list(models), list(temperatures), samples)
+        titles = logic.pane_titles(slots, n, lang)
+        # The same panes as the last round: a follow-up, each pane with its own conversation.
+        follow_up = bool(round_) and round_.get("titles") == titles and round_.get("blind") == bool(blind)
+        if not follow_up:
+            round_ = self._new_round(slots, n, titles, bool(blind))
+        panes = [self._pane_update(i, round_, lang, fresh=not follow_up) for i in range(k)]
+        columns = [gr.update(visible=i < len(titles)) for i in range(k)]
+        return "", message, round_, *panes, *columns, t(lang, "compare_requests", count=len(slots))
+
+    def _refusal(self, message, models, temperatures, samples, visitor_key, request) -> str | None:
+        lang = lang_of(request)
+        if self.ctx.runs.busy(_compare_session(request)):
+            return t(lang, "busy_toast")
+        try:
+            check_message(message)
+            _plan(models, temperatures, samples)
+        except InputError as exc:
+            return exc.user_message(lang)
+        if not self.ctx.effective_key(visitor_key):
+            return t(lang, "no_key_toast")
+        return None
+
+    def _new_round(self, slots: list, n: int, titles: list[str], blind: bool) -> dict:
+        """What the next frames and the votes need to know of this round (plain JSON: a gr.State)."""
+        order = logic.blind_order(len(titles), self.rng) if blind else list(range(len(titles)))
+        return {
+            "slots": [[slot.model, slot.temperature] for slot in slots],
+            "samples": n,
+            "titles": titles,
+            "names": logic.pane_names(slots, n),  # the tally's names: the same in every language
+            "labels": logic.blind_labels(order),
+            "blind": blind,
+            "voted": False,
+        }
+
+    def _pane_update(self, i: int, round_: dict, lang: str, fresh: bool) -> Any:
+        if i >= len(round_["titles"]):
+            return gr.update(value=[])
+        update = {"label": pane_names(round_, lang)[i]}
+        if fresh:
+            update["value"] = []
+        return gr.update(**update)
+
+    # --- Send, step 2: stream every pane ------------------------------------------------------
+
+    async def stream(self, request: gr.Request, message, round_, system_prompt, controls: Controls, visitor_key,
+                     *histories):
+        """Frames of (each pane, stats, the two charts, status). Runs without Gradio's
+        pre- and postprocessing, like the chat's streaming step."""
+        k = logic.MAX_SLOTS
+        message = as_text(message) or ""
+        if not message.strip() or not round_:
+            yield unchanged(k + 4)
+            return
+        lang = lang_of(request)
+        client = self.ctx.client_for(self.ctx.effective_key(visitor_key))
+        base = controls.to_params()
+        sources_plan = self._sources(round_, [h or [] for h in histories], message, as_text(system_prompt), base)
+        with ExitStack() as stack:
+            runs = [stack.enter_context(self.ctx.runs.track(_compare_session(request))) for _ in sources_plan]
+            sources = [PaneSource(client.chat_stream(model, messages, **params), [Turn(h, lang) for h in hs], run)
+                       for (model, messages, params, hs), run in zip(sources_plan, runs, strict=True)]
+            pacer = FramePacer(FPS, streams=lambda: len(self.ctx.runs))
+            turns: list[Turn] = [turn for source in sources for turn in source.turns]
+            yield self._frame(turns, round_, lang, final=False)
+            ended = None
+            async with aclosing(stream_panes(sources, pacer)) as frames:
+                async for turns in frames:
+                    if all(turn.ended_at is not None for turn in turns):
+                        ended = turns
+                        break
+                    yield self._frame(turns, round_, lang, final=False)
+        # The last frame goes out once this round's requests are no longer registered: a
+        # vote cast as soon as the results show must not find the round still busy.
+        if ended is not None:
+            yield self._frame(ended, round_, lang, final=True)
+
+    def _sources(self, round_: dict, histories: list, message: str, system: str | None, base: dict) -> list:
+        """(model, API messages, params, pane histories) per request: one per slot, or
+        one request with ``n`` for samples of one model (the first pane's conversation)."""
+        slots = [logic.Slot(model, temperature) for model, temperature in round_["slots"]]
+        n = round_["samples"]
+        if n > 1:
+            # One request for n answers: the first pane's conversation is the one sent.
+            asked = [append_user(histories[i], message) for i in range(n)]
+            params = logic.slot_params(base, slots[0], n=n)
+            return [(slots[0].model, api_messages(asked[0], system), params, asked)]
+        plans = []
+        for slot, history in zip(slots, histories, strict=False):
+            asked = append_user(history, message)
+            plans.append((slot.model, api_messages(asked, system), logic.slot_params(base, slot), [asked]))
+        return plans
+
+    def _frame(self, turns: list[Turn], round_: dict, lang: str, final: bool) -> tuple:
+        """One frame: every pane's chat; at the end also the stats table and the charts."""
+        area = self.area
+        panes = [area.panes[i].postprocess(turn.messages()).model_dump() for i, turn in enumerate(turns)]
+        panes += [gr.skip()] * (logic.MAX_SLOTS - len(turns))
+        if not final:
+            return (*panes, gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        rows = logic.stats_rows(pane_names(round_, lang), turns)
+        stats = area.stats.postprocess(pd.DataFrame(rows, columns=logic.stats_header(lang))).model_dump()
+        # The charts plot the table's own columns: first-token time and speed.
+        ttft = area.chart_ttft.postprocess(_chart_frame(rows, 1)).model_dump()
+        speed = area.chart_speed.postprocess(_chart_frame(rows, 2)).model_dump()
+        return (*panes, stats, ttft, speed, gr.skip())
+
+
+    # --- Stop, Clear, votes and the tally -----------------------------------------------------
+
+    async def stop(self, request: gr.Request) -> None:
+        self.ctx.runs.stop(_compare_session(request))
+
+    async def clear(self, request: gr.Request):
+        """Outputs: the round, each pane, the stats, the charts, the status."""
+        self.ctx.runs.stop(_compare_session(request), discard=True)
+        return None, *([[]] * logic.MAX_SLOTS), None, None, None, ""
+
+    def voter(self, vote: int | str):
+        def cast_vote(request: gr.Request, round_, tally):
+            return self.vote(vote, request, round_, tally)
+
+        return cast_vote
+
+    def vote(self, vote: int | str, request: gr.Request, round_, tally):
+        """Outputs: the stored tally, the tally table, the round, each pane's label, the status."""
+        lang = lang_of(request)
+        count = len(round_["titles"]) if round_ else 0
+        done = count and not round_["voted"] and not self.ctx.runs.busy(_compare_session(request))
+        if not done or (isinstance(vote, int) and vote >= count):
+            gr.Warning(t(lang, "compare_nothing_to_vote"), duration=8)
+            return gr.skip(), gr.skip(), gr.skip(), *unchanged(logic.MAX_SLOTS), gr.skip()
+        tally = logic.record_vote(logic.clean_tally(tally), round_["names"], vote)
+        round_ = {**round_, "voted": True}
+        names = pane_names(round_, lang)
+        labels = [gr.update(label=names[i]) if i < count else gr.skip() for i in range(logic.MAX_SLOTS)]
+        picked = names[vote] if isinstance(vote, int) else t(lang, f"compare_vote_{vote}")
+        return tally, tally_frame(tally, lang), round_, *labels, t(lang, "compare_voted", choice=picked)
+
+    def show_tally(self, request: gr.Request, tally):
+        return tally_frame(logic.clean_tally(tally), lang_of(request))
+
+    def reset_tally(self, request: gr.Request):
+        # An empty dict, not None: BrowserState never writes a falsy value like None.
+        return {}, tally_frame({}, lang_of(request))
+
+
+def pane_names(round_: dict, lang: str) -> list[str]:
+    """What each pane is called: its model (and temperature), or "Model A" in blind
+    mode until the vote, then "A · model"."""
+    if not round_["blind"]:
+        return list(round_["titles"])
+    if not round_["voted"]:
+        return [t(lang, "compare_blind_label", letter=letter) for letter in round_["labels"]]
+    return [f"{letter} · {title}" for letter, title in zip(round_["labels"], round_["titles"], strict=True)]
+
+
+def _chart_frame(rows: list[list], column: int) -> pd.DataFrame:
+    points = [{"pane": row[0], "value": row[column]} for row in rows if row[column] is not None]
+    return pd.DataFrame(points, columns=["pane", "value"])
+
+
+def tally_frame(tally: dict, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(logic.tally_rows(tally), columns=logic.tally_header(lang))
+
+
+def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: list, key_state) -> None:
+    """Send (take and plan, then stream), Stop, Clear, the votes and the tally.
+    ``fields``: the request-field controls in table order (the chat's)."""
+    handlers = CompareHandlers(ctx, area)
+    prepare_inputs = [area.user_input, area.samples, area.blind, area.round, key_state, *area.models,
+                      *area.temperatures]
+    prepare_outputs = [area.user_input, area.pending_message, area.round, *area.panes, *area.columns, area.status]
+    stream_inputs = [area.pending_message, area.round, system_prompt, *fields, key_state, *area.panes]
+    stream_outputs = [*area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
+    for trigger in (area.user_input.submit, area.send_btn.click):
+        trigger(handlers.prepare, prepare_inputs, prepare_outputs, queue=False, api_visibility="private").then(
+            with_request_fields(handlers.stream), stream_inputs, stream_outputs, api_visibility="private",
+            preprocess=False, postprocess=False, trigger_mode="multiple",
+            concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
+            show_progress="minimal", show_progress_on=area.panes,
+        )
+    area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
+    clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
+    area.clear_btn.click(handlers.clear, None, clear_outputs, queue=False, api_visibility="private")
+    vote_outputs = [area.tally_store, area.tally_view, area.round, *area.panes, area.status]
+    choices: list[int | str] = [*range(logic.MAX_SLOTS), "tie", "bad"]
+    for button, vote in zip([*area.votes, area.vote_tie, area.vote_bad], choices, strict=True):
+        button.click(handlers.voter(vote), [area.round, area.tally_store], vote_outputs, queue=False,
+                     api_visibility="private")
+    # The browser reads the stored tally after the page loads and then fires .change.
+    area.tally_store.change(handlers.show_tally, [area.tally_store], [area.tally_view], queue=False,
+                            api_visibility="private")
+    area.tally_reset.click(handlers.reset_tally, None, [area.tally_store, area.tally_view], api_visibility="private")

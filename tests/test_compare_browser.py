@@ -1,0 +1,181 @@
+"""The Compare tab in a real browser against the fake SiliconFlow: several models
+(or n samples of one) answering at once, side by side, the results table, Stop,
+a failing slot, blind mode and the tally kept in the browser.
+
+Models named ``fake/<scenario>`` make the fake server answer with that scenario
+(``fake/slow-first`` waits 3 s before its first token, ``fake/slow`` counts for
+about 10 s); any other model id gets the echo answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+WAIT_MS = 20_000  # generous: two shared cores may also be running other suites
+
+
+# --- page helpers ---------------------------------------------------------------------
+
+
+def open_compare(page: Page, url: str) -> Page:
+    page.goto(url)
+    page.get_by_role("tab", name=re.compile("Compare|对比")).click()
+    expect(page.locator("#compare-input textarea")).to_be_editable(timeout=WAIT_MS)
+    return page
+
+
+def pick(page: Page, slot: int, model: str, temperature: str | None = None) -> None:
+    """Type a model id into slot ``slot`` (a custom id is allowed) and press Enter."""
+    box = page.locator(f"#compare-model-{slot} input")
+    box.click()
+    box.fill(model)
+    box.press("Enter")
+    expect(box).to_have_value(re.compile(re.escape(model)), timeout=WAIT_MS)
+    if temperature is not None:
+        page.locator(f"#compare-temperature-{slot} textarea").fill(temperature)
+
+
+def ask(page: Page, text: str) -> None:
+    box = page.locator("#compare-input textarea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def pane(page: Page, slot: int):
+    return page.locator(f"#compare-pane-{slot}")
+
+
+def pane_answer(page: Page, slot: int):
+    return pane(page, slot).locator("[data-testid=bot]").last
+
+
+def stats_text(page: Page) -> str:
+    return page.locator("#compare-stats").inner_text()
+
+
+def wait_until_done(page: Page, rows: int) -> None:
+    """The results table (a header and a row per pane) appears when every pane has ended."""
+    grid = page.locator("#compare-stats [role=grid]")
+    expect(grid).to_have_attribute("aria-rowcount", str(rows + 1), timeout=WAIT_MS)
+
+
+# --- tests ------------------------------------------------------------------------------
+
+
+def test_three_models_stream_at_once_and_a_slow_one_holds_back_no_one(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    pick(page, 1, "fake/slow-first")
+    pick(page, 2, "Qwen/Qwen3-8B")
+    pick(page, 3, "deepseek-ai/DeepSeek-V3")
+    ask(page, "hello all")
+
+    # The fast panes answer while the slow one is still silent (3 s before its first token).
+    expect(pane_answer(page, 2)).to_have_text("Echo: hello all", timeout=WAIT_MS)
+    expect(pane_answer(page, 3)).to_have_text("Echo: hello all", timeout=WAIT_MS)
+    assert app.fake.chat_requests()[0] is not None
+    slow_started = [r for r in app.fake.received if r.body and r.body.get("model") == "fake/slow-first"]
+    assert slow_started and slow_started[0].first_chunk_at is None, "the slow slot answered before the fast ones"
+
+    wait_until_done(page, 3)
+    requests = [r for r in app.fake.received if r.path.endswith("/chat/completions")]
+    assert sorted(r.body["model"] for r in requests) == sorted(["fake/slow-first", "Qwen/Qwen3-8B",
+                                                               "deepseek-ai/DeepSeek-V3"])
+    arrivals = [r.time for r in requests]
+    assert max(arrivals) - min(arrivals) < 2.5, "the requests did not overlap: one waited for another"
+    expect(page.locator("#compare-status")).to_contain_text("3 requests")
+
+
+def test_results_table_shows_the_servers_token_counts(launch_app, page):
+    from tests.support.sfserver import stream
+
+    app = launch_app()
+    # Whichever request comes first gets 111 prompt tokens, and so on: the table must hold all three.
+    app.fake.push(*(stream("Same answer.", prompt_tokens=n) for n in (111, 222, 333)))
+    open_compare(page, app.url)
+    pick(page, 3, "THUDM/GLM-4-9B-0414")
+    ask(page, "count")
+    wait_until_done(page, 3)
+    table = stats_text(page)
+    for n in ("111", "222", "333"):
+        assert n in table, table
+    expect(page.locator("#compare-chart")).to_be_visible()
+
+
+def test_stop_closes_every_upstream_request_and_keeps_the_partial_answers(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    for slot, model in ((1, "fake/slow"), (2, "fake/slow"), (3, "fake/slow")):
+        pick(page, slot, model)
+    ask(page, "count for me")
+    for slot in (1, 2, 3):
+        expect(pane_answer(page, slot)).to_contain_text("Counting: 1 2 3", timeout=WAIT_MS)
+    page.locator("#compare-stop-btn").click()
+    assert app.fake.wait_for_disconnect(count=3, timeout=10), "Stop did not close every upstream request"
+    wait_until_done(page, 3)
+    for slot in (1, 2, 3):
+        text = pane_answer(page, slot).inner_text()
+        assert text.startswith("Counting: 1 2 3") and not text.rstrip().endswith("200"), text
+
+
+def test_one_failing_slot_shows_its_error_while_the_others_finish(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    pick(page, 2, "fake/no-such-scenario")  # the fake answers 400 "Model does not exist"
+    ask(page, "go")
+    expect(pane(page, 2)).to_contain_text("The request was rejected", timeout=WAIT_MS)
+    expect(pane_answer(page, 1)).to_have_text("Echo: go", timeout=WAIT_MS)
+    wait_until_done(page, 2)
+
+
+def test_blind_mode_hides_the_names_until_the_vote_and_the_tally_survives_a_reload(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    pick(page, 1, "Qwen/Qwen2.5-7B-Instruct")
+    pick(page, 2, "THUDM/GLM-4-9B-0414")
+    page.locator("#compare-blind input").check()
+    ask(page, "who are you")
+    wait_until_done(page, 2)
+    labels = [pane(page, i).locator("[data-testid=block-label]").inner_text() for i in (1, 2)]
+    assert sorted(labels) == ["Model A", "Model B"], labels
+    for hidden in ("Qwen2.5-7B", "GLM-4-9B"):
+        assert hidden not in labels[0] + labels[1] + stats_text(page)
+
+    page.locator("#vote-1").click()
+    winner = pane(page, 1).locator("[data-testid=block-label]")
+    expect(winner).to_contain_text("Qwen/Qwen2.5-7B-Instruct", timeout=WAIT_MS)
+    expect(pane(page, 2).locator("[data-testid=block-label]")).to_contain_text("THUDM/GLM-4-9B-0414")
+
+    page.reload()
+    open_compare(page, app.url)
+    page.get_by_text(re.compile("Your votes")).click()
+    tally = page.locator("#compare-tally")
+    expect(tally).to_contain_text("Qwen/Qwen2.5-7B-Instruct", timeout=WAIT_MS)
+    row = tally.locator("tbody tr").filter(has_text="Qwen/Qwen2.5-7B-Instruct")
+    expect(row).to_contain_text("100%")
+
+
+def test_one_model_at_two_temperatures_sends_both(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    pick(page, 1, "Qwen/Qwen3-8B", temperature="0.2")
+    pick(page, 2, "Qwen/Qwen3-8B", temperature="1.3")
+    ask(page, "a poem")
+    wait_until_done(page, 2)
+    sent = sorted(r["temperature"] for r in app.fake.chat_requests())
+    assert sent == [0.2, 1.3]
+
+
+def test_samples_of_one_model_is_one_request_with_n(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    page.locator("#compare-n").get_by_text("3", exact=True).click()
+    ask(page, "three ways")
+    wait_until_done(page, 3)
+    requests = app.fake.chat_requests()
+    assert len(requests) == 1 and requests[0]["n"] == 3
+    answers = [pane_answer(page, slot).inner_text() for slot in (1, 2, 3)]
+    assert len(set(answers)) == 3, answers
+    assert all("three ways" in answer for answer in answers)
