@@ -1,0 +1,196 @@
+"""What a saved conversation is: its format, checked, and the record kept for each answer.
+
+A conversation is a plain JSON dict (see sfui/conversations.py for the store that
+holds them). Whatever comes back from the browser or from a file goes through
+``check_conversation`` before it is used: it returns a clean copy (text-only content
+as strings, unknown metadata dropped) or raises ``Malformed`` naming the first bad
+field. ``answer_record`` builds an answer's record from a finished Turn.
+
+Nothing here imports Gradio or does HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .chat import Turn
+
+SCHEMA_VERSION = 1
+MAX_TITLE_CHARS = 200
+MAX_NAME_CHARS = 300  # ids and model names
+ROLES = ("user", "assistant")
+ANSWER_STATUSES = ("done", "stopped", "error")
+USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens", "total_tokens")
+PANELS = ("reasoning", "usage")
+# Gradio's message metadata keys and their types; anything else is dropped.
+_METADATA = {"title": str, "status": str, "duration": (int, float), "log": str, "id": (str, int),
+             "parent_id": (str, int)}
+
+
+# --- checking what comes back from the browser or a file ---------------------------------------
+
+
+class Malformed(ValueError):
+    """Part of a conversation is not what sfui writes; ``field`` names it."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def _need(ok: bool, field: str) -> None:
+    if not ok:
+        raise Malformed(field)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _text(obj: dict, name: str, limit: int | None = None) -> str:
+    """A string field; missing means empty (a hand-written file may leave it out)."""
+    value = obj.get(name, "")
+    _need(isinstance(value, str) and (limit is None or len(value) <= limit), name)
+    return value
+
+
+def check_content(content: Any, field: str = "messages") -> str | list:
+    """Content as stored: a string when it is text only (Gradio hands the history
+    over as ``[{"type": "text", "text": ...}]`` blocks), else the list of parts with
+    file and image parts kept as they are."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        content = [content]
+    _need(isinstance(content, list), field)
+    parts: list[dict] = []
+    for part in content:
+        part = {"type": "text", "text": part} if isinstance(part, str) else part
+        _need(isinstance(part, dict) and isinstance(part.get("type"), str), field)
+        if part["type"] == "text":
+            _need(isinstance(part.get("text"), str), field)
+            parts.append({"type": "text", "text": part["text"]})
+        else:
+            try:  # a copy, and proof that it is plain JSON
+                parts.append(json.loads(json.dumps(part, allow_nan=False)))
+            except (TypeError, ValueError, RecursionError):
+                raise Malformed(field) from None
+    if all(part["type"] == "text" for part in parts):
+        return "".join(part["text"] for part in parts)
+    return parts
+
+
+def _metadata(obj: Any) -> dict:
+    if not isinstance(obj, dict):
+        return {}
+    clean = {k: v for k, v in obj.items() if k in _METADATA and isinstance(v, _METADATA[k]) and not isinstance(v, bool)}
+    if clean.get("status") not in (None, "pending", "done"):
+        del clean["status"]
+    if "duration" in clean and not is_number(clean["duration"]):
+        del clean["duration"]
+    return clean
+
+
+def _message(obj: Any) -> dict:
+    _need(isinstance(obj, dict) and obj.get("role") in ROLES, "messages")
+    message = {"role": obj["role"], "content": check_content(obj.get("content"))}
+    metadata = _metadata(obj.get("metadata"))
+    if metadata:
+        message["metadata"] = metadata
+    return message
+
+
+def _optional_number(obj: dict, name: str) -> float | None:
+    value = obj.get(name)
+    _need(value is None or (is_number(value) and value >= 0), "answers")
+    return value
+
+
+def check_answer(obj: Any, message_count: int) -> dict:
+    _need(isinstance(obj, dict), "answers")
+    index, usage, params = obj.get("message_index"), obj.get("usage"), obj.get("params", {})
+    _need(type(index) is int and 0 <= index < message_count, "answers")
+    _need(isinstance(params, dict), "answers")
+    _need(usage is None or (isinstance(usage, dict) and all(type(usage.get(k, 0)) is int for k in USAGE_FIELDS)),
+          "answers")
+    _need(obj.get("status", "done") in ANSWER_STATUSES, "answers")
+    finish_reason = obj.get("finish_reason")
+    _need(finish_reason is None or isinstance(finish_reason, str), "answers")
+    try:
+        params = json.loads(json.dumps(params, allow_nan=False))
+    except (TypeError, ValueError, RecursionError):
+        raise Malformed("answers") from None
+    return {
+        "message_index": index,
+        "model": _text(obj, "model", MAX_NAME_CHARS),
+        "params": params,
+        "system_prompt": _text(obj, "system_prompt"),
+        "usage": None if usage is None else {k: usage.get(k, 0) for k in USAGE_FIELDS},
+        "ttft": _optional_number(obj, "ttft"),
+        "total_time": _optional_number(obj, "total_time"),
+        "tokens_per_second": _optional_number(obj, "tokens_per_second"),
+        "finish_reason": finish_reason,
+        "status": obj.get("status", "done"),
+    }
+
+
+def check_conversation(obj: Any) -> dict:
+    """A clean copy of a conversation, or Malformed naming the first bad field."""
+    _need(isinstance(obj, dict), "conversation")
+    conversation_id = obj.get("id")
+    _need(isinstance(conversation_id, str) and 0 < len(conversation_id.strip()) <= MAX_NAME_CHARS, "id")
+    for name in ("created", "updated"):
+        _need(is_number(obj.get(name)), name)
+    messages, answers, panels = obj.get("messages"), obj.get("answers", []), obj.get("panels", {})
+    _need(isinstance(messages, list), "messages")
+    _need(isinstance(answers, list), "answers")
+    _need(isinstance(panels, dict), "panels")
+    clean_messages = [_message(message) for message in messages]
+    return {
+        "id": conversation_id,
+        "title": _text(obj, "title", MAX_TITLE_CHARS),
+        "model": _text(obj, "model", MAX_NAME_CHARS),
+        "system_prompt": _text(obj, "system_prompt"),
+        "created": obj["created"],
+        "updated": obj["updated"],
+        "messages": clean_messages,
+        "answers": [check_answer(answer, len(clean_messages)) for answer in answers],
+        "panels": {name: _text(panels, name) for name in PANELS},
+    }
+
+
+def answer_message_index(history_length: int, new_messages: list[dict]) -> int:
+    """Where a turn's answer lands when its ``new_messages`` follow ``history_length``
+    messages: the answer text (the first message without a title), else the turn's last
+    message (an error notice, or the thinking of a stopped answer)."""
+    for offset, message in enumerate(new_messages):
+        if not (message.get("metadata") or {}).get("title"):
+            return history_length + offset
+    return history_length + max(len(new_messages) - 1, 0)
+
+
+def answer_record(turn: Turn, model: str, params: dict, system_prompt: str, message_index: int) -> dict:
+    """The record kept for one finished answer: what was asked (model, request fields as
+    sent, system prompt) and what came back (usage, timings, finish reason, status)."""
+    usage = turn.usage
+    rate = turn.answer_tokens_per_second()
+
+    def since_start(moment: float | None) -> float | None:
+        return None if moment is None else round(max(moment - turn.started, 0.0), 3)
+
+    return check_answer({
+        "message_index": message_index,
+        "model": model,
+        "params": params,
+        "system_prompt": system_prompt or "",
+        "usage": None if usage is None else {k: int(getattr(usage, k)) for k in USAGE_FIELDS},
+        "ttft": since_start(turn.first_token_at),
+        "total_time": since_start(turn.ended_at),
+        "tokens_per_second": None if rate is None else round(rate, 2),
+        "finish_reason": turn.finish_reason,
+        # an answer saved before it ended is kept as stopped: it will not go on
+        "status": turn.status if turn.status in ANSWER_STATUSES else "stopped",
+    }, message_index + 1)
+
