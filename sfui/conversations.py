@@ -30,7 +30,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from .chat import MAX_MESSAGE_CHARS, message_text
+from .chat import MAX_MESSAGE_CHARS, Turn, message_text
 from .conversation_format import (
     ANSWER_STATUSES,
     MAX_NAME_CHARS,
@@ -53,7 +53,7 @@ __all__ = [
     "PANELS", "QUOTA_CHARS", "SCHEMA_VERSION", "USAGE_FIELDS", "answer_message_index", "answer_record",
     "clean_store", "delete", "empty_store", "export_filename", "fits", "from_json", "get", "import_error_message",
     "list_rows", "load_store", "new_conversation", "rename", "restore", "save", "storage_status", "stored_chars",
-    "title_from", "to_json", "to_markdown", "when", "with_changes",
+    "title_from", "to_json", "to_markdown", "too_large", "when", "with_answer", "with_changes", "with_messages",
 ]
 
 # Browsers give a site about 5M characters of localStorage (Chrome and Firefox: 5 Mi UTF-16
@@ -147,6 +147,31 @@ def with_changes(conversation: dict, now: float, **fields: Any) -> dict:
         first = next((m for m in new.get("messages") or [] if isinstance(m, dict) and m.get("role") == "user"), None)
         new["title"] = title_from(message_text(first.get("content"))) if first else ""
     return check_conversation(new)
+
+
+def with_messages(conversation: dict, history: list, now: float) -> dict:
+    """The conversation following the chat (an answer, an edit, an undo): Gradio's block
+    content stored as text, answers past the end dropped."""
+    return with_changes(conversation, now, messages=list(history))
+
+
+# Payload fields that are the conversation, not request settings.
+_NOT_FIELDS = ("model", "messages", "stream", "stream_options")
+
+
+def with_answer(conversation: dict, turn: Turn, payload: dict) -> dict:
+    """The conversation (already holding the turn's messages: with_messages) with the
+    record of the turn's answer, from the request as sent (``payload``: model, messages,
+    fields). A record of an earlier answer at the same place (a retry) is replaced."""
+    messages = payload.get("messages") or []
+    first = messages[0] if messages and isinstance(messages[0], dict) else {}
+    system_prompt = message_text(first.get("content")) if first.get("role") == "system" else ""
+    params = {name: value for name, value in payload.items() if name not in _NOT_FIELDS}
+    index = answer_message_index(len(turn.history), turn.new_messages())
+    record = answer_record(turn, str(payload.get("model") or ""), params, system_prompt, index)
+    answers = [a for a in conversation.get("answers") or [] if a.get("message_index", index) < len(turn.history)]
+    return with_changes(conversation, conversation["updated"], answers=[*answers, record], model=record["model"],
+                        system_prompt=system_prompt)
 
 
 def save(store: dict, conversation: dict) -> dict:
@@ -347,13 +372,19 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:,.1f} MB"
 
 
+def too_large(size: int) -> InputError:
+    """The refusal of a file of ``size`` bytes (also for the page, which measures a file
+    before sending it)."""
+    return InputError("input_import_too_large", size=_megabytes(size), limit=_megabytes(MAX_IMPORT_BYTES))
+
+
 def _parse(data: str | bytes) -> Any:
     if isinstance(data, str):  # a character is at least one byte: measure only what might pass
         size = len(data) if len(data) > MAX_IMPORT_BYTES else len(data.encode("utf-8", "surrogatepass"))
     else:
         size = len(data)
     if size > MAX_IMPORT_BYTES:
-        raise InputError("input_import_too_large", size=_megabytes(size), limit=_megabytes(MAX_IMPORT_BYTES))
+        raise too_large(size)
     try:
         text = data.decode("utf-8-sig") if isinstance(data, (bytes, bytearray)) else data.lstrip("\ufeff")
         return json.loads(text)

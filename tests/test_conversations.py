@@ -380,3 +380,28 @@ def test_every_catalogue_key_this_feature_uses_is_in_both_languages():
     keys = [k for k in STRINGS["en"] if k.startswith(("conv_md_", "input_import_", "input_title_"))]
     assert len(keys) >= 15
     assert all(k in STRINGS["zh"] and STRINGS["zh"][k] != STRINGS["en"][k] for k in keys)
+
+
+def test_with_messages_and_with_answer_follow_the_chat_after_each_answer():
+    turn = finished_turn()  # answered "q" with a thinking bubble and "It is 4 ✅"
+    history = [{"role": "user", "content": [{"type": "text", "text": "q"}]}, *turn.new_messages()]
+    payload = {"model": "m/r1", "stream": True, "temperature": 0.6, "stop": ["END"],
+               "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "q"}]}
+    opened = conv.with_messages(conv.new_conversation(NOW, ids("c")), history, NOW + 1)
+    saved = conv.with_answer(opened, turn, payload)
+    assert saved["messages"][0] == {"role": "user", "content": "q"} and saved["title"] == "q"
+    assert (saved["model"], saved["system_prompt"], saved["updated"]) == ("m/r1", "Be brief.", NOW + 1)
+    [record] = saved["answers"]
+    assert record["message_index"] == 2 and saved["messages"][2]["content"] == "It is 4 ✅"
+    assert record["params"] == {"temperature": 0.6, "stop": ["END"]}  # as sent, without model/messages/stream
+    assert record["usage"]["total_tokens"] == 42 and record["system_prompt"] == "Be brief."
+    # a retry of that answer replaces its record; an undo drops it
+    retried = conv.with_answer(conv.with_messages(saved, history, NOW + 2), turn, {**payload, "model": "m/v3"})
+    assert [a["model"] for a in retried["answers"]] == ["m/v3"]
+    assert conv.with_messages(retried, [], NOW + 3)["answers"] == []
+
+
+def test_too_large_is_the_same_refusal_the_import_gives():
+    refusal = conv.too_large(52_428_800)
+    assert refusal.key == "input_import_too_large"
+    assert refusal.problem("zh") == "文件大小为 52.4 MB，上限为 5.0 MB"
