@@ -38,10 +38,10 @@ from .events import (  # noqa: F401  (re-exported: `from sfui.client import Text
     Usage,
     UsageUpdate,
 )
+from .http_errors import ERROR_BODY_LIMIT, connection_error, read_limited, status_error
 from .sse import ForeignLine, SSEDecoder
 
 _READ_SIZE = 65536
-_ERROR_BODY_LIMIT = 65536
 
 
 # --- Requests --------------------------------------------------------------------------
@@ -204,9 +204,9 @@ class SiliconFlowClient:
                 url, params=params, headers=self._headers(), timeout=timeout or (self.timeout[0], 30)
             )
         except requests.RequestException as exc:
-            raise _connection_error(exc) from None
+            raise connection_error(exc) from None
         if response.status_code >= 400:
-            raise _status_error(response, self._redact(response.content[:_ERROR_BODY_LIMIT]))
+            raise status_error(response, self._redact(response.content[:ERROR_BODY_LIMIT]))
         return response
 
     # --- plumbing used by ChatStream ----------------------------------------------------
@@ -236,55 +236,10 @@ class SiliconFlowClient:
         try:
             response = self.session.post(url, json=payload, headers=self._headers(), stream=True, timeout=self.timeout)
         except requests.RequestException as exc:
-            return None, _connection_error(exc)
+            return None, connection_error(exc)
         if response.status_code < 400:
             return response, None
-        return None, _status_error(response, self._redact(_read_limited(response)))
-
-
-def _read_limited(response: requests.Response) -> bytes:
-    try:
-        return response.raw.read(_ERROR_BODY_LIMIT, decode_content=True) or b""
-    except Exception:  # an error body we cannot read still has a status to report
-        return b""
-    finally:
-        response.close()
-
-
-def _status_error(response: requests.Response, body: bytes) -> errors.APIStatusError:
-    return errors.error_for_status(
-        response.status_code,
-        body,
-        trace_id=response.headers.get("x-siliconcloud-trace-id"),
-        retry_after=retries.parse_retry_after(response.headers.get("Retry-After")),
-    )
-
-
-def _root_cause(exc: BaseException) -> BaseException | None:
-    """The urllib3 exception under a requests exception."""
-    cause = exc.args[0] if exc.args else None
-    if isinstance(cause, urllib3.exceptions.MaxRetryError):
-        cause = cause.reason
-    return cause if isinstance(cause, BaseException) else None
-
-
-def _connection_error(exc: requests.RequestException) -> errors.SiliconFlowError:
-    cause = _root_cause(exc)
-    text = str(cause or exc)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return errors.ConnectTimeoutError("connect timeout")
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return errors.ReadTimeoutError("no response before the read timeout")
-    unresolved = "Name or service not known" in text or "getaddrinfo" in text
-    if isinstance(cause, urllib3.exceptions.NameResolutionError) or unresolved:
-        return errors.DNSError("host name could not be resolved")
-    if "refused" in text.lower():
-        return errors.ConnectionRefused("connection refused")
-    if isinstance(exc, requests.exceptions.ConnectionError) and isinstance(cause, urllib3.exceptions.ProtocolError):
-        return errors.IncompleteStreamError("connection closed before a response")
-    if isinstance(exc, requests.exceptions.InvalidURL) or isinstance(exc, requests.exceptions.MissingSchema):
-        return errors.NotFoundError(f"invalid base URL: {exc}")
-    return errors.APIConnectionError(type(cause or exc).__name__)
+        return None, status_error(response, self._redact(read_limited(response)))
 
 
 # --- The stream ------------------------------------------------------------------------
@@ -511,7 +466,7 @@ class ChatStream:
         try:
             body = response.content
         except requests.RequestException as exc:
-            raise _connection_error(exc) from None
+            raise connection_error(exc) from None
         try:
             obj = json.loads(body)
         except ValueError:
