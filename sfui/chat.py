@@ -91,6 +91,20 @@ def check_message(text: str | None) -> str | None:
     return text
 
 
+def edit_history(history: list, index: Any, text: Any) -> list:
+    """The history up to the visitor's message at ``index`` with its text replaced
+    by ``text``: the answers after it answered the old text, so they go. Anything
+    but a visitor's message at ``index`` leaves nothing to answer: []."""
+    if not isinstance(index, int) or not 0 <= index < len(history) or _field(history[index], "role") != "user":
+        return []
+    return [*history[:index], {"role": "user", "content": message_text(text)}]
+
+
+def last_text(history: list) -> str:
+    """The text of the last message (the one about to be answered)."""
+    return message_text(_field(history[-1], "content")) if history else ""
+
+
 def append_user(history: list, text: str) -> list:
     return [*history, {"role": "user", "content": text}]
 

@@ -228,6 +228,36 @@ STRINGS: dict[str, dict[str, str]] = {
         "compare_voted": "Vote recorded: {choice}.",
         "compare_vote_tie": "a tie",
         "compare_vote_bad": "all bad",
+        # --- View code (sfui/ui/code.py) ---
+        "label_code_view": "View code",
+        "label_code_lang": "Language",
+        "label_code_curl": "curl",
+        "label_code_python_requests": "Python (requests)",
+        "label_code_python_openai": "Python (openai)",
+        "label_code_go": "Go",
+        "label_code_javascript": "JavaScript (fetch)",
+        "label_code_code": "The request as code (your key is read from SILICONFLOW_API_KEY, never written here)",
+        "label_code_refresh": "Show the request for my next Send",
+        "code_no_message": (
+            "Type a message in the box first: this shows the exact request that Send will make for it, as code "
+            "that streams the answer."
+        ),
+        # --- the conversation sidebar (sfui/ui/conversations.py) ---
+        "label_conversations": "### Conversations",
+        "label_new_chat": "＋ New chat",
+        "label_rename_placeholder": "Title of the open conversation",
+        "label_rename": "Rename",
+        "label_delete_chat": "Delete",
+        "label_undo_delete": "Undo delete",
+        "label_export_md": "Export Markdown",
+        "label_export_json": "Export JSON",
+        "label_import": "Import a file…",
+        "conv_not_saved_full": (
+            "Not saved: this browser's storage for sfui is full. Export old conversations and delete them, "
+            "then send again."
+        ),
+        "conv_nothing_open": "No saved conversation is open: send a message first, or open one from the list.",
+        "conv_deleted": "Deleted “{title}”. Press Undo delete to bring it back.",
         # --- saved conversations, export and import (sfui/conversations.py) ---
         "conv_untitled": "New chat",
         "conv_just_now": "just now",
@@ -455,6 +485,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "compare_voted": "已记录投票：{choice}。",
         "compare_vote_tie": "平局",
         "compare_vote_bad": "都不好",
+        # --- View code (sfui/ui/code.py) ---
+        "label_code_view": "查看代码",
+        "label_code_lang": "语言",
+        "label_code_curl": "curl",
+        "label_code_python_requests": "Python（requests）",
+        "label_code_python_openai": "Python（openai）",
+        "label_code_go": "Go",
+        "label_code_javascript": "JavaScript（fetch）",
+        "label_code_code": "请求代码（密钥从环境变量 SILICONFLOW_API_KEY 读取，不会写在这里）",
+        "label_code_refresh": "显示下次发送的请求",
+        "code_no_message": "请先在输入框中输入消息：这里会显示发送时的确切请求，以及流式输出回答的代码。",
+        # --- the conversation sidebar (sfui/ui/conversations.py) ---
+        "label_conversations": "### 对话记录",
+        "label_new_chat": "＋ 新对话",
+        "label_rename_placeholder": "当前对话的标题",
+        "label_rename": "重命名",
+        "label_delete_chat": "删除",
+        "label_undo_delete": "撤销删除",
+        "label_export_md": "导出 Markdown",
+        "label_export_json": "导出 JSON",
+        "label_import": "导入文件…",
+        "conv_not_saved_full": "未保存：本浏览器中 sfui 的存储空间已满。请先导出旧对话并删除，然后重新发送。",
+        "conv_nothing_open": "当前没有打开已保存的对话：请先发送消息，或从列表中打开一个。",
+        "conv_deleted": "已删除“{title}”。点击“撤销删除”可恢复。",
         # --- saved conversations, export and import (sfui/conversations.py) ---
         "conv_untitled": "新对话",
         "conv_just_now": "刚刚",

@@ -466,3 +466,23 @@ def test_frame_pacer_shares_a_frame_budget_between_streams():
     assert frames.interval(0) == pytest.approx(0.4)  # 32 streams share 80 updates a second
     streams[0] = 1000
     assert frames.interval(0) == pytest.approx(1.0)
+
+
+# --- edit ------------------------------------------------------------------------------------
+
+
+def test_an_edited_question_drops_the_answers_after_it():
+    from sfui.chat import edit_history, last_text
+
+    history = [user("q1"), assistant("a1"), user("q2"), assistant("a2")]
+    assert edit_history(history, 0, "q1 again") == [user("q1 again")]
+    assert edit_history(history, 2, [{"type": "text", "text": "q2 again"}]) == [user("q1"), assistant("a1"),
+                                                                               user("q2 again")]
+    assert last_text(edit_history(history, 2, "new")) == "new"
+
+
+@pytest.mark.parametrize("index", [1, 3, 4, -1, None, "0"])
+def test_editing_anything_but_a_question_leaves_nothing_to_answer(index):
+    from sfui.chat import edit_history
+
+    assert edit_history([user("q1"), assistant("a1"), user("q2"), assistant("a2")], index, "x") == []

@@ -179,3 +179,21 @@ def test_samples_of_one_model_is_one_request_with_n(launch_app, page):
     answers = [pane_answer(page, slot).inner_text() for slot in (1, 2, 3)]
     assert len(set(answers)) == 3, answers
     assert all("three ways" in answer for answer in answers)
+
+
+def test_the_tab_and_a_failing_slot_speak_chinese(launch_app, browser):
+    app = launch_app()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
+                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    try:
+        page = context.new_page()
+        open_compare(page, app.url)
+        expect(page.get_by_role("tab", name="对比")).to_be_visible()
+        expect(page.locator("#compare-blind")).to_contain_text("盲测模式")
+        pick(page, 2, "fake/no-such-scenario")
+        ask(page, "你好")
+        expect(pane(page, 2)).to_contain_text("请求被拒绝", timeout=WAIT_MS)
+        wait_until_done(page, 2)
+        expect(page.locator("#compare-stats")).to_contain_text("首 token")
+    finally:
+        context.close()

@@ -23,13 +23,15 @@ from ..chat import (
     append_user,
     awaiting_answer,
     check_message,
+    edit_history,
+    last_text,
     truncate_for_retry,
     undo_last_turn,
 )
 from ..i18n import t
 from ..params import Controls, InputError
 from ..streaming import PanelUpdates, stream_turn
-from .common import AppContext, as_text, label, lang_of, unchanged
+from .common import AppContext, FinishedAnswer, as_text, label, lang_of, unchanged
 from .fields import with_request_fields
 
 LATEX = [
@@ -66,6 +68,7 @@ class ChatArea:
 def render_chat_area() -> ChatArea:
     chatbot = gr.Chatbot(
         elem_id="chatbot",
+        editable="user",  # edit an earlier question and send it again from there
         label=label("label_chat"),
         height=560,
         buttons=["copy", "copy_all"],
@@ -133,6 +136,9 @@ class ChatHandlers:
             panels = PanelUpdates(reasoning="", usage=waiting)
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
             async for shown in stream_turn(stream, turn, run, pacer=pacer):
+                if shown.ended_at is not None:
+                    # For the conversation's save step, which runs right after this one.
+                    ctx.answers.remember(session, FinishedAnswer(shown, stream.payload))
                 yield panels.render(shown)
 
     def refusal(self, message: str | None, controls: Controls, visitor_key: str | None, lang: str) -> str | None:
@@ -216,6 +222,22 @@ class ChatHandlers:
         async for frame in frames:
             yield frame
 
+    async def edit(self, history, model, system_prompt, controls: Controls, visitor_key, edit_data: gr.EditData,
+                   request: gr.Request):
+        """An earlier message of the visitor's, edited: the answers after it are
+        replaced by a new answer to the edited message."""
+        lang = lang_of(request)
+        history = edit_history(history, getattr(edit_data, "index", None), getattr(edit_data, "value", None))
+        problem = self.refusal(last_text(history), controls, visitor_key, lang) if history else None
+        if problem:
+            gr.Warning(problem, duration=15)
+        if problem or not history or not awaiting_answer(history):
+            yield unchanged(3)
+            return
+        frames = self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash)
+        async for frame in frames:
+            yield frame
+
     async def stop(self, request: gr.Request) -> None:
         # Async and queue=False: runs on the event loop at once, like the pumps it closes.
         self.ctx.runs.stop(request.session_hash)
@@ -230,8 +252,18 @@ class ChatHandlers:
         return [], "", t(lang_of(request), "usage_empty")
 
 
-def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list) -> None:
-    """Send, the API's /chat and /retry, Stop, Undo and Clear. ``stream_inputs``:
+@dataclass
+class ChatEvents:
+    """The chat's events that change the conversation, for features that follow
+    them (the saved conversations): each answer's end, and the other edits."""
+
+    answered: list  # Send, Retry and Edit: the streaming steps
+    edited: list  # Undo
+    cleared: list  # Clear
+
+
+def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list) -> ChatEvents:
+    """Send, the API's /chat and /retry, Edit, Stop, Undo and Clear. ``stream_inputs``:
     the chat, model, system prompt, every request field and the key state, in the
     handlers' order; ``panels``: the reasoning and usage panels."""
     handlers = ChatHandlers(ctx, area.chatbot)
@@ -242,22 +274,28 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     # The streaming steps skip Gradio's pre- and postprocessing: Gradio runs each
     # component's (trivial) conversion in a worker thread, a thread hop per input per
     # event and per output per frame, which under many visitors delayed every request.
+    answered = []
     for trigger in (area.user_input.submit, area.send_btn.click):
-        trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS, queue=False).then(
+        answered.append(trigger(
+            None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS, queue=False
+        ).then(
             with_request_fields(handlers.respond_in_page), [area.pending_message, *stream_inputs],
             [*stream_outputs, area.user_input], api_visibility="private", preprocess=False, postprocess=False,
             # "multiple": a message sent while an answer streams must reach the handler,
             # which gives it back; Gradio's default ("once") dropped it, and the box
             # had already been emptied.
             trigger_mode="multiple", **stream_options,
-        )
+        ))
     area.api_chat.click(
         with_request_fields(handlers.respond), [area.pending_message, *stream_inputs], stream_outputs, api_name="chat",
         preprocess=False, postprocess=False, **stream_options,
     )
-    chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, stream_outputs, api_name="retry",
-                  **stream_options)
+    answered.append(chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, stream_outputs,
+                                  api_name="retry", **stream_options))
+    answered.append(chatbot.edit(with_request_fields(handlers.edit), stream_inputs, stream_outputs,
+                                 api_visibility="private", **stream_options))
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
-    chatbot.undo(handlers.undo, [chatbot], [chatbot, area.user_input], queue=False, api_visibility="private")
-    for trigger in (area.clear_btn.click, chatbot.clear):
-        trigger(handlers.clear, None, stream_outputs, queue=False, api_visibility="private")
+    undone = chatbot.undo(handlers.undo, [chatbot], [chatbot, area.user_input], queue=False, api_visibility="private")
+    cleared = [trigger(handlers.clear, None, stream_outputs, queue=False, api_visibility="private")
+               for trigger in (area.clear_btn.click, chatbot.clear)]
+    return ChatEvents(answered, [undone], cleared)

@@ -3,6 +3,7 @@ the per-process context (settings, HTTP session, model list, running answers).""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ import gradio as gr
 import requests
 
 from ..catalog import model_info
+from ..chat import Turn
 from ..client import SiliconFlowClient, new_session
 from ..config import Settings
 from ..i18n import gradio_translations, pick_language
@@ -52,6 +54,32 @@ def model_choices(ids, current: str | None = None) -> list[tuple[str, str]]:
     return choices
 
 
+@dataclass(frozen=True)
+class FinishedAnswer:
+    """An answer that just ended, as the save step after it needs it."""
+
+    turn: Turn
+    payload: dict  # the request as sent: model, messages, fields
+
+
+class FinishedAnswers:
+    """The last finished answer of each browser session, until the step after the
+    answer takes it. Bounded: an API caller's answers are never taken."""
+
+    def __init__(self, limit: int = 1024) -> None:
+        self.limit = limit
+        self._answers: OrderedDict[str, FinishedAnswer] = OrderedDict()
+
+    def remember(self, session: str, answer: FinishedAnswer) -> None:
+        self._answers.pop(session, None)
+        self._answers[session] = answer
+        while len(self._answers) > self.limit:
+            self._answers.popitem(last=False)
+
+    def take(self, session: str) -> FinishedAnswer | None:
+        return self._answers.pop(session, None)
+
+
 @dataclass
 class AppContext:
     """What one app process shares between its visitors. A visitor's key is never
@@ -60,6 +88,7 @@ class AppContext:
     settings: Settings
     directory: ModelDirectory = field(default_factory=ModelDirectory)
     runs: RunRegistry = field(default_factory=RunRegistry)  # answers in progress, for Stop and Clear
+    answers: FinishedAnswers = field(default_factory=FinishedAnswers)
     session: requests.Session | None = None
 
     def __post_init__(self) -> None:

@@ -11,8 +11,10 @@ import gradio as gr
 from ..catalog import capability_hint
 from ..i18n import t
 from .chat import ChatArea, render_chat_area
+from .code import CodePanel, render_code_panel
 from .common import label
 from .compare import CompareArea, render_compare_area
+from .conversations import Sidebar, render_sidebar
 from .fields import field_inputs, render_fields
 from .keys import KeyBox, render_key_box
 
@@ -25,12 +27,14 @@ class SidePanels:
     usage_panel: gr.Markdown
     system_prompt: gr.Textbox
     fields: dict  # request field name -> its control
+    code: CodePanel  # "View code": the next Send's request as a program
 
 
 @dataclass
 class Page:
     chat: ChatArea
     compare: CompareArea
+    sidebar: Sidebar
     key_notice: gr.Markdown
     side: SidePanels
     keys: KeyBox
@@ -70,6 +74,7 @@ def _render_request_fields() -> tuple[gr.Textbox, dict]:
 def render_page(model_choices: list, default_models: list[str], has_server_key: bool) -> Page:
     """``default_models``: the chat's model first, then the compare slots' (None = empty)."""
     default_model = default_models[0]
+    sidebar = render_sidebar()
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             gr.Markdown(label("label_title"), elem_id="title")
@@ -82,6 +87,7 @@ def render_page(model_choices: list, default_models: list[str], has_server_key: 
         with gr.Column(scale=2):
             model, model_hint, reasoning_panel, usage_panel = _render_model_and_panels(model_choices, default_model)
             system_prompt, fields = _render_request_fields()
+            code = render_code_panel()
             keys = render_key_box(has_server_key)
-    side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields)
-    return Page(chat, compare, key_notice, side, keys)
+    side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields, code)
+    return Page(chat, compare, sidebar, key_notice, side, keys)

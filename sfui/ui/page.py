@@ -9,8 +9,10 @@ import gradio as gr
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from .chat import wire_chat
+from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare import wire_compare
+from .conversations import wire_sidebar
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
@@ -30,9 +32,13 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
                            bool(ctx.settings.api_key))
         side = page.side
-        wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel])
+        chat_events = wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel])
+        wire_sidebar(page.sidebar, ctx, chat_events, chatbot=page.chat.chatbot, reasoning_panel=side.reasoning_panel,
+                     usage_panel=side.usage_panel, model=side.model)
         wire_compare(page.compare, ctx, system_prompt=side.system_prompt, fields=field_inputs(side.fields),
                      key_state=page.keys.key_state)
+        wire_code_panel(side.code, ctx, chatbot=page.chat.chatbot, user_input=page.chat.user_input, model=side.model,
+                        system_prompt=side.system_prompt, fields=field_inputs(side.fields))
         wire_keys(demo, page.keys, ctx, model=side.model, model_hint=side.model_hint, key_notice=page.key_notice,
                   usage_panel=side.usage_panel, other_models=page.compare.models)
     return demo

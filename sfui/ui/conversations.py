@@ -1,0 +1,291 @@
+"""The conversation sidebar: this browser's saved conversations, kept in the
+browser (gr.BrowserState, never on the server), with New, open, rename, delete
+(with undo), storage use, and export/import.
+
+A conversation is saved after each answer ends and after Undo, never from the
+streaming step (the whole store travels with every event that takes it). Export
+builds the file's text on the server and hands it to the browser, which saves
+it; import reads the file in the browser and sends its text. Neither touches the
+server's disk. The API key is never part of a conversation.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from .. import conversations as store_logic
+from ..chat import awaiting_answer
+from ..i18n import t
+from ..params import InputError
+from .common import AppContext, label, lang_of
+
+STORAGE_KEY = "sfui-conversations"
+# BrowserState encrypts with this; it is published in /config, so it protects
+# nothing, but a fixed one keeps saved conversations readable across restarts.
+STORAGE_SECRET = "sfui-conversations-v1"
+
+# The browser side of Export: save the text the server prepared as a file.
+DOWNLOAD_JS = """(text, name) => {
+    if (!text) return;
+    const type = name.endsWith('.json') ? 'application/json' : 'text/markdown';
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([text], {type: type + ';charset=utf-8'}));
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+}"""
+
+# The browser side of Import: pick a file and read it as text; a file over the
+# limit is not read at all (its size is sent instead, for the message).
+IMPORT_JS = """() => new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.json,application/json';
+    input.id = 'import-file';
+    input.style.display = 'none';
+    input.onchange = () => {
+        const file = input.files[0];
+        input.remove();
+        if (!file) return resolve('');
+        if (file.size > %(limit)d) return resolve('%(too_large)s' + file.size);
+        file.text().then(resolve, () => resolve(''));
+    };
+    document.body.appendChild(input);
+    input.click();
+})"""
+TOO_LARGE = "\u0000too-large:"
+
+
+@dataclass
+class Sidebar:
+    store: gr.BrowserState
+    current: gr.State  # the open conversation's id, None for a new one (per tab, on the server)
+    deleted: gr.State  # the conversation deleted last, for Undo
+    new_btn: gr.Button
+    listing: gr.Radio
+    rename_box: gr.Textbox
+    rename_btn: gr.Button
+    delete_btn: gr.Button
+    undo_delete_btn: gr.Button
+    storage: gr.Markdown
+    export_md_btn: gr.Button
+    export_json_btn: gr.Button
+    import_btn: gr.Button
+    file_text: gr.Textbox  # an export on its way to the browser, or an import on its way in
+    file_name: gr.Textbox
+
+
+def render_sidebar() -> Sidebar:
+    store = gr.BrowserState(store_logic.empty_store(), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
+    with gr.Sidebar(open=False, position="left", elem_id="sidebar"):
+        gr.Markdown(label("label_conversations"))
+        new_btn = gr.Button(label("label_new_chat"), variant="primary", size="sm", elem_id="new-chat-btn")
+        listing = gr.Radio(choices=[], value=None, show_label=False, elem_id="conversations")
+        with gr.Row():
+            rename_box = gr.Textbox(show_label=False, placeholder=label("label_rename_placeholder"), scale=3,
+                                    elem_id="rename-chat")
+            rename_btn = gr.Button(label("label_rename"), size="sm", scale=1, elem_id="rename-chat-btn")
+        with gr.Row():
+            delete_btn = gr.Button(label("label_delete_chat"), size="sm", variant="stop", elem_id="delete-chat-btn")
+            undo_delete_btn = gr.Button(label("label_undo_delete"), size="sm", visible=False,
+                                        elem_id="undo-delete-btn")
+        with gr.Row():
+            export_md_btn = gr.Button(label("label_export_md"), size="sm", elem_id="export-md-btn")
+            export_json_btn = gr.Button(label("label_export_json"), size="sm", elem_id="export-json-btn")
+        import_btn = gr.Button(label("label_import"), size="sm", elem_id="import-btn")
+        storage = gr.Markdown(elem_id="storage-status")
+    file_text = gr.Textbox(visible=False, elem_id="file-text")
+    file_name = gr.Textbox(visible=False, elem_id="file-name")
+    return Sidebar(store, gr.State(None), gr.State(None), new_btn, listing, rename_box, rename_btn, delete_btn,
+                   undo_delete_btn, storage, export_md_btn, export_json_btn, import_btn, file_text, file_name)
+
+
+def _listing(store: dict, current: str | None, lang: str) -> Any:
+    return gr.update(choices=store_logic.list_rows(store, lang, time.time()), value=current)
+
+
+class SidebarHandlers:
+    """Outputs are named in each docstring; ``view`` = (chat, reasoning panel, usage
+    panel, model) as a reopened conversation shows them."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def _status(self, store: dict, lang: str) -> str:
+        return store_logic.storage_status(store, lang)[1]
+
+    def _keep(self, store: dict, conversation: dict, lang: str) -> dict | None:
+        """The store with ``conversation`` saved, or None (and a warning) when it would not fit."""
+        new = store_logic.save(store, conversation)
+        if store_logic.fits(new):
+            return new
+        gr.Warning(t(lang, "conv_not_saved_full"), duration=20)
+        return None
+
+    def show(self, request: gr.Request, store, current):
+        """On load (the browser has read its store): the list and the storage use."""
+        lang = lang_of(request)
+        store, unreadable = store_logic.load_store(store)
+        if unreadable:
+            # Saved by another version: say so before a save overwrites it.
+            gr.Warning(t(lang, "conv_unreadable", count=unreadable), duration=30)
+        return _listing(store, current, lang), self._status(store, lang)
+
+    def after_answer(self, request: gr.Request, history, store, current, reasoning, usage):
+        """After an answer: save it with its record. Outputs: store, current, list, storage, title box."""
+        lang = lang_of(request)
+        finished = self.ctx.answers.take(request.session_hash)
+        if not history or awaiting_answer(history):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        store = store_logic.clean_store(store)
+        conversation = store_logic.get(store, current) or store_logic.new_conversation(time.time())
+        conversation = store_logic.with_messages(conversation, history, time.time())
+        if finished is not None:
+            conversation = store_logic.with_answer(conversation, finished.turn, finished.payload)
+        conversation = {**conversation, "panels": {"reasoning": reasoning or "", "usage": usage or ""}}
+        saved = self._keep(store, conversation, lang)
+        if saved is None:
+            return gr.skip(), gr.skip(), gr.skip(), self._status(store, lang), gr.skip()
+        cid = conversation["id"]
+        return saved, cid, _listing(saved, cid, lang), self._status(saved, lang), conversation["title"]
+
+    def after_edit(self, request: gr.Request, history, store, current):
+        """After Undo: the open conversation follows. Outputs: store, list, storage."""
+        lang = lang_of(request)
+        store = store_logic.clean_store(store)
+        conversation = store_logic.get(store, current)
+        if conversation is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        saved = self._keep(store, store_logic.with_messages(conversation, history or [], time.time()), lang)
+        if saved is None:
+            return gr.skip(), gr.skip(), self._status(store, lang)
+        return saved, _listing(saved, current, lang), self._status(saved, lang)
+
+    def new(self, request: gr.Request, store):
+        """Outputs: current, list, title box, chat, reasoning, usage."""
+        lang = lang_of(request)
+        self.ctx.runs.stop(request.session_hash, discard=True)
+        return None, _listing(store_logic.clean_store(store), None, lang), "", [], "", t(lang, "usage_empty")
+
+    def open(self, request: gr.Request, chosen, store):
+        """Outputs: current, title box, chat, reasoning, usage, model."""
+        lang = lang_of(request)
+        conversation = store_logic.get(store_logic.clean_store(store), chosen)
+        if conversation is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        self.ctx.runs.stop(request.session_hash, discard=True)
+        panels = conversation.get("panels") or {}
+        model = conversation.get("model") or gr.skip()
+        return (conversation["id"], conversation["title"], conversation["messages"], panels.get("reasoning", ""),
+                panels.get("usage") or t(lang, "usage_empty"), model)
+
+    def rename(self, request: gr.Request, title, store, current):
+        """Outputs: store, list."""
+        lang = lang_of(request)
+        store = store_logic.clean_store(store)
+        if store_logic.get(store, current) is None:
+            gr.Warning(t(lang, "conv_nothing_open"), duration=8)
+            return gr.skip(), gr.skip()
+        try:
+            renamed = store_logic.rename(store, current, title or "")
+        except InputError as exc:
+            gr.Warning(t(lang, "conv_rename_failed", problem=exc.problem(lang)), duration=10)
+            return gr.skip(), gr.skip()
+        return renamed, _listing(renamed, current, lang)
+
+    def delete(self, request: gr.Request, store, current):
+        """Outputs: store, current, deleted, list, undo button, storage, title box, chat, reasoning, usage."""
+        lang = lang_of(request)
+        store, removed = store_logic.delete(store_logic.clean_store(store), current)
+        if removed is None:
+            gr.Warning(t(lang, "conv_nothing_open"), duration=8)
+            return (gr.skip(),) * 10
+        self.ctx.runs.stop(request.session_hash, discard=True)
+        gr.Info(t(lang, "conv_deleted", title=removed["title"]), duration=8)
+        return (store, None, removed, _listing(store, None, lang), gr.update(visible=True),
+                self._status(store, lang), "", [], "", t(lang, "usage_empty"))
+
+    def undo_delete(self, request: gr.Request, store, deleted):
+        """Outputs: store, current, deleted, list, undo button, storage, title box, chat, reasoning, usage."""
+        lang = lang_of(request)
+        if not isinstance(deleted, dict):
+            return (gr.skip(),) * 3 + (gr.skip(), gr.update(visible=False)) + (gr.skip(),) * 5
+        store = store_logic.restore(store_logic.clean_store(store), deleted)
+        panels = deleted.get("panels") or {}
+        return (store, deleted["id"], None, _listing(store, deleted["id"], lang), gr.update(visible=False),
+                self._status(store, lang), deleted["title"], deleted["messages"], panels.get("reasoning", ""),
+                panels.get("usage") or t(lang, "usage_empty"))
+
+    def export(self, kind: str):
+        def export_conversation(request: gr.Request, store, current):
+            """Outputs: the file's text and name (the browser then saves them)."""
+            lang = lang_of(request)
+            conversation = store_logic.get(store_logic.clean_store(store), current)
+            if conversation is None:
+                gr.Warning(t(lang, "conv_nothing_open"), duration=8)
+                return "", ""
+            text = store_logic.to_markdown(conversation, lang) if kind == "md" else store_logic.to_json(conversation)
+            return text, store_logic.export_filename(conversation, kind)
+
+        return export_conversation
+
+    def import_file(self, request: gr.Request, text, store):
+        """Outputs: store, current, list, storage, title box, chat, reasoning, usage."""
+        lang = lang_of(request)
+        nothing = (gr.skip(),) * 8
+        if not text:
+            return nothing
+        try:
+            if text.startswith(TOO_LARGE):
+                raise store_logic.too_large(int(text[len(TOO_LARGE):]))
+            conversation = store_logic.from_json(text, lang=lang)
+        except InputError as exc:
+            gr.Warning(store_logic.import_error_message(exc, lang), duration=20)
+            return nothing
+        store = store_logic.clean_store(store)
+        saved = self._keep(store, conversation, lang)
+        if saved is None:
+            return nothing
+        panels = conversation.get("panels") or {}
+        cid = conversation["id"]
+        return (saved, cid, _listing(saved, cid, lang), self._status(saved, lang), conversation["title"],
+                conversation["messages"], panels.get("reasoning", ""), panels.get("usage") or t(lang, "usage_empty"))
+
+
+def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chatbot, reasoning_panel, usage_panel, model) -> None:
+    """``events``: the chat's ChatEvents (answers, edits, clears) that the open conversation follows."""
+    h = SidebarHandlers(ctx)
+    # Quick steps: no progress indicator over the chat and panels they update.
+    private = dict(api_visibility="private", show_progress="hidden")
+    view = [chatbot, reasoning_panel, usage_panel]
+    bar.store.change(h.show, [bar.store, bar.current], [bar.listing, bar.storage], queue=False, **private)
+    for event in events.answered:
+        event.then(h.after_answer, [chatbot, bar.store, bar.current, reasoning_panel, usage_panel],
+                   [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box], **private)
+    for event in events.edited:
+        event.then(h.after_edit, [chatbot, bar.store, bar.current], [bar.store, bar.listing, bar.storage], **private)
+    for event in events.cleared:
+        # Clear starts a new conversation; the saved one stays in the list.
+        event.then(lambda: (None, gr.update(value=None), ""), None, [bar.current, bar.listing, bar.rename_box],
+                   queue=False, **private)
+    bar.new_btn.click(h.new, [bar.store], [bar.current, bar.listing, bar.rename_box, *view], queue=False, **private)
+    bar.listing.input(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, model], **private)
+    for trigger in (bar.rename_btn.click, bar.rename_box.submit):
+        trigger(h.rename, [bar.rename_box, bar.store, bar.current], [bar.store, bar.listing], **private)
+    deleted_outputs = [bar.store, bar.current, bar.deleted, bar.listing, bar.undo_delete_btn, bar.storage,
+                       bar.rename_box, *view]
+    bar.delete_btn.click(h.delete, [bar.store, bar.current], deleted_outputs, **private)
+    bar.undo_delete_btn.click(h.undo_delete, [bar.store, bar.deleted], deleted_outputs, **private)
+    for button, kind in ((bar.export_md_btn, "md"), (bar.export_json_btn, "json")):
+        button.click(h.export(kind), [bar.store, bar.current], [bar.file_text, bar.file_name], **private).then(
+            None, [bar.file_text, bar.file_name], None, js=DOWNLOAD_JS)
+    import_js = IMPORT_JS % {"limit": store_logic.MAX_IMPORT_BYTES, "too_large": json.dumps(TOO_LARGE)[1:-1]}
+    bar.import_btn.click(None, None, [bar.file_text], js=import_js).then(
+        h.import_file, [bar.file_text, bar.store],
+        [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box, *view], **private)

@@ -1,0 +1,205 @@
+"""Saved conversations in a real browser: kept in the browser across a reload,
+reopened exactly, renamed, deleted and restored, exported and imported, bad files
+refused with nothing lost, the storage warning, and the key never in any of it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.support import TEST_KEY
+
+WAIT_MS = 20_000
+
+
+def open_app(page: Page, url: str) -> Page:
+    page.goto(url)
+    expect(page.locator("#user-input textarea")).to_be_editable(timeout=WAIT_MS)
+    return page
+
+
+def open_sidebar(page: Page) -> None:
+    """The sidebar starts closed (on a phone it would cover the chat): open it with its toggle."""
+    sidebar = page.locator("#sidebar")
+    if "open" not in (sidebar.get_attribute("class") or "").split():
+        sidebar.locator(".toggle-button").click()
+    expect(sidebar).to_have_class(re.compile(r"\bopen\b"), timeout=WAIT_MS)
+    expect(page.locator("#new-chat-btn")).to_be_in_viewport(timeout=WAIT_MS)
+
+
+def send(page: Page, text: str) -> None:
+    box = page.locator("#user-input textarea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def wait_saved(page: Page, count: int) -> None:
+    expect(page.locator("#conversations label")).to_have_count(count, timeout=WAIT_MS)
+
+
+def ask(page: Page, text: str, answer: str | None = None) -> None:
+    send(page, text)
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text(answer or f"Echo: {text}",
+                                                                            timeout=WAIT_MS)
+
+
+def titles(page: Page) -> list[str]:
+    return [t.strip() for t in page.locator("#conversations label").all_inner_texts()]
+
+
+def download(page: Page, button: str) -> str:
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.locator(button).click()
+    return open(info.value.path(), encoding="utf-8").read()
+
+
+def import_text(page: Page, name: str, data: bytes) -> None:
+    with page.expect_file_chooser(timeout=WAIT_MS) as chooser:
+        page.locator("#import-btn").click()
+    chooser.value.set_files(files=[{"name": name, "mimeType": "application/json", "buffer": data}])
+
+
+def toast(page: Page, containing: str) -> None:
+    expect(page.locator('[data-testid="toast-body"]').filter(has_text=containing).first).to_be_visible(
+        timeout=WAIT_MS)
+
+
+# --- tests ------------------------------------------------------------------------------
+
+
+def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    ask(page, "#fake:reasoning first topic", "Echo: first topic")
+    wait_saved(page, 1)
+    page.locator("#new-chat-btn").click()
+    expect(page.locator("#chatbot [data-testid=bot]")).to_have_count(0, timeout=WAIT_MS)
+    ask(page, "second topic")
+    wait_saved(page, 2)
+
+    page.reload()
+    open_app(page, app.url)
+    open_sidebar(page)
+    wait_saved(page, 2)
+    names = titles(page)
+    assert "second topic" in names[0] and "first topic" in names[1], names  # newest first
+
+    page.locator("#conversations label").nth(1).click()
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("Echo: first topic", timeout=WAIT_MS)
+    expect(chat).to_contain_text(re.compile("Thought"))  # the thinking bubble, with its duration
+    expect(page.locator("#reasoning-panel textarea")).not_to_have_value("", timeout=WAIT_MS)
+    expect(page.locator("#usage-panel")).to_contain_text("done")
+    page.locator("#conversations label").nth(0).click()
+    expect(chat).to_contain_text("Echo: second topic", timeout=WAIT_MS)
+    expect(chat).not_to_contain_text("first topic")
+
+
+def test_rename_delete_and_undo(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    ask(page, "a question to rename")
+    wait_saved(page, 1)
+    page.locator("#rename-chat textarea, #rename-chat input").first.fill("My demo")
+    page.locator("#rename-chat-btn").click()
+    expect(page.locator("#conversations")).to_contain_text("My demo", timeout=WAIT_MS)
+
+    page.locator("#delete-chat-btn").click()
+    wait_saved(page, 0)
+    expect(page.locator("#chatbot [data-testid=bot]")).to_have_count(0)
+    page.locator("#undo-delete-btn").click()
+    wait_saved(page, 1)
+    expect(page.locator("#conversations")).to_contain_text("My demo")
+    expect(page.locator("#chatbot")).to_contain_text("Echo: a question to rename", timeout=WAIT_MS)
+
+
+def test_export_import_round_trip_and_no_key_anywhere(launch_app, page):
+    app = launch_app(api_key=None)
+    open_app(page, app.url)
+    page.locator("#api-key input").fill(TEST_KEY)
+    page.locator("#api-key-btn").click()
+    expect(page.locator("#key-status")).to_contain_text("key", timeout=WAIT_MS)
+    open_sidebar(page)
+    ask(page, "#fake:reasoning export me", "Echo: export me")
+    wait_saved(page, 1)
+
+    markdown = download(page, "#export-md-btn")
+    exported = download(page, "#export-json-btn")
+    assert "<details>" in markdown and "export me" in markdown
+    data = json.loads(exported)
+    assert data["version"] == 1
+    storage = page.evaluate("() => JSON.stringify(Object.assign({}, window.localStorage))")
+    for text in (markdown, exported, storage):
+        assert TEST_KEY not in text
+
+    page.locator("#delete-chat-btn").click()
+    wait_saved(page, 0)
+    import_text(page, "conversation.json", exported.encode())
+    wait_saved(page, 1)
+    expect(page.locator("#chatbot")).to_contain_text("Echo: export me", timeout=WAIT_MS)
+    again = download(page, "#export-json-btn")
+    assert json.loads(again) == data
+
+
+def test_bad_files_are_refused_and_nothing_is_lost(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    ask(page, "keep me")
+    wait_saved(page, 1)
+    bad = {
+        "not-json.json": (b"this is not json", "JSON"),
+        "shape.json": (b'{"hello": "world"}', ""),
+        "version.json": (json.dumps({"sfui": "conversation", "version": 99, "messages": []}).encode(), "99"),
+        "huge.json": (b" " * (6 * 1024 * 1024), "MB"),
+    }
+    for name, (data, _) in bad.items():
+        import_text(page, name, data)
+        expect(page.locator('[data-testid="toast-body"].warning').first).to_be_visible(timeout=WAIT_MS)
+        page.locator('[data-testid="toast-close"]').first.click()
+        wait_saved(page, 1)
+    expect(page.locator("#chatbot")).to_contain_text("Echo: keep me")
+
+
+def test_an_edited_question_replaces_the_answers_after_it(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    ask(page, "first version")
+    ask(page, "a follow-up")
+    wait_saved(page, 1)
+    stored = page.evaluate("() => localStorage.getItem('sfui-conversations')")
+    page.locator("#chatbot [data-testid=user]").first.hover()
+    page.locator("#chatbot button[aria-label=Edit]").first.click()
+    page.locator("#chatbot textarea").first.fill("second version")
+    page.locator("#chatbot button[aria-label=Submit]").click()
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text("Echo: second version", timeout=WAIT_MS)
+    expect(page.locator("#chatbot")).not_to_contain_text("a follow-up")
+    assert app.fake.chat_requests()[-1]["messages"] == [{"role": "user", "content": "second version"}]
+    # The saved conversation follows the edit (saved once the answer has ended).
+    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=stored,
+                           timeout=WAIT_MS)
+    page.reload()
+    open_app(page, app.url)
+    open_sidebar(page)
+    wait_saved(page, 1)
+    page.locator("#conversations label").first.click()
+    expect(page.locator("#chatbot")).to_contain_text("Echo: second version", timeout=WAIT_MS)
+    expect(page.locator("#chatbot")).not_to_contain_text("a follow-up")
+
+
+def test_nearly_full_storage_is_said_plainly(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    expect(page.locator("#storage-status")).to_contain_text("storage used", timeout=WAIT_MS)
+    long_turns = [{"role": role, "content": letter * 390_000}
+                  for role, letter in (("user", "q"), ("assistant", "a")) * 4]
+    import_text(page, "big.json", json.dumps({"messages": long_turns}).encode())
+    wait_saved(page, 1)
+    expect(page.locator("#storage-status")).to_contain_text("nearly full", timeout=WAIT_MS)
+    expect(page.locator("#storage-status")).to_contain_text("export")
