@@ -291,6 +291,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "input_import_role": "message {number} has an unknown role {role}",
         "input_import_message_too_long": "message {number} is {length} characters long; the limit is {limit}",
         "input_import_empty": "the conversation has no messages",
+        "label_code_answer": "The request of",
+        "label_code_next_send": "my next Send",
+        "code_past_answer": "answer {number} · {model}",
     },
     "zh": {
         "thinking": "💭 思考中",
@@ -540,6 +543,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "input_import_role": "第 {number} 条消息的角色 {role} 无法识别",
         "input_import_message_too_long": "第 {number} 条消息长 {length} 个字符，上限为 {limit}",
         "input_import_empty": "对话中没有消息",
+        "label_code_answer": "显示哪个请求",
+        "label_code_next_send": "下一次发送",
+        "code_past_answer": "第 {number} 个回答 · {model}",
     },
 }
 

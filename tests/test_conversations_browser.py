@@ -203,3 +203,26 @@ def test_nearly_full_storage_is_said_plainly(launch_app, page):
     wait_saved(page, 1)
     expect(page.locator("#storage-status")).to_contain_text("nearly full", timeout=WAIT_MS)
     expect(page.locator("#storage-status")).to_contain_text("export")
+
+
+def test_view_code_shows_the_request_of_a_past_answer(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    ask(page, "the first question")
+    wait_saved(page, 1)
+    page.locator("#temperature input[type=number]").fill("1.3")
+    page.locator("#temperature input[type=number]").press("Enter")
+    ask(page, "the second question")
+    page.locator("#sidebar .toggle-button").click()  # out of the way of the side column
+    page.locator("button.label-wrap", has_text="View code").click()
+    page.locator("#code-lang label", has_text="Python (requests)").click()
+    expect(page.locator("#code-view .cm-content")).to_contain_text("Type a message", timeout=WAIT_MS)
+    page.locator("#code-answer input").click()
+    page.get_by_role("option", name=re.compile("answer 1")).click()
+    code = page.locator("#code-view .cm-content")
+    expect(code).to_contain_text("the first question", timeout=WAIT_MS)
+    expect(code).not_to_contain_text("the second question")
+    expect(code).to_contain_text('"temperature": 0.7')  # what that answer was sent with, not today's 1.3
+    sent = app.fake.chat_requests()[0]
+    assert sent["temperature"] == 0.7 and sent["messages"] == [{"role": "user", "content": "the first question"}]

@@ -6,10 +6,9 @@ the message box, the model, the system prompt and every request field), with
 the same functions Send uses, so it shows what Send posts. The key never
 enters: the snippets read ``SILICONFLOW_API_KEY`` from the environment.
 
-Extension point, "the request of a chosen past answer": a saved answer's
-request (its model, messages and fields) is a body already; ``snippet(language,
-base_url, body)`` turns it into code, and ``request_body(model, history, None,
-system_prompt, params)`` rebuilds one from a history and explicit fields.
+A past answer of the open saved conversation can be chosen instead (``code-answer``):
+its request is rebuilt from the conversation up to its question and the model,
+system prompt and fields saved with it (``request_body(model, history, None, ...)``).
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from typing import Any
 
 import gradio as gr
 
-from ..chat import check_message
+from .. import conversations
+from ..chat import check_message, truncate_for_retry
 from ..codegen import LANGUAGES, code_language, request_body, snippet
 from ..i18n import t
 from ..params import Controls, InputError
@@ -28,12 +28,14 @@ from .common import AppContext, as_text, label, lang_of
 from .fields import with_request_fields
 
 PROSE = "markdown"  # the code view's highlighting for a message instead of code
+NEXT_SEND = "next"  # code-answer's choice for the request the next Send would make
 
 
 @dataclass
 class CodePanel:
     accordion: gr.Accordion
     language: gr.Radio
+    answer: gr.Dropdown  # the next Send, or a past answer of the open saved conversation
     code: gr.Code
     refresh_btn: gr.Button
 
@@ -46,12 +48,16 @@ def render_code_panel() -> CodePanel:
             [(label("label_code_" + lang.replace("-", "_")), lang) for lang in LANGUAGES],
             value=LANGUAGES[0], label=label("label_code_lang"), elem_id="code-lang",
         )
+        answer = gr.Dropdown(
+            [(label("label_code_next_send"), NEXT_SEND)], value=NEXT_SEND, label=label("label_code_answer"),
+            elem_id="code-answer",
+        )
         code = gr.Code(
             value="", language=code_language(LANGUAGES[0]), label=label("label_code_code"), elem_id="code-view",
             interactive=False, lines=8, max_lines=30, buttons=["copy"],
         )
         refresh_btn = gr.Button(label("label_code_refresh"), elem_id="code-refresh-btn", size="sm")
-    return CodePanel(accordion, language, code, refresh_btn)
+    return CodePanel(accordion, language, answer, code, refresh_btn)
 
 
 class CodeHandlers:
@@ -75,24 +81,49 @@ class CodeHandlers:
             return exc.user_message(lang), PROSE
         return snippet(language, self.ctx.settings.base_url, body), code_language(language)
 
-    async def show(self, language, history, message, model, system_prompt, controls: Controls,
-                   request: gr.Request) -> AsyncIterator[Any]:
-        text, highlight = self.view(language, history, as_text(message), as_text(model), as_text(system_prompt),
-                                    controls, lang_of(request))
-        yield gr.update(value=text, language=highlight)
+    def past_answer(self, language: Any, conversation: dict, index: int) -> tuple[str, str]:
+        """The code of the request behind the conversation's answer ``index``: its
+        conversation up to its question, with the model, system prompt and fields it was sent with."""
+        language = language if language in LANGUAGES else LANGUAGES[0]
+        record = conversation["answers"][index]
+        history = truncate_for_retry(conversation["messages"], record["message_index"])
+        body = request_body(record["model"], history, None, record["system_prompt"], record["params"])
+        return snippet(language, self.ctx.settings.base_url, body), code_language(language)
+
+    def answer_choices(self, conversation: dict | None, lang: str) -> list[tuple[str, str]]:
+        choices = [(t(lang, "label_code_next_send"), NEXT_SEND)]
+        for i, record in enumerate((conversation or {}).get("answers", [])):
+            choices.append((t(lang, "code_past_answer", number=i + 1, model=record["model"]), str(i)))
+        return choices
+
+    async def show(self, language, answer, store, current, history, message, model, system_prompt,
+                   controls: Controls, request: gr.Request) -> AsyncIterator[Any]:
+        lang = lang_of(request)
+        conversation = conversations.get(conversations.clean_store(store), current)
+        choices = self.answer_choices(conversation, lang)
+        index = int(answer) if isinstance(answer, str) and answer.isdigit() else None
+        if conversation is not None and index is not None and index < len(conversation["answers"]):
+            text, highlight = self.past_answer(language, conversation, index)
+        else:
+            answer = NEXT_SEND
+            text, highlight = self.view(language, history, as_text(message), as_text(model),
+                                        as_text(system_prompt), controls, lang)
+        yield gr.update(value=text, language=highlight), gr.update(choices=choices, value=answer)
 
 
 def wire_code_panel(panel: CodePanel, ctx: AppContext, *, chatbot: gr.Chatbot, user_input: gr.Textbox,
-                    model: gr.Dropdown, system_prompt: gr.Textbox, fields: list) -> None:
-    """Update the code when the panel opens, the language changes or the refresh
-    button is pressed. ``fields``: the request-field controls in table order
-    (``field_inputs(side.fields)``)."""
+                    model: gr.Dropdown, system_prompt: gr.Textbox, fields: list, store: gr.BrowserState,
+                    current: gr.State) -> None:
+    """Update the code when the panel opens, the language or the answer changes, or
+    the refresh button is pressed. ``fields``: the request-field controls in table
+    order (``field_inputs(side.fields)``); ``store``/``current``: the saved
+    conversations and the open one's id, for its past answers."""
     handlers = CodeHandlers(ctx)
     gr.on(
-        [panel.accordion.expand, panel.language.change, panel.refresh_btn.click],
+        [panel.accordion.expand, panel.language.change, panel.answer.input, panel.refresh_btn.click],
         with_request_fields(handlers.show),
-        [panel.language, chatbot, user_input, model, system_prompt, *fields],
-        [panel.code],
+        [panel.language, panel.answer, store, current, chatbot, user_input, model, system_prompt, *fields],
+        [panel.code, panel.answer],
         # Private: the page's own view, not an API; the chat it reads is the visitor's.
         api_visibility="private",
         show_progress="hidden",

@@ -38,7 +38,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         wire_compare(page.compare, ctx, system_prompt=side.system_prompt, fields=field_inputs(side.fields),
                      key_state=page.keys.key_state)
         wire_code_panel(side.code, ctx, chatbot=page.chat.chatbot, user_input=page.chat.user_input, model=side.model,
-                        system_prompt=side.system_prompt, fields=field_inputs(side.fields))
+                        system_prompt=side.system_prompt, fields=field_inputs(side.fields),
+                        store=page.sidebar.store, current=page.sidebar.current)
         wire_keys(demo, page.keys, ctx, model=side.model, model_hint=side.model_hint, key_notice=page.key_notice,
                   usage_panel=side.usage_panel, other_models=page.compare.models)
     return demo
