@@ -17,6 +17,7 @@ from gradio_client import Client
 
 from bench.apps import AppProcess
 from bench.common import Answer, FakeSiliconFlow
+from tests.support.launch import PATIENT_HTTP
 
 PARALLEL_VISITORS = 8
 
@@ -33,7 +34,8 @@ class MemoryResult:
 
 
 def one_conversation(app: AppProcess) -> None:
-    client = Client(app.url, verbose=False, download_files=False, analytics_enabled=False)
+    # Patient HTTP: gradio_client's default timeout is a few seconds, too short on a loaded machine.
+    client = Client(app.url, verbose=False, download_files=False, analytics_enabled=False, httpx_kwargs=PATIENT_HTTP)
     try:
         app.spec.call_chat(client, "Tell me something.")
     finally:
