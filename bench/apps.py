@@ -59,13 +59,14 @@ class AppSpec:
     input_selector: str = ""  # the message box (Playwright selector); empty: no chat UI
     call_chat: Callable[[Any, str], Any] | None = None  # one /chat call through gradio_client
     answer_text: Callable[[list], str] = str  # the answer text in /chat's outputs as streamed
+    has_compare: bool = False  # a Compare tab (bench/measure_compare.py drives it)
 
     @property
     def has_chat(self) -> bool:
         return bool(self.input_selector)
 
 
-SFUI = AppSpec("sfui", "app.py", "#user-input textarea", _sfui_chat, _sfui_answer)
+SFUI = AppSpec("sfui", "app.py", "#user-input textarea", _sfui_chat, _sfui_answer, has_compare=True)
 BASELINE = AppSpec("baseline", "bench/baseline_app.py", 'textarea[data-testid="textbox"]', _chat_interface_chat,
                    _chat_interface_answer)
 BARE = AppSpec("bare Gradio", "bench/bare_app.py")

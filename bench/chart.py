@@ -1,5 +1,6 @@
 """Draw the benchmark as a PNG with Pillow: one panel per target, a bar per
-row (client alone / sfui / baseline) and the target as a dashed line.
+row (client alone / sfui / compare / baseline) that has the figure, and the
+target as a dashed line.
 
 Each panel's scale is set so the target line and the small bars stay
 readable: a bar more than four times the target is cut at the top (with a
@@ -13,9 +14,15 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bench.report import Row, Target
+from bench.report import COMPARE, Row, Target
 
-SERIES = (("client alone", (150, 150, 150)), ("sfui", (46, 110, 200)), ("baseline", (230, 126, 34)))
+# (row, label under its bar, colour)
+SERIES = (
+    ("client alone", "client alone", (150, 150, 150)),
+    ("sfui", "sfui", (46, 110, 200)),
+    (COMPARE, "compare x3", (120, 80, 180)),
+    ("baseline", "baseline", (230, 126, 34)),
+)
 TARGET_COLOUR = (200, 40, 40)
 INK, GRID, BACKGROUND = (30, 30, 30), (225, 225, 225), (255, 255, 255)
 PANEL_W, PANEL_H, COLS = 330, 250, 4
@@ -42,7 +49,7 @@ def _value_text(target: Target, value: float) -> str:
 def _panel(draw: ImageDraw.ImageDraw, x: int, y: int, target: Target, rows: dict[str, Row]) -> None:
     title_font, small = _font(14), _font(12)
     draw.text((x + 8, y + 6), target.title, fill=INK, font=title_font)
-    values = [(name, colour, rows.get(name, {}).get(target.key)) for name, colour in SERIES]
+    values = [(name, colour, rows.get(row, {}).get(target.key)) for row, name, colour in SERIES]
     values = [(n, c, v) for n, c, v in values if v is not None]
     plot_top, plot_bottom = y + 48, y + PANEL_H - 34
     left, right = x + 12, x + PANEL_W - 12

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 Row = dict[str, float | None]
-ROW_ORDER = ("client alone", "sfui", "baseline", "bare Gradio")
+COMPARE = "compare, 3 models"  # sfui's Compare tab asking three models at once (same app process as "sfui")
+ROW_ORDER = ("client alone", "sfui", COMPARE, "baseline", "bare Gradio")
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,31 @@ def protocol_targets(max_sessions: int) -> list[Target]:
     ]
 
 
+def compare_columns() -> list[Column]:
+    """The compare row against the single chat of the same run."""
+    return [
+        Column("first_token_ms", "slowest pane's first token", "median ms", _ms),
+        Column("overhead_ms", "slowest pane's first token", "overhead ms", _ms),
+        Column("overhead_vs_chat_ms", "slowest pane's first token", "vs chat ms", lambda v: f"{v:+,.0f}"),
+        Column("cpu_s_per_1k", "3 long answers", "CPU s/1k tok", _s),
+        Column("cpu_vs_chat", "3 long answers", "vs chat", _ratio),
+        Column("long_lag_ms", "3 long answers", "last-token lag ms", _ms),
+        Column("stop_all_ms", "Stop while streaming", "-> 3 hang-ups ms", _ms),
+    ]
+
+
+def compare_targets() -> list[Target]:
+    """Judged on the compare row (against the single chat of the same run)."""
+    return [
+        Target("overhead_vs_chat_ms", "compare, 3 models: slowest pane's first-token overhead <= chat's + 20 ms",
+               "Compare x3: 1st-token overhead vs chat, ms", 20, lambda v: f"{v:+,.0f} ms"),
+        Target("cpu_vs_chat", "compare, 3 models: app CPU per 1,000 tokens <= 1.2 x the chat's",
+               "Compare x3: CPU per 1k tokens vs chat", 1.2, _ratio),
+        Target("stop_all_ms", "compare, 3 models: Stop -> all three upstream requests closed <= 1 s",
+               "Compare x3: Stop -> 3 upstream hang-ups, ms", 1000, lambda v: f"{_ms(v)} ms"),
+    ]
+
+
 def protocol_columns(session_counts: tuple[int, ...]) -> list[Column]:
     cols = []
     for n in (1, *session_counts):
@@ -128,9 +154,11 @@ def _cell(value: float | None, fmt: Callable[[float], str]) -> str:
     return fmt(value)
 
 
-def format_table(rows: dict[str, Row], session_counts: tuple[int, ...], cols: list[Column] | None = None) -> str:
+def format_table(rows: dict[str, Row], session_counts: tuple[int, ...], cols: list[Column] | None = None,
+                 names: tuple[str, ...] = ROW_ORDER) -> str:
+    """The rows ``names`` (in that order) that have a figure in ``cols``."""
     cols = cols or columns(session_counts)
-    names = [name for name in ROW_ORDER if name in rows and any(rows[name].get(c.key) is not None for c in cols)]
+    names = [name for name in names if name in rows and any(rows[name].get(c.key) is not None for c in cols)]
     first_width = max(len(n) for n in names) + 2
     cells = {name: [_cell(rows[name].get(c.key), c.fmt) for c in cols] for name in names}
     widths = [max(len(c.group) if _group_starts(cols, i) else 0, len(c.header), *(len(cells[n][i]) for n in names))
@@ -149,27 +177,32 @@ def _group_starts(cols: list[Column], i: int) -> bool:
     return i == 0 or cols[i - 1].group != cols[i].group
 
 
-def judge(rows: dict[str, Row], target_list: list[Target]) -> list[dict]:
-    """Each target with the sfui and baseline values and whether each meets it."""
+JUDGED = ("sfui", "baseline")
+
+
+def judge(rows: dict[str, Row], target_list: list[Target], names: tuple[str, ...] = JUDGED) -> list[dict]:
+    """Each target with the values of the rows ``names`` and whether each meets it."""
     out = []
     for target in target_list:
         entry = {"target": target.label, "key": target.key, "limit": target.limit}
-        for name in ("sfui", "baseline"):
+        for name in names:
             value = rows.get(name, {}).get(target.key)
             entry[name] = {"value": value, "met": target.met(value)}
         out.append(entry)
     return out
 
 
-def format_targets(rows: dict[str, Row], target_list: list[Target], heading: str = "Targets") -> str:
-    lines = [heading.ljust(65) + "sfui" + " " * 16 + "baseline"]
-    for target, verdict in zip(target_list, judge(rows, target_list), strict=True):
+def format_targets(rows: dict[str, Row], target_list: list[Target], heading: str = "Targets",
+                   names: tuple[str, ...] = JUDGED) -> str:
+    width = max(63, *(len(target.label) + 1 for target in target_list))
+    lines = [heading.ljust(width + 2) + "".join(name.ljust(20) for name in names).rstrip()]
+    for target, verdict in zip(target_list, judge(rows, target_list, names), strict=True):
         shown = []
-        for name in ("sfui", "baseline"):
+        for name in names:
             value = verdict[name]["value"]
             mark = "met" if verdict[name]["met"] else "NOT met"
             shown.append(f"{_cell(value, target.fmt):>9} {mark:<8}")
-        lines.append(f"  {target.label:<63}" + "  ".join(shown))
+        lines.append(f"  {target.label:<{width}}" + "  ".join(shown).rstrip())
     return "\n".join(lines)
 
 
@@ -177,8 +210,10 @@ def format_cpu_use(uses: dict[str, dict], cpus: int) -> str:
     """Who kept the CPU busy in each browser phase: the app or Chromium (as % of one core;
     the machine has ``cpus`` x 100 %)."""
     lines = [f"CPU while answering, % of one core (this machine: {cpus} cores = {cpus * 100} %)"]
+    width = max((len(name) for name in uses), default=0)
     for name, phases in uses.items():
         parts = [f"{phase}: app {use.app / use.seconds:.0%} / Chromium {use.browser / use.seconds:.0%}"
                  for phase, use in phases.items() if use.seconds > 0]
-        lines.append(f"  {name:<9} " + "; ".join(parts))
+        lines.append(f"  {name:<{width}} " + "; ".join(parts))
     return "\n".join(lines)
+

@@ -13,6 +13,8 @@ as the visitor. Rows:
 
 - client alone: ``sfui.SiliconFlowClient`` reading the upstream directly;
 - sfui: ``python app.py``;
+- compare, 3 models: the same sfui process, its Compare tab asking three models
+  at once (measured right after the single chat, in the same page set-up);
 - baseline: ``bench/baseline_app.py``, ``gr.ChatInterface`` over the openai SDK;
 - bare Gradio: ``bench/bare_app.py``, the reference for cold start; its CPU
   figure is what it burns *idle* while 1,000 tokens would stream.
@@ -27,6 +29,11 @@ Metrics (see bench/measure_*.py for how each is taken):
   the slowest first token, and the wall time against one session alone; then
   the same with N visitors without browsers, speaking Gradio's queue protocol
   (the server's share, apart from Chromium's);
+- compare, 3 models: Enter -> the slowest of the three panes' first answer text
+  (median of N questions), its overhead as above and its difference from the
+  single chat's; the app's CPU per 1,000 tokens of all three panes together
+  while three long answers stream, against the single chat's; and, while three
+  long answers stream, the Stop click -> the upstream has seen all three hang up;
 - cold start: spawning ``python <script>`` -> HTTP 200 on ``/`` (median), against bare Gradio;
 - memory: RSS after N conversations (gradio_client, one new visitor each) minus after the first.
 
@@ -50,14 +57,18 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench import measure_browser, measure_client, measure_protocol
+from bench import measure_browser, measure_client, measure_compare, measure_protocol
 from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec
 from bench.common import ROOT, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming, median, wall_time, worst_first_token
 from bench.measure_browser import CpuUse
+from bench.measure_compare import CompareTurn
 from bench.measure_memory import MemoryResult, rss_after_conversations
 from bench.report import (
+    COMPARE,
     Row,
     Target,
+    compare_columns,
+    compare_targets,
     format_cpu_use,
     format_table,
     format_targets,
@@ -85,12 +96,19 @@ class Sizes:
     conversations: int
     conversation_answer: Answer
     cold_starts: int
+    # Compare's Stop: three of these stream, and Stop is pressed this many seconds into them
+    # (every pane showing text by then); the answer must last well past that moment.
+    compare_stop: Answer
+    compare_stop_after: float
+    compare_stop_runs: int
 
 
 FULL = Sizes(first_token_runs=8, short=Answer(20, 100), long=Answer(4000, 250), sessions=(8, 32),
-             session_answer=Answer(200, 100), conversations=200, conversation_answer=Answer(50, None), cold_starts=3)
+             session_answer=Answer(200, 100), conversations=200, conversation_answer=Answer(50, None), cold_starts=3,
+             compare_stop=Answer(4000, 250), compare_stop_after=4.0, compare_stop_runs=3)
 QUICK = Sizes(first_token_runs=2, short=Answer(10, 100), long=Answer(200, 250), sessions=(2,),
-              session_answer=Answer(20, 100), conversations=5, conversation_answer=Answer(20, None), cold_starts=1)
+              session_answer=Answer(20, 100), conversations=5, conversation_answer=Answer(20, None), cold_starts=1,
+              compare_stop=Answer(1000, 250), compare_stop_after=0.5, compare_stop_runs=1)
 
 
 @dataclass
@@ -101,11 +119,17 @@ class Measurements:
     long: TurnTiming | None = None
     long_last_written: float | None = None  # when the upstream wrote the long answer's last token
     long_cpu: float | None = None  # CPU seconds of the app (or of the client's thread) for the long answer
+    long_tokens: int | None = None  # tokens streamed in that time, when not one long answer's (compare: all panes)
     sessions: dict[int, list[TurnTiming]] = field(default_factory=dict)
     protocol_sessions: dict[int, list[TurnTiming]] = field(default_factory=dict)  # visitors without browsers
     cpu_use: dict[str, CpuUse] = field(default_factory=dict)  # phase -> app and Chromium CPU (browser rows)
     cold_starts: list[float] = field(default_factory=list)
     memory: MemoryResult | None = None
+    # Compare only: each pane's timing per question (first_token and long hold the slowest pane's),
+    # and the seconds from each Stop click to the upstream's last hang-up (None: not all of them).
+    pane_turns: list[CompareTurn] = field(default_factory=list)
+    long_panes: CompareTurn | None = None
+    stops: list[float | None] = field(default_factory=list)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -145,9 +169,35 @@ def measure_floor(fake: FakeSiliconFlow, sizes: Sizes) -> Measurements:
     return m
 
 
-async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, sizes: Sizes, log: Path) -> Measurements:
+async def measure_compare_tab(browser, app: AppProcess, fake: FakeSiliconFlow, sizes: Sizes) -> Measurements:
+    """The Compare tab with three models, in the process and page set-up the single chat was just measured in."""
+    panes = measure_compare.PANES
+    m = Measurements()
+    progress(f"{COMPARE}: first token x{sizes.first_token_runs}")
+    m.pane_turns = await measure_compare.first_token_runs(
+        browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
+    m.first_token = [turn.slowest for turn in m.pane_turns]
+    clean_upstream(fake)
+    progress(f"{COMPARE}: {panes} long answers at once ({sizes.long.tokens} tokens at {sizes.long.rate:g}/s each)")
+    m.long_panes, m.long_last_written, use = await measure_compare.long_answers(
+        browser, app, fake, sizes.long, answer_timeout(sizes.long))
+    m.long, m.long_cpu, m.cpu_use["long answers"] = m.long_panes.slowest, use.app, use
+    m.long_tokens = panes * sizes.long.tokens
+    clean_upstream(fake)
+    for _ in range(sizes.compare_stop_runs):
+        progress(f"{COMPARE}: Stop {sizes.compare_stop_after:g} s into {panes} long answers")
+        m.stops.append(await measure_compare.stop_while_streaming(
+            browser, app, fake, sizes.compare_stop, sizes.compare_stop_after, answer_timeout(sizes.short)))
+        clean_upstream(fake)
+    return m
+
+
+async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, sizes: Sizes,
+                             log: Path) -> dict[str, Measurements]:
+    """The app's row, and for an app with a Compare tab the compare row, from one app process."""
     with AppProcess.start(spec, fake.base_url, log) as app:
         m = Measurements()
+        rows = {spec.name: m}
         progress(f"{spec.name}: first token x{sizes.first_token_runs}")
         m.first_token = await measure_browser.first_token_runs(
             browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
@@ -156,6 +206,8 @@ async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, size
             browser, app, fake, sizes.long, answer_timeout(sizes.long))
         m.long_cpu, m.cpu_use["long answer"] = use.app, use
         clean_upstream(fake)
+        if spec.has_compare:
+            rows[COMPARE] = await measure_compare_tab(browser, app, fake, sizes)
         for n in (1, *sizes.sessions):
             phase = f"{n} session{'s' if n > 1 else ''}"
             progress(f"{spec.name}: {phase} at once")
@@ -167,7 +219,7 @@ async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, size
             m.protocol_sessions[n] = await measure_protocol.concurrent_sessions(
                 app, fake, sizes.session_answer, n, answer_timeout(sizes.session_answer, n))
             clean_upstream(fake)
-    return m
+    return rows
 
 
 def measure_memory(spec: AppSpec, fake: FakeSiliconFlow, sizes: Sizes, log: Path) -> MemoryResult:
@@ -207,7 +259,7 @@ async def measure_apps(fake: FakeSiliconFlow, sizes: Sizes, log_dir: Path) -> tu
     results = {}
     async with measure_browser.chromium() as browser:
         for spec in (SFUI, BASELINE):
-            results[spec.name] = await measure_in_browser(browser, spec, fake, sizes, log_file(log_dir, spec))
+            results.update(await measure_in_browser(browser, spec, fake, sizes, log_file(log_dir, spec)))
         return results, browser.version
 
 
@@ -233,7 +285,10 @@ def summarise(m: Measurements, sizes: Sizes, floor_first_token_ms: float | None)
         lag = None if m.long.final is None or m.long_last_written is None else m.long.final - m.long_last_written
         row["long_lag_ms"] = _ms(lag)
     if m.long_cpu is not None:
-        row["cpu_s_per_1k"] = m.long_cpu / sizes.long.tokens * 1000
+        row["cpu_s_per_1k"] = m.long_cpu / (m.long_tokens or sizes.long.tokens) * 1000
+    if m.stops:
+        # The slowest Stop: the promise is that every one takes effect in time.
+        row["stop_all_ms"] = math.inf if None in m.stops else _ms(max(m.stops))  # type: ignore[type-var]
     for sessions, keys in ((m.sessions, session_keys), (m.protocol_sessions, protocol_keys)):
         alone = wall_time(sessions.get(1, []))
         for n in (1, *sizes.sessions):
@@ -261,11 +316,23 @@ def build_rows(measured: dict[str, Measurements], sizes: Sizes) -> dict[str, Row
     for name, m in measured.items():
         if name != "client alone":
             rows[name] = summarise(m, sizes, floor.get("first_token_ms"))
+    compare_against_chat(rows)
     bare = rows.get(BARE.name, {}).get("cold_start_s")
     for row in rows.values():
         if bare and row.get("cold_start_s") is not None:
             row["cold_ratio"] = row["cold_start_s"] / bare
     return rows
+
+
+def compare_against_chat(rows: dict[str, Row]) -> None:
+    """The compare row's figures against the single chat's (same app, same run)."""
+    compare, chat = rows.get(COMPARE), rows.get(SFUI.name)
+    if compare is None or chat is None:
+        return
+    if compare.get("overhead_ms") is not None and chat.get("overhead_ms") is not None:
+        compare["overhead_vs_chat_ms"] = compare["overhead_ms"] - chat["overhead_ms"]
+    if compare.get("cpu_s_per_1k") is not None and chat.get("cpu_s_per_1k"):
+        compare["cpu_vs_chat"] = compare["cpu_s_per_1k"] / chat["cpu_s_per_1k"]
 
 
 def _jsonable(value):
@@ -344,6 +411,11 @@ def print_report(rows: dict[str, Row], measured: dict[str, Measurements], sizes:
     print()
     print(format_targets(rows, target_list))
     print()
+    print(f"{COMPARE}: sfui's Compare tab, three models answering at once, in the same app process and page")
+    print("set-up as the single chat above; 'vs chat' is against sfui's row of this run")
+    print(format_table(rows, sizes.sessions, compare_columns(), ("client alone", SFUI.name, COMPARE)))
+    print(format_targets(rows, compare_targets(), "Targets, compare", (COMPARE,)))
+    print()
     print("Many visitors without browsers: each speaks Gradio's queue protocol (join + data stream) from one")
     print("event loop, so what is measured is the server, not Chromium (see bench/measure_protocol.py)")
     print(format_table(rows, sizes.sessions, protocol_columns(sizes.sessions)))
@@ -355,7 +427,8 @@ def print_report(rows: dict[str, Row], measured: dict[str, Measurements], sizes:
 def chart_caption(env: dict) -> str:
     return "\n".join([
         "Rows: client alone = SiliconFlowClient", "reading the fake upstream directly;",
-        "sfui = python app.py; baseline =", "gr.ChatInterface over the openai SDK.", "",
+        "sfui = python app.py; compare = its", "Compare tab, 3 models at once;",
+        "baseline = gr.ChatInterface", "over the openai SDK.", "",
         f"{env['date'][:16]}", f"{env['cpus']} CPUs, gradio {env['gradio']}",
         f"chromium {env['chromium'].split('.')[0]}, commit {env['commit']}",
         "reproduce: python -m bench.run",
@@ -385,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows,
         "targets": judge(rows, target_list),
         "targets_without_browsers": judge(rows, protocol_targets(max(sizes.sessions))),
+        "targets_compare": judge(rows, compare_targets(), (COMPARE,)),
         "raw": {name: asdict(m) for name, m in measured.items()},
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -393,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_chart:
         from bench.chart import draw_chart
 
-        chart_targets = target_list + protocol_targets(max(sizes.sessions))
+        chart_targets = target_list + protocol_targets(max(sizes.sessions)) + compare_targets()
         print(f"chart: {draw_chart(rows, chart_targets, args.chart, chart_caption(env))}")
     return 0
 

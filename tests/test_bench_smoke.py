@@ -1,6 +1,7 @@
 """Smoke test of the benchmark: ``python -m bench.run --quick`` runs end to end
-(fake upstream, three apps, headless Chromium) and prints a table with figures
-in every row. The figures themselves are not judged: no timing assertions."""
+(fake upstream, three apps, headless Chromium, sfui's Compare tab with three
+models) and prints a table with figures in every row. The figures themselves
+are not judged: no timing assertions."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.support import ROOT
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ROWS = ("client alone", "sfui", "baseline")
+COMPARE = "compare, 3 models"
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?x?")
 
 
@@ -48,6 +50,17 @@ def test_quick_benchmark_prints_figures_for_every_row(tmp_path):
     for name in ("sfui", "baseline"):  # the apps also have a cold start and a memory figure
         row = next(line for line in lines if line.startswith(name + " "))
         assert all(NUMBER.fullmatch(cell) for cell in _cells(row, name)), f"{name}: {row}"
+    # The compare row beside them: first token, overhead, long-answer lag and CPU measured.
+    row = next((line for line in lines if line.startswith(COMPARE + " ")), None)
+    assert row is not None, f"no {COMPARE!r} row in:\n{proc.stdout}"
+    assert all(NUMBER.fullmatch(cell) for cell in _cells(row, COMPARE)[:4]), row
+    # ... and its own table against the single chat: every figure there (none timed out,
+    # so Stop closed all three upstream requests), and its targets.
+    compare = proc.stdout[:proc.stdout.index("Targets, compare")].splitlines()
+    row = next((line for line in reversed(compare) if line.startswith(COMPARE + " ")), None)
+    assert row is not None, f"no compare table in:\n{proc.stdout}"
+    cells = _cells(row, COMPARE)
+    assert len(cells) == 7 and all(NUMBER.fullmatch(cell) for cell in cells), row
     assert "Targets" in proc.stdout
     # The many-visitors phase again without browsers: figures for both apps, none timed out.
     protocol = proc.stdout[proc.stdout.index("Many visitors without browsers"):].splitlines()
@@ -60,7 +73,14 @@ def test_quick_benchmark_prints_figures_for_every_row(tmp_path):
     assert set(ROWS) <= set(data["rows"])
     assert len(data["targets"]) == 7
     assert len(data["targets_without_browsers"]) == 2
+    assert len(data["targets_compare"]) == 3
+    assert all(t[COMPARE]["value"] is not None for t in data["targets_compare"])
     assert all(t["sfui"]["value"] is not None for t in data["targets_without_browsers"])
-    for name in ROWS:
+    for name in (*ROWS, COMPARE):
         turns = data["raw"][name]["first_token"]
         assert turns and all(t["first"] is not None and t["final"] >= t["first"] >= t["sent"] for t in turns)
+    raw = data["raw"][COMPARE]
+    # Every question reached all three panes, each pane's answer whole; Stop was timed.
+    assert all(len(turn["panes"]) == 3 and all(p["final"] is not None for p in turn["panes"])
+               for turn in [*raw["pane_turns"], raw["long_panes"]])
+    assert raw["stops"] and all(isinstance(stop, float) for stop in raw["stops"])
