@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from tests.support import TEST_KEY
-from tests.support.sfserver import Chunk, Sleep, _default_scenario, error, stream
+from tests.support.sfserver import Chunk, _default_scenario, error, stream
 
 WAIT_MS = 15_000  # generous: two shared cores may also be running other suites
-SCREENSHOT = Path(__file__).resolve().parent.parent / "assets" / "screenshot.png"
 ZH_CONTEXT = dict(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
 
 # The status row of the usage panel once a turn has ended (en and zh).
@@ -193,29 +191,17 @@ def test_reasoning_panels_and_usage(launch_app, page):
     assert rows["Finish reason"] == "stop"
 
 
-def test_readme_screenshot(launch_app, page):
-    """The picture in the README: a finished reasoning turn with both side panels."""
+def test_readme_screenshot(launch_app, page, tmp_path):
+    """The picture in the README, a finished reasoning turn with both side panels, is taken by
+    ``python -m bench.screenshots``: its chat step works (here into a temporary file)."""
+    from bench.screenshots import CHAT_REASONING, chat_screenshot
+
     app = launch_app()
-    reasoning = ("Sunlight contains all colours. Air molecules are much smaller than the wavelength of light, "
-                 "so they scatter short wavelengths far more strongly (Rayleigh scattering, proportional to "
-                 "1/λ⁴). Blue is scattered most and reaches us from every direction of the sky; violet is "
-                 "scattered even more, but the Sun emits less of it and our eyes are less sensitive to it.")
-    answer = ("The sky looks blue because air molecules scatter short-wavelength blue sunlight much more "
-              "strongly than red light — **Rayleigh scattering**, which grows as $1/\\lambda^4$. That scattered "
-              "blue light reaches our eyes from every part of the sky, while violet is weaker in sunlight and "
-              "harder for our eyes to see.")
-    scenario = stream(answer, reasoning=reasoning, prompt_tokens=18, model="Qwen/Qwen3-8B", token_rate=80)
-    scenario.steps.insert(0, Sleep(0.4))  # a realistic time to first token in the usage panel
-    app.fake.push(scenario)
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    open_app(page, app.url)
-    ask(page, "Explain why the sky is blue in two sentences.")
+    path = chat_screenshot(page, app.url, app.fake, tmp_path / "screenshot.png")
     expect(page.locator("#chatbot .katex").first).to_be_visible()
-    expect(page.locator("#reasoning-panel textarea")).to_have_value(reasoning)
-    page.mouse.move(0, 0)  # no hover highlight in the picture
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size > 20_000
+    expect(page.locator("#chatbot pre code").first).to_be_visible()
+    expect(page.locator("#reasoning-panel textarea")).to_have_value(CHAT_REASONING)
+    assert path.stat().st_size > 20_000
 
 
 def test_controls_reach_the_request(launch_app, page):

@@ -1,0 +1,37 @@
+"""Smoke test of ``python -m bench.screenshots``: its compare step runs end to end (the
+real app against the scripted fake server, three models answering, the results table
+and the charts shown) and writes a picture. The chat step is checked in
+tests/test_browser.py::test_readme_screenshot. What the pictures look like is for a
+person to judge; here, only that they are taken."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from bench.screenshots import COMPARE_VIEWPORT
+from tests.support import ROOT
+
+# The script drives Chromium (in the subprocess): not marked automatically, as it uses no browser fixture.
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.timeout(300)
+def test_the_compare_screenshot_is_taken(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.screenshots", "--only", "compare", "--out-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=280,
+    )
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+    picture = tmp_path / "compare.png"
+    assert f"compare: {picture}" in proc.stdout
+    assert not (tmp_path / "screenshot.png").exists(), "--only compare also took the chat"
+    with Image.open(picture) as image:
+        width, height = image.size
+    # The Compare tab's column of the page, clipped: narrower than the page, and taller than wide
+    # (the panes, then the results table, then the charts).
+    assert 400 < width < COMPARE_VIEWPORT["width"] and height > width
+    assert picture.stat().st_size > 50_000  # panes, a table and charts, not a blank page
