@@ -202,6 +202,7 @@ EN: dict[str, str] = {
     "label_compare_tally": "Your votes (kept in this browser)",
     "label_compare_tally_reset": "Reset my votes",
     "compare_requests": "Asking… {count} requests on your key.",
+    "compare_done": "Done: {count} requests on your key.",
     "compare_blind_label": "Model {letter}",
     "compare_nothing_to_vote": (
         "Nothing to vote on yet: send a question and wait for the answers (one vote per round)."

@@ -188,6 +188,7 @@ ZH: dict[str, str] = {
     "label_compare_tally": "你的投票（保存在本浏览器中）",
     "label_compare_tally_reset": "重置我的投票",
     "compare_requests": "提问中… 将使用你的密钥发出 {count} 个请求。",
+    "compare_done": "完成：使用你的密钥发出了 {count} 个请求。",
     "compare_blind_label": "模型 {letter}",
     "compare_nothing_to_vote": "暂时无法投票：请先提问并等待回答结束（每轮只能投一票）。",
     "compare_voted": "已记录投票：{choice}。",

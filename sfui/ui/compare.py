@@ -275,7 +275,8 @@ class CompareHandlers:
         # The charts plot the table's own columns: first-token time and speed.
         ttft = area.chart_ttft.postprocess(_chart_frame(rows, 1)).model_dump()
         speed = area.chart_speed.postprocess(_chart_frame(rows, 2)).model_dump()
-        return (*panes, stats, ttft, speed, gr.skip())
+        done = t(lang, "compare_done", count=len(round_["slots"]))
+        return (*panes, stats, ttft, speed, done)
 
 
     # --- Stop, Clear, votes and the tally -----------------------------------------------------
