@@ -197,3 +197,18 @@ def test_the_tab_and_a_failing_slot_speak_chinese(launch_app, browser):
         expect(page.locator("#compare-stats")).to_contain_text("首 token")
     finally:
         context.close()
+
+
+def test_a_refused_comparison_says_why_and_keeps_the_message(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    box = page.locator("#compare-model-2 input")
+    box.click()
+    box.fill("")
+    box.press("Enter")
+    page.locator("#compare-temperature-1 textarea").fill("5")  # out of range
+    ask(page, "keep this text")
+    toast = page.locator('[data-testid="toast-body"].warning').first
+    expect(toast).to_contain_text("compare-temperature-1", timeout=WAIT_MS)
+    expect(page.locator("#compare-input textarea")).to_have_value("keep this text", timeout=WAIT_MS)
+    assert app.fake.chat_requests() == []

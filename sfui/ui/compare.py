@@ -23,7 +23,7 @@ from ..chat import FramePacer, Turn, api_messages, append_user, check_message
 from ..i18n import t
 from ..params import Controls, InputError
 from ..streaming import PaneSource, stream_panes
-from .chat import FPS, LATEX
+from .chat import FPS, LATEX, TAKE_MESSAGE_JS
 from .common import AppContext, as_text, label, lang_of, unchanged
 from .fields import with_request_fields
 
@@ -152,32 +152,16 @@ class CompareHandlers:
         self.area = area
         self.rng = rng or random.Random()
 
-    # --- Send, step 1: take the message, plan the round, label the panes ---------------------
+    # --- Send: the browser takes the message; the queued step checks, plans and streams ------
 
-    def prepare(self, request: gr.Request, message, samples, blind, round_, visitor_key, *slot_values):
-        """Outputs: the box, the message handed on, the round, each pane's update, each pane column's
-        visibility, the status.
-        ``slot_values``: every slot's model, then every slot's temperature."""
-        k = logic.MAX_SLOTS
-        models, temperatures = slot_values[:k], slot_values[k:]
-        lang = lang_of(request)
-        message = as_text(message) or ""
-        keep = (message, "", gr.skip(), *unchanged(2 * k), gr.skip())
-        if not message.strip():
-            return keep
-        problem = self._refusal(message, list(models), list(temperatures), samples, visitor_key, request)
-        if problem:
-            gr.Warning(problem, duration=15)
-            return keep
+    def _plan_round(self, round_, message: str, samples, blind, models, temperatures, lang: str) -> tuple[dict, bool]:
+        """This message's round and whether it is a follow-up (the same panes as the last
+        round: each pane goes on with its own conversation)."""
         slots, n = _plan(list(models), list(temperatures), samples)
         titles = logic.pane_titles(slots, n, lang)
-        # The same panes as the last round: a follow-up, each pane with its own conversation.
-        follow_up = bool(round_) and round_.get("titles") == titles and round_.get("blind") == bool(blind)
-        if not follow_up:
-            round_ = self._new_round(slots, n, titles, bool(blind))
-        panes = [self._pane_update(i, round_, lang, fresh=not follow_up) for i in range(k)]
-        columns = [gr.update(visible=i < len(titles)) for i in range(k)]
-        return "", message, round_, *panes, *columns, t(lang, "compare_requests", count=len(slots))
+        if bool(round_) and round_.get("titles") == titles and round_.get("blind") == bool(blind):
+            return round_, True
+        return self._new_round(slots, n, titles, bool(blind)), False
 
     def _refusal(self, message, models, temperatures, samples, visitor_key, request) -> str | None:
         lang = lang_of(request)
@@ -205,37 +189,34 @@ class CompareHandlers:
             "voted": False,
         }
 
-    def _pane_update(self, i: int, round_: dict, lang: str, fresh: bool) -> Any:
-        if i >= len(round_["titles"]):
-            return gr.update(value=[])
-        update = {"label": pane_names(round_, lang)[i]}
-        if fresh:
-            update["value"] = []
-        return gr.update(**update)
-
-    # --- Send, step 2: stream every pane ------------------------------------------------------
-
-    async def stream(self, request: gr.Request, message, round_, system_prompt, controls: Controls, visitor_key,
-                     *histories):
-        """Frames of (each pane, stats, the two charts, status). Runs without Gradio's
-        pre- and postprocessing, like the chat's streaming step."""
+    async def stream(self, request: gr.Request, message, round_, samples, blind, system_prompt, controls: Controls,
+                     visitor_key, *slot_values):
+        """Frames of (each pane, each pane's column, stats, the two charts, status, the round,
+        the message box). ``slot_values``: every slot's model, every slot's temperature,
+        then every pane's conversation. Runs without Gradio's pre- and postprocessing, like
+        the chat's streaming step; a refused message goes back into the box."""
         k = logic.MAX_SLOTS
-        message = as_text(message) or ""
-        if not message.strip() or not round_:
-            yield unchanged(k + 4)
+        models, temperatures, histories = slot_values[:k], slot_values[k:2 * k], slot_values[2 * k:]
+        lang, message = lang_of(request), as_text(message) or ""
+        problem = self._refusal(message, list(models), list(temperatures), samples, visitor_key, request)
+        if problem or not message.strip():
+            if problem:
+                gr.Warning(problem, duration=15)
+            yield (*unchanged(2 * k + 5), message)
             return
-        lang = lang_of(request)
+        round_, follow_up = self._plan_round(round_, message, samples, blind, models, temperatures, lang)
+        histories = [list(h or []) if follow_up else [] for h in histories]
         client = self.ctx.client_for(self.ctx.effective_key(visitor_key))
-        base = controls.to_params()
-        sources_plan = self._sources(round_, [h or [] for h in histories], message, as_text(system_prompt), base)
+        sources_plan = self._sources(round_, histories, message, as_text(system_prompt), controls.to_params())
+        # Registered before the first yield: nothing awaits between the busy check and here.
         with ExitStack() as stack:
             runs = [stack.enter_context(self.ctx.runs.track(_compare_session(request))) for _ in sources_plan]
             sources = [PaneSource(client.chat_stream(model, messages, **params), [Turn(h, lang) for h in hs], run)
                        for (model, messages, params, hs), run in zip(sources_plan, runs, strict=True)]
-            pacer = FramePacer(FPS, streams=lambda: len(self.ctx.runs))
             turns: list[Turn] = [turn for source in sources for turn in source.turns]
-            yield self._frame(turns, round_, lang, final=False)
+            yield self._first_frame(turns, round_, lang)
             ended = None
+            pacer = FramePacer(FPS, streams=lambda: len(self.ctx.runs))
             async with aclosing(stream_panes(sources, pacer)) as frames:
                 async for turns in frames:
                     if all(turn.ended_at is not None for turn in turns):
@@ -246,6 +227,17 @@ class CompareHandlers:
         # vote cast as soon as the results show must not find the round still busy.
         if ended is not None:
             yield self._frame(ended, round_, lang, final=True)
+
+    def _first_frame(self, turns: list[Turn], round_: dict, lang: str) -> tuple:
+        """The round's panes labelled and shown (the others hidden), each with its question."""
+        k, names = logic.MAX_SLOTS, pane_names(round_, lang)
+        panes = [gr.update(label=names[i], value=self.area.panes[i].postprocess(turn.messages()).model_dump())
+                 for i, turn in enumerate(turns)]
+        panes += [gr.update(value=[])] * (k - len(turns))
+        columns = [gr.update(visible=i < len(turns)) for i in range(k)]
+        asking = t(lang, "compare_requests", count=len(round_["slots"]))
+        # The last round's results stay until this one's are in.
+        return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), asking, round_, gr.skip())
 
     def _sources(self, round_: dict, histories: list, message: str, system: str | None, base: dict) -> list:
         """(model, API messages, params, pane histories) per request: one per slot, or
@@ -268,15 +260,16 @@ class CompareHandlers:
         area = self.area
         panes = [area.panes[i].postprocess(turn.messages()).model_dump() for i, turn in enumerate(turns)]
         panes += [gr.skip()] * (logic.MAX_SLOTS - len(turns))
+        columns = [gr.skip()] * logic.MAX_SLOTS
         if not final:
-            return (*panes, gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
         rows = logic.stats_rows(pane_names(round_, lang), turns)
         stats = area.stats.postprocess(pd.DataFrame(rows, columns=logic.stats_header(lang))).model_dump()
         # The charts plot the table's own columns: first-token time and speed.
         ttft = area.chart_ttft.postprocess(_chart_frame(rows, 1)).model_dump()
         speed = area.chart_speed.postprocess(_chart_frame(rows, 2)).model_dump()
         done = t(lang, "compare_done", count=len(round_["slots"]))
-        return (*panes, stats, ttft, speed, done)
+        return (*panes, *columns, stats, ttft, speed, done, gr.skip(), gr.skip())
 
 
     # --- Stop, Clear, votes and the tally -----------------------------------------------------
@@ -338,16 +331,18 @@ def tally_frame(tally: dict, lang: str) -> pd.DataFrame:
 
 
 def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: list, key_state) -> None:
-    """Send (take and plan, then stream), Stop, Clear, the votes and the tally.
+    """Send (the browser takes the message, then one queued step streams), Stop, Clear, the votes and the tally.
     ``fields``: the request-field controls in table order (the chat's)."""
     handlers = CompareHandlers(ctx, area)
-    prepare_inputs = [area.user_input, area.samples, area.blind, area.round, key_state, *area.models,
-                      *area.temperatures]
-    prepare_outputs = [area.user_input, area.pending_message, area.round, *area.panes, *area.columns, area.status]
-    stream_inputs = [area.pending_message, area.round, system_prompt, *fields, key_state, *area.panes]
-    stream_outputs = [*area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
+    stream_inputs = [area.pending_message, area.round, area.samples, area.blind, system_prompt, *fields, key_state,
+                     *area.models, *area.temperatures, *area.panes]
+    stream_outputs = [*area.panes, *area.columns, area.stats, area.chart_ttft, area.chart_speed, area.status,
+                      area.round, area.user_input]
+    # Send's first step runs in the browser, as the chat's does: no server round trip
+    # before the request is queued. The queued step checks, plans and labels the panes.
     for trigger in (area.user_input.submit, area.send_btn.click):
-        trigger(handlers.prepare, prepare_inputs, prepare_outputs, queue=False, api_visibility="private").then(
+        trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS,
+                queue=False).then(
             with_request_fields(handlers.stream), stream_inputs, stream_outputs, api_visibility="private",
             preprocess=False, postprocess=False, trigger_mode="multiple",
             concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
