@@ -185,9 +185,13 @@ class ChatHandlers:
         """Stream the answer to ``message``: the public ``/chat`` endpoint; its
         parameters are named after the API's request fields. Like the page's
         step, it skips Gradio's pre- and postprocessing."""
-        async for frame in self.converse(message, history, model, system_prompt, controls, visitor_key, request):
-            # Gradio would set every output to None if we yielded nothing.
-            yield unchanged(3) if frame is REFUSED else self.serialized(frame)
+        try:
+            async for frame in self.converse(message, history, model, system_prompt, controls, visitor_key, request):
+                # Gradio would set every output to None if we yielded nothing.
+                yield unchanged(3) if frame is REFUSED else self.serialized(frame)
+        finally:
+            # An API caller has no saved conversations: nothing will take this answer.
+            self.ctx.answers.take(request.session_hash)
 
     async def respond_in_page(self, message, history, model, system_prompt, controls: Controls, visitor_key,
                               request: gr.Request):
