@@ -226,3 +226,26 @@ def test_view_code_shows_the_request_of_a_past_answer(launch_app, page):
     expect(code).to_contain_text('"temperature": 0.7')  # what that answer was sent with, not today's 1.3
     sent = app.fake.chat_requests()[0]
     assert sent["temperature"] == 0.7 and sent["messages"] == [{"role": "user", "content": "the first question"}]
+
+
+def test_on_a_phone_choosing_a_conversation_gets_the_sidebar_out_of_the_way(launch_app, browser):
+    app = launch_app()
+    context = browser.new_context(viewport={"width": 400, "height": 800}, locale="en-US")
+    try:
+        page = open_app(context.new_page(), app.url)
+        expect(page.locator("#send-btn")).to_be_in_viewport(timeout=WAIT_MS)  # closed at first
+        ask(page, "on a phone")
+        open_sidebar(page)
+        wait_saved(page, 1)
+        page.locator("#new-chat-btn").click()
+        expect(page.locator("#sidebar")).not_to_have_class(re.compile(r"\bopen\b"), timeout=WAIT_MS)
+        expect(page.locator("#chatbot [data-testid=bot]")).to_have_count(0, timeout=WAIT_MS)
+        open_sidebar(page)
+        page.locator("#conversations label").first.click()
+        expect(page.locator("#sidebar")).not_to_have_class(re.compile(r"\bopen\b"), timeout=WAIT_MS)
+        expect(page.locator("#chatbot")).to_contain_text("Echo: on a phone", timeout=WAIT_MS)
+        page.locator("#user-input textarea").scroll_into_view_if_needed()
+        expect(page.locator("#send-btn")).to_be_in_viewport(timeout=WAIT_MS)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()

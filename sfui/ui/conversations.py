@@ -61,6 +61,17 @@ IMPORT_JS = """() => new Promise((resolve) => {
 })"""
 TOO_LARGE = "\u0000too-large:"
 
+# On a narrow screen the open sidebar covers the whole page: once a conversation is
+# chosen (or a new one started) it closes, so the chat, the box and Send are in view.
+# The step's inputs pass through unchanged.
+CLOSE_ON_NARROW_JS = """(...inputs) => {
+    const sidebar = document.querySelector('#sidebar');
+    if (window.innerWidth < 768 && sidebar && sidebar.classList.contains('open')) {
+        sidebar.querySelector('.toggle-button').click();
+    }
+    return inputs;
+}"""
+
 
 @dataclass
 class Sidebar:
@@ -274,8 +285,10 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chatbot, reasoni
         # Clear starts a new conversation; the saved one stays in the list.
         event.then(lambda: (None, gr.update(value=None), ""), None, [bar.current, bar.listing, bar.rename_box],
                    queue=False, **private)
-    bar.new_btn.click(h.new, [bar.store], [bar.current, bar.listing, bar.rename_box, *view], queue=False, **private)
-    bar.listing.input(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, model], **private)
+    bar.new_btn.click(h.new, [bar.store], [bar.current, bar.listing, bar.rename_box, *view], queue=False,
+                      js=CLOSE_ON_NARROW_JS, **private)
+    bar.listing.select(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, model],
+                      js=CLOSE_ON_NARROW_JS, **private)
     for trigger in (bar.rename_btn.click, bar.rename_box.submit):
         trigger(h.rename, [bar.rename_box, bar.store, bar.current], [bar.store, bar.listing], **private)
     deleted_outputs = [bar.store, bar.current, bar.deleted, bar.listing, bar.undo_delete_btn, bar.storage,
