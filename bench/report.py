@@ -217,3 +217,71 @@ def format_cpu_use(uses: dict[str, dict], cpus: int) -> str:
         lines.append(f"  {name:<{width}} " + "; ".join(parts))
     return "\n".join(lines)
 
+
+# --- long conversations (bench/measure_conversations.py) ---------------------------------------
+
+LONG_CONVERSATION = "long conversation"  # sfui's saved conversations (same app process as "sfui")
+
+
+def conversation_columns() -> list[Column]:
+    """The long-conversation row shown one line per turn (conversation_lines), beside the single chat.
+    In the page: when its request left and how big it was, the first result frame's size, when the
+    message bringing the first answer text arrived, from there until that text was shown, and the
+    page's long tasks (50 ms or more without a break) from the Enter key to the first text."""
+    signed = lambda v: f"{v:+,.0f}"  # noqa: E731
+    return [
+        Column("first_token_ms", "first token", "median ms", _ms),
+        Column("overhead_ms", "first token", "overhead ms", _ms),
+        Column("growth_ms", "first token", "vs turn 1 ms", signed),
+        Column("join_ms", "page, after Enter", "request sent ms", _ms),
+        Column("join_kb", "page, after Enter", "KB", _ms),
+        Column("first_frame_kb", "page, after Enter", "1st frame KB", _ms),
+        Column("carried_ms", "page, after Enter", "text arrives ms", _ms),
+        Column("render_ms", "page, after Enter", "-> shown ms", _ms),
+        Column("long_tasks_ms", "page, after Enter", "long tasks ms", _ms),
+        Column("p_first_token_ms", "no browser", "1st token ms", _ms),
+        Column("p_growth_ms", "no browser", "vs turn 1 ms", signed),
+        Column("p_first_message_kb", "no browser", "1st message KB", _ms),
+    ]
+
+
+_PAGE_KEYS = ("first_token_ms", "overhead_ms", "join_ms", "join_kb", "first_frame_kb", "carried_ms", "render_ms",
+              "long_tasks_ms")
+
+
+def conversation_lines(rows: dict[str, Row], deep_turn: int) -> tuple[dict[str, Row], tuple[str, ...]]:
+    """The single chat's row and the long-conversation row's two turns as rows of their own
+    (for format_table with conversation_columns), and their names in order."""
+    long = rows.get(LONG_CONVERSATION, {})
+    turns = {"sfui, new chat (turn 1)": "turn1", f"sfui, turn {deep_turn}": "turnN"}
+    lines: dict[str, Row] = {name: rows[name] for name in ("client alone", "sfui") if name in rows}
+    for name, prefix in turns.items():
+        lines[name] = {key: long.get(f"{prefix}_{key}") for key in _PAGE_KEYS}
+        lines[name].update({f"p_{key}": long.get(f"p_{prefix}_{key}") for key in ("first_token_ms",
+                                                                                "first_message_kb")})
+    name = f"sfui, turn {deep_turn}"
+    lines[name]["growth_ms"] = long.get("turnN_growth_ms")
+    lines[name]["p_growth_ms"] = long.get("p_turnN_growth_ms")
+    return lines, tuple(lines)
+
+
+def conversation_targets(reopen_turns: int, deep_turn: int) -> list[Target]:
+    """Judged on the long-conversation row."""
+    return [
+        Target("reopen_ms", f"reopen a saved {reopen_turns}-turn conversation: click -> last message shown <= 300 ms",
+               f"Reopen {reopen_turns} turns: click -> shown, ms", 300, lambda v: f"{_ms(v)} ms"),
+        Target("turnN_growth_ms", f"first-token overhead at turn {deep_turn} <= turn 1's + 20 ms",
+               f"1st-token overhead, turn {deep_turn} vs 1, ms", 20, lambda v: f"{v:+,.0f} ms"),
+    ]
+
+
+def format_reopen(row: Row, reopen_turns: int) -> str:
+    """The reopen figures in two sentences (one figure each: no table needed)."""
+    def cell(key: str) -> str:
+        return _cell(row.get(key), _ms)
+
+    return (f"Reopen a saved {reopen_turns}-turn conversation ({cell('reopen_file_kb')} KB as a file), medians: "
+            f"click -> last message in view {cell('reopen_ms')} ms (in the DOM {cell('reopen_dom_ms')} ms).\n"
+            f"  In the page: the request leaves after {cell('reopen_join_ms')} ms ({cell('reopen_join_kb')} KB: "
+            f"the whole store), the result arrives after {cell('reopen_result_ms')} ms "
+            f"({cell('reopen_result_kb')} KB); long tasks {cell('reopen_long_tasks_ms')} ms")

@@ -15,6 +15,8 @@ as the visitor. Rows:
 - sfui: ``python app.py``;
 - compare, 3 models: the same sfui process, its Compare tab asking three models
   at once (measured right after the single chat, in the same page set-up);
+- long conversation: the same sfui process, its saved conversations (measured
+  after the compare row): reopening a long one, and the first token deep into one;
 - baseline: ``bench/baseline_app.py``, ``gr.ChatInterface`` over the openai SDK;
 - bare Gradio: ``bench/bare_app.py``, the reference for cold start; its CPU
   figure is what it burns *idle* while 1,000 tokens would stream.
@@ -34,6 +36,11 @@ Metrics (see bench/measure_*.py for how each is taken):
   single chat's; the app's CPU per 1,000 tokens of all three panes together
   while three long answers stream, against the single chat's; and, while three
   long answers stream, the Stop click -> the upstream has seen all three hang up;
+- long conversation: a saved 100-turn conversation (thinking and code in every
+  turn) clicked in the sidebar -> its last message in view (median of N); the
+  first token at turn 50 of an imported conversation against turn 1 of a new
+  chat, and the same without a browser (the first SSE message's size), see
+  bench/measure_conversations.py;
 - cold start: spawning ``python <script>`` -> HTTP 200 on ``/`` (median), against bare Gradio;
 - memory: RSS after N conversations (gradio_client, one new visitor each) minus after the first.
 
@@ -57,19 +64,25 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench import measure_browser, measure_client, measure_compare, measure_protocol
+from bench import measure_browser, measure_client, measure_compare, measure_conversations, measure_protocol
 from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec
 from bench.common import ROOT, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming, median, wall_time, worst_first_token
 from bench.measure_browser import CpuUse
 from bench.measure_compare import CompareTurn
+from bench.measure_conversations import ConversationSizes, LongConversation
 from bench.measure_memory import MemoryResult, rss_after_conversations
 from bench.report import (
     COMPARE,
+    LONG_CONVERSATION,
     Row,
     Target,
     compare_columns,
     compare_targets,
+    conversation_columns,
+    conversation_lines,
+    conversation_targets,
     format_cpu_use,
+    format_reopen,
     format_table,
     format_targets,
     judge,
@@ -101,6 +114,8 @@ class Sizes:
     compare_stop: Answer
     compare_stop_after: float
     compare_stop_runs: int
+    # The long-conversation rows: how many turns, how many samples.
+    conversation: ConversationSizes = measure_conversations.FULL
 
 
 FULL = Sizes(first_token_runs=8, short=Answer(20, 100), long=Answer(4000, 250), sessions=(8, 32),
@@ -108,7 +123,8 @@ FULL = Sizes(first_token_runs=8, short=Answer(20, 100), long=Answer(4000, 250), 
              compare_stop=Answer(4000, 250), compare_stop_after=4.0, compare_stop_runs=3)
 QUICK = Sizes(first_token_runs=2, short=Answer(10, 100), long=Answer(200, 250), sessions=(2,),
               session_answer=Answer(20, 100), conversations=5, conversation_answer=Answer(20, None), cold_starts=1,
-              compare_stop=Answer(1000, 250), compare_stop_after=0.5, compare_stop_runs=1)
+              compare_stop=Answer(1000, 250), compare_stop_after=0.5, compare_stop_runs=1,
+              conversation=measure_conversations.QUICK)
 
 
 @dataclass
@@ -130,6 +146,7 @@ class Measurements:
     pane_turns: list[CompareTurn] = field(default_factory=list)
     long_panes: CompareTurn | None = None
     stops: list[float | None] = field(default_factory=list)
+    conversation: LongConversation | None = None  # the long-conversation row only
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -208,6 +225,10 @@ async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, size
         clean_upstream(fake)
         if spec.has_compare:
             rows[COMPARE] = await measure_compare_tab(browser, app, fake, sizes)
+        if spec is SFUI:
+            rows[LONG_CONVERSATION] = Measurements(conversation=await measure_conversations.measure(
+                browser, app, fake, sizes.short, sizes.conversation, answer_timeout(sizes.short), progress))
+            clean_upstream(fake)
         for n in (1, *sizes.sessions):
             phase = f"{n} session{'s' if n > 1 else ''}"
             progress(f"{spec.name}: {phase} at once")
@@ -302,6 +323,8 @@ def summarise(m: Measurements, sizes: Sizes, floor_first_token_ms: float | None)
         row["cold_start_s"] = median(m.cold_starts)
     if m.memory is not None:
         row["rss_growth_mb"] = m.memory.growth_mb
+    if m.conversation is not None:
+        row.update(measure_conversations.summarise(m.conversation, floor_first_token_ms))
     return row
 
 
@@ -416,6 +439,15 @@ def print_report(rows: dict[str, Row], measured: dict[str, Measurements], sizes:
     print(format_table(rows, sizes.sessions, compare_columns(), ("client alone", SFUI.name, COMPARE)))
     print(format_targets(rows, compare_targets(), "Targets, compare", (COMPARE,)))
     print()
+    turns = sizes.conversation
+    print(f"{LONG_CONVERSATION}: sfui's saved conversations, in the same app process and page set-up as the single")
+    print(f"chat above: the same question in a new chat and at turn {turns.deep_turn} of an imported conversation")
+    lines, names = conversation_lines(rows, turns.deep_turn)
+    print(format_table(lines, sizes.sessions, conversation_columns(), names))
+    print(format_reopen(rows.get(LONG_CONVERSATION, {}), turns.reopen_turns))
+    print(format_targets(rows, conversation_targets(turns.reopen_turns, turns.deep_turn),
+                         "Targets, long conversations", (LONG_CONVERSATION,)))
+    print()
     print("Many visitors without browsers: each speaks Gradio's queue protocol (join + data stream) from one")
     print("event loop, so what is measured is the server, not Chromium (see bench/measure_protocol.py)")
     print(format_table(rows, sizes.sessions, protocol_columns(sizes.sessions)))
@@ -459,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
         "targets": judge(rows, target_list),
         "targets_without_browsers": judge(rows, protocol_targets(max(sizes.sessions))),
         "targets_compare": judge(rows, compare_targets(), (COMPARE,)),
+        "targets_conversations": judge(rows, conversation_targets(sizes.conversation.reopen_turns,
+                                                                  sizes.conversation.deep_turn),
+                                       (LONG_CONVERSATION,)),
         "raw": {name: asdict(m) for name, m in measured.items()},
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)

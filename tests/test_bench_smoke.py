@@ -1,7 +1,8 @@
 """Smoke test of the benchmark: ``python -m bench.run --quick`` runs end to end
 (fake upstream, three apps, headless Chromium, sfui's Compare tab with three
-models) and prints a table with figures in every row. The figures themselves
-are not judged: no timing assertions."""
+models, a long saved conversation reopened and asked again) and prints a table
+with figures in every row. The figures themselves are not judged: no timing
+assertions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 
 import pytest
 
+from bench.measure_conversations import QUICK as QUICK_CONVERSATIONS
 from tests.support import ROOT
 
 # Minutes long, and the apps are driven in headless Chromium (in the subprocess).
@@ -19,6 +21,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ROWS = ("client alone", "sfui", "baseline")
 COMPARE = "compare, 3 models"
+LONG = "long conversation"
+DEEP_TURN = QUICK_CONVERSATIONS.deep_turn  # the turn the question deep into a conversation is asked at
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?x?")
 
 
@@ -84,3 +88,22 @@ def test_quick_benchmark_prints_figures_for_every_row(tmp_path):
     assert all(len(turn["panes"]) == 3 and all(p["final"] is not None for p in turn["panes"])
                for turn in [*raw["pane_turns"], raw["long_panes"]])
     assert raw["stops"] and all(isinstance(stop, float) for stop in raw["stops"])
+
+    # The long-conversation rows: a saved conversation reopened (its last message came into view
+    # every time), and the same question at turn 1 and deep into a conversation, in the page
+    # and without a browser, with the first SSE message's size.
+    long_table = proc.stdout[proc.stdout.index(LONG + ":"):proc.stdout.index("Targets, long conversations")]
+    for name, growth in (("sfui, new chat (turn 1)", False), (f"sfui, turn {DEEP_TURN}", True)):
+        row = next((line for line in long_table.splitlines() if line.startswith(name + " ")), None)
+        assert row is not None, f"no {name!r} line in:\n{long_table}"
+        cells = _cells(row, name)
+        # Every figure measured; turn 1 has no growth against itself (two columns).
+        assert [cell for cell in cells if not NUMBER.fullmatch(cell)] == ([] if growth else ["-", "-"]), row
+    assert re.search(r"last message in view \d[\d,.]* ms", long_table), long_table
+    assert len(data["targets_conversations"]) == 2
+    assert all(t[LONG]["value"] is not None for t in data["targets_conversations"])
+    raw = data["raw"][LONG]["conversation"]
+    assert raw["reopens"] and all(isinstance(r["in_view"], float) for r in raw["reopens"])
+    for turns in (raw["turn1"], raw["deep"], raw["protocol_turn1"], raw["protocol_deep"]):
+        assert turns and all(t["timing"]["first"] is not None and t["timing"]["final"] is not None for t in turns)
+    assert all(t["first_message_bytes"] for t in raw["protocol_deep"])
