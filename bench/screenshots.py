@@ -1,13 +1,16 @@
 """Take the README's screenshots: the real app against the fake SiliconFlow,
 scripted to answer like real models, in Debian's Chromium (Playwright).
 
-    python -m bench.screenshots                      # writes assets/screenshot.png and assets/compare.png
+    python -m bench.screenshots                      # writes every picture below into assets/
     python -m bench.screenshots --only compare --out-dir /tmp/shots
 
 - ``screenshot.png``: the chat after a reasoning model thought, then answered
   with Markdown, a code block and LaTeX; the reasoning and usage panels beside it.
 - ``compare.png``: the Compare tab after three models answered the same question
   at different speeds, with the results table and both charts.
+- ``conversations.png``: the sidebar open on three saved conversations, one
+  reopened with its thinking bubble open.
+- ``code.png``: View code open on Python ``requests`` for a message in the box.
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -19,9 +22,11 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sfui import conversations
 from tests.support import ROOT, TEST_KEY
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.launch import app_launcher, isolate_environment, patient_launch_check
@@ -32,6 +37,8 @@ VIEWPORT = {"width": 1400, "height": 1000}  # the chat's picture, as the README 
 # Wide enough for three readable panes in the page's left column, tall enough that the panes,
 # the results table and the charts are all on screen; the picture is that column only.
 COMPARE_VIEWPORT = {"width": 1900, "height": 1900}
+# Wider than the chat's picture: the side column, and so the code's lines, get wider (up to the page's own cap).
+CODE_VIEWPORT = {"width": 1900, "height": 1400}
 MARGIN = 16  # pixels of page kept around a clipped picture
 WAIT_MS = 60_000  # generous: nothing here is timed, and the machine may be busy
 
@@ -177,6 +184,148 @@ def compare_screenshot(page, url: str, fake: ScriptedFake, path: Path) -> Path:
     return _shoot(page, path, clip=clip)
 
 
+# --- saved conversations and View code ----------------------------------------------------------
+
+CONVERSATION_MODEL = "deepseek-ai/DeepSeek-R1"
+CONVERSATION_QUESTION = "How do I read a 10 GB CSV in Python without running out of memory?"
+CONVERSATION_REASONING = (
+    "10 GB will not fit in memory at once on most laptops. Options: read it in chunks with pandas "
+    "(chunksize), or stream rows with the csv module. Chunks keep pandas' convenience; aggregate per "
+    "chunk and combine at the end. Mention dtypes and usecols: they cut memory a lot."
+)
+CONVERSATION_ANSWER = (
+    "Read it **in chunks** and keep only what you need from each one:\n\n"
+    "```python\n"
+    "import pandas as pd\n\n"
+    "totals = {}\n"
+    "for chunk in pd.read_csv(\"sales.csv\", chunksize=500_000, usecols=[\"region\", \"amount\"]):\n"
+    "    for region, amount in chunk.groupby(\"region\")[\"amount\"].sum().items():\n"
+    "        totals[region] = totals.get(region, 0) + amount\n"
+    "print(totals)\n"
+    "```\n\n"
+    "- `chunksize` bounds the memory used at any time;\n"
+    "- `usecols` (and `dtype=`) keep each chunk small.\n"
+)
+# Two older conversations for the list, imported with their own dates: (title, model, hours ago, question, answer).
+OLDER_CONVERSATIONS = (
+    ("Translate an email to Chinese", "Qwen/Qwen3-8B", 3.2, "Translate to Chinese: Thanks for the quick reply!",
+     "感谢您的快速回复！"),
+    ("Why do we have leap years?", "zai-org/GLM-4.6", 27.0, "Why do we have leap years?",
+     "Because a solar year is about 365¼ days, so a day is added every fourth year."),
+)
+CODE_MESSAGE = "Now group the totals by month as well."
+
+
+def _older_conversation(index: int, title: str, model: str, hours_ago: float, question: str, answer: str) -> str:
+    """A saved conversation as sfui exports it (sfui.conversations), last used ``hours_ago``."""
+    when = time.time() - hours_ago * 3600
+    conversation = conversations.new_conversation(when, new_id=lambda: f"screenshot-{index}")
+    messages = [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+    return conversations.to_json(conversations.with_changes(conversation, when, title=title, model=model,
+                                                            messages=messages))
+
+
+def _import(page, text: str) -> None:
+    with page.expect_file_chooser(timeout=WAIT_MS) as chooser:
+        page.locator("#import-btn").click()
+    chooser.value.set_files(files=[{"name": "conversation.json", "mimeType": "application/json",
+                                    "buffer": text.encode()}])
+
+
+def _open_sidebar(page) -> None:
+    sidebar = page.locator("#sidebar")
+    if "open" not in (sidebar.get_attribute("class") or "").split():
+        sidebar.locator(".toggle-button").click()
+    page.locator("#new-chat-btn").wait_for(timeout=WAIT_MS)
+
+
+def _ask_with_thinking(page, fake: FakeSiliconFlow) -> None:
+    """One reasoning model's turn in the open chat, waited for until its usage panel says done."""
+    scenario = stream(CONVERSATION_ANSWER, reasoning=CONVERSATION_REASONING, prompt_tokens=21,
+                      model=CONVERSATION_MODEL, token_rate=120)
+    scenario.steps.insert(0, Sleep(0.5))
+    fake.push(scenario)
+    box = page.locator("#user-input textarea")
+    box.fill(CONVERSATION_QUESTION)
+    box.press("Enter")
+    page.locator("#chatbot pre code").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+
+
+def _choose_model(page, model: str) -> None:
+    box = page.locator("#model input")
+    box.click()
+    box.fill(model)
+    box.press("Enter")
+    page.locator("#title").click()  # close the model list
+
+
+def conversations_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """The sidebar open on three saved conversations, the newest reopened from the list: its
+    question, the thinking bubble (opened) and the answer, with its side panels."""
+    page.set_viewport_size(VIEWPORT)
+    page.goto(url)
+    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    _open_sidebar(page)
+    for index, older in enumerate(reversed(OLDER_CONVERSATIONS)):
+        _import(page, _older_conversation(index, *older))
+        page.locator("#conversations label").nth(index).wait_for(timeout=WAIT_MS)
+    page.locator("#new-chat-btn").click()
+    page.locator("#chatbot [data-testid=bot]").first.wait_for(state="detached", timeout=WAIT_MS)
+    _choose_model(page, CONVERSATION_MODEL)
+    _ask_with_thinking(page, fake)
+    labels = page.locator("#conversations label")
+    labels.nth(2).wait_for(timeout=WAIT_MS)  # saved: three in the list
+    labels.nth(1).click()  # another one, then back: the picture shows a reopened conversation
+    page.locator("#chatbot pre code").first.wait_for(state="detached", timeout=WAIT_MS)
+    labels.nth(0).click()
+    page.locator("#chatbot pre code").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function("(text) => document.querySelector('#reasoning-panel textarea').value === text",
+                           arg=CONVERSATION_REASONING, timeout=WAIT_MS)
+    _open_thought(page)  # the thinking is part of what is kept: show it
+    return _shoot(page, path)
+
+
+def _open_thought(page) -> None:
+    """Open the chat's thinking bubble and wait until it stays open (a late update of the chat,
+    from the steps that reopened it, draws the bubble closed again)."""
+    title = page.locator("#chatbot [role=button].title", has_text="Thought").first
+    is_open = "(title) => /rotate\\(180deg\\)/.test(title.querySelector('.arrow').getAttribute('style') || '')"
+    for _ in range(5):
+        page.wait_for_timeout(500)  # the page settles: the list, the chat, the sidebar's transition
+        if title.evaluate(is_open):
+            return
+        title.click()
+    raise RuntimeError("the thinking bubble does not stay open")
+
+
+def code_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """View code open on Python requests: the request the next Send makes for the message in the
+    box, after one reasoning turn (its thinking is not sent). The picture is the panel only."""
+    page.set_viewport_size(CODE_VIEWPORT)
+    page.goto(url)
+    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    _choose_model(page, CONVERSATION_MODEL)
+    _ask_with_thinking(page, fake)
+    page.locator("#user-input textarea").fill(CODE_MESSAGE)
+    page.locator("button.label-wrap", has_text="View code").click()
+    page.locator("#code-lang label", has_text="Python (requests)").click()
+    page.locator("#code-view .cm-content", has_text="import requests").wait_for(timeout=WAIT_MS)
+    page.locator("#code-view .cm-content", has_text=CODE_MESSAGE).wait_for(timeout=WAIT_MS)
+    # Scrolled into the window, not a full-page picture: making the page as tall as its
+    # content re-lays out the code editor, whose line numbers then lag a line behind.
+    panel = page.locator("#view-code")
+    panel.scroll_into_view_if_needed()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)  # the editor's own re-measure after the scroll
+    box = panel.bounding_box()  # in the window's coordinates
+    clip = {"x": max(box["x"] - MARGIN, 0), "y": max(box["y"] - MARGIN, 0),
+            "width": box["width"] + 2 * MARGIN, "height": box["height"] + 2 * MARGIN}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), clip=clip)
+    return path
+
+
 # --- taking them ----------------------------------------------------------------------------------
 
 
@@ -190,6 +339,8 @@ def _shoot(page, path: Path, clip: dict | None = None) -> Path:
 SHOTS: dict[str, tuple[str, Callable]] = {
     "chat": ("screenshot.png", chat_screenshot),
     "compare": ("compare.png", compare_screenshot),
+    "conversations": ("conversations.png", conversations_screenshot),
+    "code": ("code.png", code_screenshot),
 }
 
 

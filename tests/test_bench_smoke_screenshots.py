@@ -1,6 +1,7 @@
 """Smoke test of ``python -m bench.screenshots``: its compare step runs end to end (the
 real app against the scripted fake server, three models answering, the results table
-and the charts shown) and writes a picture. The chat step is checked in
+and the charts shown) and writes a picture; so do the saved-conversations and View code
+steps. The chat step is checked in
 tests/test_browser.py::test_readme_screenshot. What the pictures look like is for a
 person to judge; here, only that they are taken."""
 
@@ -12,7 +13,7 @@ import sys
 import pytest
 from PIL import Image
 
-from bench.screenshots import COMPARE_VIEWPORT
+from bench.screenshots import CODE_VIEWPORT, COMPARE_VIEWPORT, VIEWPORT
 from tests.support import ROOT
 
 # The script drives Chromium (in the subprocess): not marked automatically, as it uses no browser fixture.
@@ -35,3 +36,23 @@ def test_the_compare_screenshot_is_taken(tmp_path):
     # (the panes, then the results table, then the charts).
     assert 400 < width < COMPARE_VIEWPORT["width"] and height > width
     assert picture.stat().st_size > 50_000  # panes, a table and charts, not a blank page
+
+
+@pytest.mark.timeout(300)
+def test_the_conversations_and_code_screenshots_are_taken(tmp_path):
+    """Three conversations saved (two imported with their dates, one answered), one reopened from
+    the list with its thinking bubble open; View code open on Python requests for the message in the box."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.screenshots", "--only", "conversations", "--only", "code",
+         "--out-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=280,
+    )
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+    for name in ("conversations", "code"):
+        assert f"{name}: {tmp_path / (name + '.png')}" in proc.stdout
+    with Image.open(tmp_path / "conversations.png") as image:
+        assert image.size == (VIEWPORT["width"], VIEWPORT["height"])  # the whole window: sidebar, chat, panels
+    with Image.open(tmp_path / "code.png") as image:
+        width, height = image.size
+    assert 300 < width < CODE_VIEWPORT["width"] / 2 and height > width  # the side column's panel only
+    assert (tmp_path / "code.png").stat().st_size > 30_000  # the code, not an empty panel
