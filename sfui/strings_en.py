@@ -226,7 +226,7 @@ EN: dict[str, str] = {
     ),
     # --- the conversation sidebar (sfui/ui/conversations.py) ---
     "label_conversations": "### Conversations",
-    "label_new_chat": "＋ New chat",
+    "label_new_chat": "+ New chat",
     "label_rename_placeholder": "Title of the open conversation",
     "label_rename": "Rename",
     "label_delete_chat": "Delete",

@@ -207,7 +207,7 @@ ZH: dict[str, str] = {
     "code_no_message": "请先在输入框中输入消息：这里会显示发送时的确切请求，以及流式输出回答的代码。",
     # --- the conversation sidebar (sfui/ui/conversations.py) ---
     "label_conversations": "### 对话记录",
-    "label_new_chat": "＋ 新对话",
+    "label_new_chat": "+ 新对话",
     "label_rename_placeholder": "当前对话的标题",
     "label_rename": "重命名",
     "label_delete_chat": "删除",
