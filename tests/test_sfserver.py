@@ -290,6 +290,10 @@ def test_a_slow_first_request_and_an_echo_overlap_and_the_echo_is_not_held_back(
         time.sleep(0.005)
     assert chat(fake, "fast", model="fake/echo").status_code == 200
     slow.join(10)
+    # The server notes a request's end after its last write, which the client may see first.
+    deadline = time.monotonic() + 5
+    while any(r.ended_at is None for r in fake.chat_received()) and time.monotonic() < deadline:
+        time.sleep(0.01)
     slow_log, echo_log = fake.chat_received()
     assert slow_log.body["model"] == "fake/slow-first" and echo_log.body["model"] == "fake/echo"
     assert slow_log.time < echo_log.time < echo_log.ended_at < slow_log.first_chunk_at < slow_log.ended_at
