@@ -885,7 +885,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         info = {"id": "fake-user", "name": "tester", "image": "", "email": "", "isAdmin": False,
                 "balance": "0.88", "status": "normal", "introduction": "", "role": "",
-                "chargeBalance": "88.00", "totalBalance": "88.88"}
+                "chargeBalance": "88.00", "totalBalance": self.server.fake.total_balance}
         body = {"code": 20000, "message": "OK", "status": True, "data": info}
         self._serve(Scenario(steps=[Body(_dumps(body))]))
 
@@ -1059,6 +1059,9 @@ class FakeSiliconFlow:
         self.token_rate = token_rate
         self.models: list[str] = list(DEFAULT_MODELS)
         self.user_info_status = 200
+        # /user/info's data.totalBalance (a string, as SiliconFlow sends it): set it between
+        # answers to see a balance change.
+        self.total_balance = "88.88"
         self.received: list[Received] = []
         self.errors: list[BaseException] = []
         # Wall clock (time.time(), comparable with a browser's Date.now() on this machine) when
