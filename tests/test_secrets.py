@@ -198,7 +198,7 @@ def test_visitor_key_leaks_nowhere(launch_module_app, fake, visitors, debug_log,
     visitor.use_key(WRONG_KEY)
     visitor.wait_for_key_status("not accepted")
     visitor.use_key(TEST_KEY)
-    visitor.wait_for_key_status("key is set")
+    visitor.wait_for_key_status("key works")
     visitor.send("Hello with my own key")
     visitor.wait_for_chat("Echo: Hello with my own key")
     fake.push(error(401))
@@ -241,7 +241,7 @@ def test_a_key_serves_only_the_visitor_who_pasted_it(launch_module_app, fake, vi
     one, two = visitors(app.url), visitors(app.url)
 
     one.use_key(TEST_KEY)
-    one.wait_for_key_status("key is set")
+    one.wait_for_key_status("key works")
     two.send("Visitor two asks")
     assert "No API key" in two.warning("No API key")
     one.send("Visitor one asks")
