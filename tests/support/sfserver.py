@@ -874,6 +874,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(scenario if scenario is not None else _default_scenario(self._received.body))
 
     def _models(self) -> None:
+        if self.server.fake.models_error is not None:
+            self._serve(self.server.fake.models_error)
+            return
         data = [{"id": m, "object": "model", "created": 0, "owned_by": m.split("/")[0] if "/" in m else ""}
                 for m in self.server.fake.models]
         self._serve(Scenario(steps=[Body(_dumps({"object": "list", "data": data}))]))
@@ -1062,6 +1065,8 @@ class FakeSiliconFlow:
         # /user/info's data.totalBalance (a string, as SiliconFlow sends it): set it between
         # answers to see a balance change.
         self.total_balance = "88.88"
+        # Served by GET /models instead of the list when set (e.g. error(401, "...")), for key checks.
+        self.models_error: Scenario | None = None
         self.received: list[Received] = []
         self.errors: list[BaseException] = []
         # Wall clock (time.time(), comparable with a browser's Date.now() on this machine) when
