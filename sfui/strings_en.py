@@ -112,7 +112,7 @@ EN: dict[str, str] = {
     "label_system_prompt_placeholder": "You are a helpful assistant.",
     "label_advanced": "More request fields",
     "label_api_key": "API key",
-    "label_api_key_placeholder": "sk-… (kept on the server for this browser session only)",
+    "label_api_key_placeholder": "sk-… (paste your key here)",
     "label_use_key": "Use this key",
     "label_forget_key": "Forget my key",
     # --- request fields (sfui/params.py): labels, one-line help, refusals ---

@@ -100,7 +100,7 @@ ZH: dict[str, str] = {
     "label_system_prompt_placeholder": "你是一个乐于助人的助手。",
     "label_advanced": "更多请求字段",
     "label_api_key": "API 密钥",
-    "label_api_key_placeholder": "sk-…（仅在本次浏览器会话中保存在服务器端）",
+    "label_api_key_placeholder": "sk-…（在此粘贴密钥）",
     "label_use_key": "使用此密钥",
     "label_forget_key": "清除我的密钥",
     # --- request fields (sfui/params.py): labels, one-line help, refusals ---
