@@ -1,4 +1,5 @@
-"""Which models to offer and what each can do.
+"""Which models to offer (free ones first), what each can do and is good at, and
+their dropdown labels in both languages.
 
 ``/models`` returns ids only, no capability flags, so reasoning, vision and
 hybrid thinking are inferred from the id, following SiliconFlow's naming.
@@ -202,7 +203,7 @@ def model_hint(model_id: str | None, lang: str = "en") -> str:
 
 
 def capability_hint(model_id: str | None, lang: str = "en") -> str:
-    """One line under the model picker: what the chosen model can do, in ``lang``."""
+    """What the chosen model can do, in ``lang``: the end of :func:`model_hint`'s line."""
     if not model_id:
         return ""
     info = model_info(model_id)
