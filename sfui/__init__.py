@@ -12,7 +12,7 @@ Importing ``sfui`` does not import Gradio: the UI lives in ``sfui.ui``.
 """
 
 from .catalog import DEFAULT_MODELS, ModelInfo, model_info
-from .client import ChatStream, SiliconFlowClient, build_payload
+from .client import ChatStream, SiliconFlowClient, UserInfo, build_payload
 from .config import Settings
 from .errors import (
     APIConnectionError,
@@ -90,6 +90,7 @@ __all__ = [
     "UpstreamStreamError",
     "Usage",
     "UsageUpdate",
+    "UserInfo",
     "build_payload",
     "model_info",
 ]

@@ -1,4 +1,5 @@
-"""Which models to offer and what each can do.
+"""Which models to offer (free ones first), what each can do and is good at, and
+their dropdown labels in both languages.
 
 ``/models`` returns ids only, no capability flags, so reasoning, vision and
 hybrid thinking are inferred from the id, following SiliconFlow's naming.
@@ -11,23 +12,43 @@ from dataclasses import dataclass
 
 from .i18n import t
 
-# Shown before the live list arrives (or when it cannot be fetched).
+# Shown before the live list arrives (or when it cannot be fetched), and the live
+# list's first entries in this order: the free models first (a new visitor can try
+# them without paying), then the popular ones.
 DEFAULT_MODELS: tuple[str, ...] = (
     "Qwen/Qwen3-8B",
+    "deepseek-ai/DeepSeek-R1-0528-Qwen3-8B",
+    "THUDM/GLM-4.1V-9B-Thinking",
+    "THUDM/GLM-Z1-9B-0414",
+    "THUDM/GLM-4-9B-0414",
+    "Qwen/Qwen2.5-7B-Instruct",
+    "deepseek-ai/DeepSeek-V3.2",
     "deepseek-ai/DeepSeek-V3",
     "deepseek-ai/DeepSeek-R1",
-    "deepseek-ai/DeepSeek-V3.2",
-    "Qwen/Qwen2.5-7B-Instruct",
+    "moonshotai/Kimi-K2-Instruct",
+    "zai-org/GLM-4.6",
     "Qwen/Qwen2.5-72B-Instruct",
     "Qwen/QwQ-32B",
-    "deepseek-ai/DeepSeek-R1-0528-Qwen3-8B",
-    "THUDM/GLM-4-9B-0414",
-    "THUDM/GLM-Z1-9B-0414",
-    "zai-org/GLM-4.6",
-    "moonshotai/Kimi-K2-Instruct",
     "Qwen/Qwen2.5-VL-72B-Instruct",
-    "THUDM/GLM-4.1V-9B-Thinking",
 )
+
+# What each curated model is good at, in one line: the catalogue's entries.
+_ABOUT: dict[str, str] = {
+    "Qwen/Qwen3-8B": "about_qwen3_8b",
+    "deepseek-ai/DeepSeek-R1-0528-Qwen3-8B": "about_r1_qwen3_8b",
+    "THUDM/GLM-4.1V-9B-Thinking": "about_glm_41v_thinking",
+    "THUDM/GLM-Z1-9B-0414": "about_glm_z1_9b",
+    "THUDM/GLM-4-9B-0414": "about_glm4_9b",
+    "Qwen/Qwen2.5-7B-Instruct": "about_qwen25_7b",
+    "deepseek-ai/DeepSeek-V3.2": "about_deepseek_v32",
+    "deepseek-ai/DeepSeek-V3": "about_deepseek_v3",
+    "deepseek-ai/DeepSeek-R1": "about_deepseek_r1",
+    "moonshotai/Kimi-K2-Instruct": "about_kimi_k2",
+    "zai-org/GLM-4.6": "about_glm_46",
+    "Qwen/Qwen2.5-72B-Instruct": "about_qwen25_72b",
+    "Qwen/QwQ-32B": "about_qwq_32b",
+    "Qwen/Qwen2.5-VL-72B-Instruct": "about_qwen25_vl_72b",
+}
 
 # Free to use per SiliconFlow's price list at the time of writing; the live list may differ.
 _FREE = {
@@ -58,18 +79,23 @@ class ModelInfo:
     free: bool = False
 
     @property
-    def label(self) -> str:
-        """Dropdown label: the id plus short capability hints."""
+    def tags(self) -> tuple[str, ...]:
+        """The capability hints, as names: "reasoning" or "hybrid", "vision", "free"."""
         tags = []
         if self.reasoning:
-            tags.append("🧠 reasoning")
+            tags.append("reasoning")
         elif self.hybrid_thinking:
-            tags.append("🧠 optional thinking")
+            tags.append("hybrid")
         if self.vision:
-            tags.append("👁 vision")
+            tags.append("vision")
         if self.free:
             tags.append("free")
-        return f"{self.id} · {', '.join(tags)}" if tags else self.id
+        return tuple(tags)
+
+    @property
+    def label(self) -> str:
+        """Dropdown label in English: the id plus short capability hints."""
+        return model_label(self.id, "en")
 
 
 def model_info(model_id: str) -> ModelInfo:
@@ -86,16 +112,98 @@ def model_info(model_id: str) -> ModelInfo:
 
 
 def sort_models(ids: list[str]) -> list[str]:
-    """Curated models first (in curated order), then the rest alphabetically;
-    duplicates dropped."""
+    """Curated models first (in curated order: free, then popular), then the rest
+    alphabetically with the paid ``Pro/`` twins last; duplicates dropped."""
     seen: set[str] = set()
     unique = [m for m in ids if not (m in seen or seen.add(m))]
     rank = {m: i for i, m in enumerate(DEFAULT_MODELS)}
-    return sorted(unique, key=lambda m: (rank.get(m, len(rank)), m.lower()))
+    return sorted(unique, key=lambda m: (rank.get(m, len(rank)), m.startswith("Pro/"), m.lower()))
+
+
+# --- labels: the id and its capability hints, in the visitor's language -----------------
+
+# Every combination of tags a model can have, in ModelInfo.tags' order.
+TAG_COMBINATIONS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(tag for tag in (thinking, vision, free) if tag)
+    for thinking in ("reasoning", "hybrid", "")
+    for vision in ("vision", "")
+    for free in ("free", "")
+    if thinking or vision or free
+)
+
+
+def tags_key(tags: tuple[str, ...]) -> str:
+    """The page-label key of one combination of tags (``label_model_tags_reasoning_free``)."""
+    return "label_model_tags_" + "_".join(tags)
+
+
+def tags_text(tags: tuple[str, ...], lang: str) -> str:
+    """``("reasoning", "free")`` as "🧠 reasoning, free" (or its Chinese)."""
+    return t(lang, "model_tag_separator").join(t(lang, "model_tag_" + tag) for tag in tags)
+
+
+def tag_translations(lang: str) -> dict[str, str]:
+    """Every combination's text in ``lang``, keyed by :func:`tags_key`: for gr.I18n, so
+    the dropdown's labels follow the browser's language (Gradio replaces one marker per
+    string, so a label's hints must be one entry)."""
+    return {tags_key(tags): tags_text(tags, lang) for tags in TAG_COMBINATIONS}
+
+
+def model_label(model_id: str, lang: str = "en") -> str:
+    """The dropdown label of ``model_id`` in ``lang``: "Qwen/Qwen3-8B · 🧠 optional thinking, free"."""
+    tags = model_info(model_id).tags
+    return f"{model_id} · {tags_text(tags, lang)}" if tags else model_id
+
+
+# --- the hint under the picker ------------------------------------------------------------
+
+_SIZE = re.compile(r"(?:^|[-_])(\d+(?:\.\d+)?)B(?:$|[-_])", re.I)
+_CODER = re.compile(r"coder|code", re.I)
+_MATH = re.compile(r"math", re.I)
+
+
+def parameters_in_billions(model_id: str) -> float | None:
+    """The size an id states ("Qwen2.5-72B" -> 72; a mixture of experts' total,
+    "Qwen3-235B-A22B" -> 235), or None."""
+    match = _SIZE.search(model_id.split("/")[-1])
+    return float(match.group(1)) if match else None
+
+
+def about_key(model_id: str) -> str:
+    """The catalogue entry that says what ``model_id`` is good at: the curated
+    one-liner, else a line chosen by rules from the id."""
+    if model_id in _ABOUT:
+        return _ABOUT[model_id]
+    info = model_info(model_id)
+    name = model_id.removeprefix("Pro/").split("/", 1)[-1]
+    if info.vision:
+        return "about_rule_vision"
+    if _CODER.search(name):
+        return "about_rule_coder"
+    if _MATH.search(name):
+        return "about_rule_math"
+    if info.reasoning:
+        return "about_rule_reasoning"
+    size = parameters_in_billions(name)
+    if size is not None and size <= 10:
+        return "about_rule_small"
+    if size is not None and size >= 100:
+        return "about_rule_large"
+    return "about_rule_general"
+
+
+def model_hint(model_id: str | None, lang: str = "en") -> str:
+    """The one line under the model picker: what the model is good at, then what
+    it can do (``capability_hint``)."""
+    if not model_id:
+        return ""
+    about = t(lang, about_key(model_id.strip()))
+    capabilities = capability_hint(model_id.strip(), lang)
+    return f"{about} · {capabilities}" if capabilities else about
 
 
 def capability_hint(model_id: str | None, lang: str = "en") -> str:
-    """One line under the model picker: what the chosen model can do, in ``lang``."""
+    """What the chosen model can do, in ``lang``: the end of :func:`model_hint`'s line."""
     if not model_id:
         return ""
     info = model_info(model_id)

@@ -15,6 +15,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
@@ -188,13 +189,32 @@ class SiliconFlowClient:
                 f"unexpected /models body: {exc}", status=response.status_code
             ) from None
 
-    def balance(self) -> float | None:
-        """Total balance from ``GET /user/info``, or None if it cannot be had
-        (the endpoint was reported to answer 410 in 2026): fails quietly."""
+    def user_info(self) -> UserInfo:
+        """The account behind the key, from ``GET /user/info``. Raises the usual
+        errors (the endpoint was reported to answer 410 in 2026: callers that
+        only want to show a balance should fail quietly, as :meth:`balance` does)."""
+        response = self._get("/user/info", timeout=(self.timeout[0], 15))
         try:
-            response = self._get("/user/info", timeout=(self.timeout[0], 15))
-            return float(response.json()["data"]["totalBalance"])
-        except (errors.SiliconFlowError, ValueError, KeyError, TypeError):
+            data = response.json()["data"]
+            total = data["totalBalance"]
+            if not isinstance(total, (str, int, float)) or isinstance(total, bool):
+                raise TypeError(f"totalBalance is {type(total).__name__}")
+            return UserInfo(
+                total_balance=str(total),
+                balance=_optional_text(data.get("balance")),
+                charge_balance=_optional_text(data.get("chargeBalance")),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise errors.MalformedResponseError(
+                f"unexpected /user/info body: {exc}", status=response.status_code
+            ) from None
+
+    def balance(self) -> float | None:
+        """Total balance from ``GET /user/info`` as a number, or None if it cannot
+        be had: fails quietly. ``user_info().total_balance`` is the exact string."""
+        try:
+            return float(self.user_info().total_balance)
+        except (errors.SiliconFlowError, ValueError):
             return None
 
     def _get(self, path: str, params: dict | None = None, timeout: tuple | None = None) -> requests.Response:
@@ -240,6 +260,20 @@ class SiliconFlowClient:
         if response.status_code < 400:
             return response, None
         return None, status_error(response, self._redact(read_limited(response)))
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """What ``GET /user/info`` says about the account. Amounts are the API's own
+    strings (e.g. "88.88"), never floats: they are money."""
+
+    total_balance: str  # what can be spent: the gift balance plus the charged one
+    balance: str | None = None  # the gift (free) part
+    charge_balance: str | None = None  # the part paid in
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 # --- The stream ------------------------------------------------------------------------

@@ -6,10 +6,6 @@ EN: dict[str, str] = {
     "waiting_retry": "⏳ {reason} — retrying in {delay:.2g} s (retry {attempt} of {max_retries})…",
     "incomplete": "⚠️ The answer above is incomplete",
     "error": "⚠️ Error",
-    "no_key": (
-        "No API key yet. Paste your SiliconFlow API key in the **API key** box (get one at "
-        "https://cloud.siliconflow.cn/account/ak), or set `SILICONFLOW_API_KEY`."
-    ),
     "busy_toast": (
         "Not sent: an answer is still coming. Wait for it (or press Stop), then send again. Your message is still "
         "in the box."
@@ -24,8 +20,8 @@ EN: dict[str, str] = {
     "hint_vision": "👁 understands images",
     "hint_pro": "💳 Pro/ = paid variant",
     "key_set": (
-        "✅ Your key is set for this browser session only. It is kept on the server, never shown again, and "
-        "forgotten when you close the tab."
+        "✅ Your key works. It is kept on the server for this browser tab only, never shown again, and forgotten "
+        "when you close the tab."
     ),
     "key_cleared": "Your key was forgotten.",
     "key_env": "Using the key configured on the server.",
@@ -116,7 +112,7 @@ EN: dict[str, str] = {
     "label_system_prompt_placeholder": "You are a helpful assistant.",
     "label_advanced": "More request fields",
     "label_api_key": "API key",
-    "label_api_key_placeholder": "sk-… (kept on the server for this browser session only)",
+    "label_api_key_placeholder": "sk-… (paste your key here)",
     "label_use_key": "Use this key",
     "label_forget_key": "Forget my key",
     # --- request fields (sfui/params.py): labels, one-line help, refusals ---
@@ -283,4 +279,45 @@ EN: dict[str, str] = {
     "label_code_answer": "The request of",
     "label_code_next_send": "my next Send",
     "code_past_answer": "answer {number} · {model}",
+    # --- issue 13 part A: the key card, the balance, the model picker (sfui/account.py, sfui/ui/keys.py,
+    # sfui/catalog.py) ---
+    "label_key_card_title": "### Paste your SiliconFlow API key to start",
+    "label_key_card_text": (
+        "No key yet? [Get a key](https://cloud.siliconflow.cn/account/ak) (free sign-up; the free models cost "
+        "nothing). Your key is kept on the server for this browser tab only, never in the page."
+    ),
+    "label_change_key": "Change key",
+    "label_own_key": "Use my own key",
+    "key_checking": "Checking your key…",
+    "key_rejected": "⚠️ {reason}",
+    "key_unchecked": "⚠️ Your key could not be tried: {reason}",
+    "key_check_hint": "Check the base URL and your network, then paste the key again.",
+    "balance_line": "Balance: **{amount}**",
+    "balance_empty_hint": "(the free models still answer)",
+    "model_tag_reasoning": "🧠 reasoning",
+    "model_tag_hybrid": "🧠 optional thinking",
+    "model_tag_vision": "👁 vision",
+    "model_tag_free": "free",
+    "model_tag_separator": ", ",
+    "about_qwen3_8b": "Small, fast and free, and it can think first on hard questions: everyday chat and quick demos",
+    "about_r1_qwen3_8b": "A free, small model that thinks out loud: watch it work through maths and puzzles",
+    "about_glm_41v_thinking": "Free and sees images: it thinks about a picture before it answers",
+    "about_glm_z1_9b": "A free, small model that thinks first: maths and logic, with its thinking shown",
+    "about_glm4_9b": "A free, small general model: everyday questions and short texts",
+    "about_qwen25_7b": "Small, quick and free: simple questions, short texts and translation",
+    "about_deepseek_v32": "DeepSeek's newer all-rounder: writing and code, and it can think first on hard problems",
+    "about_deepseek_v3": "A strong all-rounder for writing, code and Chinese that answers straight away",
+    "about_deepseek_r1": "Thinks at length before it answers: hard maths, logic and careful reasoning",
+    "about_kimi_k2": "A large model for code, tool use and long, fluent writing",
+    "about_glm_46": "A large model for code, long documents and multi-step tasks; it can think first",
+    "about_qwen25_72b": "A large general model: long texts and careful writing in Chinese and English",
+    "about_qwq_32b": "A mid-size model that thinks first: maths and logic puzzles, step by step",
+    "about_qwen25_vl_72b": "Sees images: describes photos and reads charts, documents and handwriting",
+    "about_rule_vision": "Sees images as well as text: describe a photo or read a chart",
+    "about_rule_coder": "Made for programming: writing, explaining and fixing code",
+    "about_rule_math": "Made for maths problems",
+    "about_rule_reasoning": "Thinks step by step before it answers: maths, logic and puzzles",
+    "about_rule_small": "A small, fast general model for everyday questions",
+    "about_rule_large": "A large general model: stronger answers, a little slower",
+    "about_rule_general": "A general chat model for questions and writing",
 }

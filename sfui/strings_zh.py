@@ -6,10 +6,6 @@ ZH: dict[str, str] = {
     "waiting_retry": "⏳ {reason}，{delay:.2g} 秒后重试（第 {attempt}/{max_retries} 次）…",
     "incomplete": "⚠️ 以上回答不完整",
     "error": "⚠️ 出错了",
-    "no_key": (
-        "尚未设置 API 密钥。请在 **API 密钥** 输入框中粘贴硅基流动 API 密钥（在 "
-        "https://cloud.siliconflow.cn/account/ak 获取），或设置环境变量 `SILICONFLOW_API_KEY`。"
-    ),
     "busy_toast": "未发送：上一条回答尚未结束。请等待（或点击停止）后再发送，您的消息仍在输入框中。",
     "no_key_toast": (
         "尚未设置 API 密钥。请在 API 密钥输入框中粘贴硅基流动 API 密钥（在 cloud.siliconflow.cn 获取），"
@@ -20,7 +16,7 @@ ZH: dict[str, str] = {
     "hint_hybrid": "🧠 可选思考：在“更多请求字段”中把“思考模式”设为 on 或 off",
     "hint_vision": "👁 能理解图片",
     "hint_pro": "💳 Pro/ 为付费版本",
-    "key_set": "✅ 密钥仅在本次浏览器会话中有效，保存在服务器端，不会再显示，关闭页面后即被遗忘。",
+    "key_set": "✅ 密钥可用。它仅在本浏览器标签页中有效，保存在服务器端，不会再显示，关闭页面后即被遗忘。",
     "key_cleared": "已清除你的密钥。",
     "key_env": "正在使用服务器配置的密钥。",
     "key_none": "尚未设置密钥。",
@@ -104,7 +100,7 @@ ZH: dict[str, str] = {
     "label_system_prompt_placeholder": "你是一个乐于助人的助手。",
     "label_advanced": "更多请求字段",
     "label_api_key": "API 密钥",
-    "label_api_key_placeholder": "sk-…（仅在本次浏览器会话中保存在服务器端）",
+    "label_api_key_placeholder": "sk-…（在此粘贴密钥）",
     "label_use_key": "使用此密钥",
     "label_forget_key": "清除我的密钥",
     # --- request fields (sfui/params.py): labels, one-line help, refusals ---
@@ -259,4 +255,45 @@ ZH: dict[str, str] = {
     "label_code_answer": "显示哪个请求",
     "label_code_next_send": "下一次发送",
     "code_past_answer": "第 {number} 个回答 · {model}",
+    # --- issue 13 part A: the key card, the balance, the model picker (sfui/account.py, sfui/ui/keys.py,
+    # sfui/catalog.py) ---
+    "label_key_card_title": "### 粘贴硅基流动 API 密钥即可开始",
+    "label_key_card_text": (
+        "还没有密钥？[获取密钥](https://cloud.siliconflow.cn/account/ak)（免费注册，免费模型不花钱）。"
+        "密钥只保存在服务器端、仅供本浏览器标签页使用，绝不会出现在页面中。"
+    ),
+    "label_change_key": "更换密钥",
+    "label_own_key": "使用我自己的密钥",
+    "key_checking": "正在检查你的密钥…",
+    "key_rejected": "⚠️ {reason}",
+    "key_unchecked": "⚠️ 无法试用你的密钥：{reason}",
+    "key_check_hint": "请检查 Base URL 和网络，然后重新粘贴密钥。",
+    "balance_line": "余额：**{amount}**",
+    "balance_empty_hint": "（免费模型仍可使用）",
+    "model_tag_reasoning": "🧠 推理",
+    "model_tag_hybrid": "🧠 可选思考",
+    "model_tag_vision": "👁 视觉",
+    "model_tag_free": "免费",
+    "model_tag_separator": "、",
+    "about_qwen3_8b": "小巧、快速、免费，难题可以先思考：适合日常对话和快速演示",
+    "about_r1_qwen3_8b": "免费的小模型，会把思考过程说出来：看它一步步解数学题和谜题",
+    "about_glm_41v_thinking": "免费，能看图：先思考图片内容再回答",
+    "about_glm_z1_9b": "免费的小模型，先思考再回答：数学和逻辑，思考过程可见",
+    "about_glm4_9b": "免费的小型通用模型：日常问题和短文本",
+    "about_qwen25_7b": "小巧、快速、免费：简单问题、短文本和翻译",
+    "about_deepseek_v32": "DeepSeek 较新的全能模型：写作和编程，难题可以先思考",
+    "about_deepseek_v3": "写作、编程和中文都很强的全能模型，直接作答",
+    "about_deepseek_r1": "作答前深入思考：难的数学、逻辑和严谨推理",
+    "about_kimi_k2": "大模型：编程、工具调用和流畅的长文写作",
+    "about_glm_46": "大模型：编程、长文档和多步骤任务，可以先思考",
+    "about_qwen25_72b": "大型通用模型：中英文长文本和细致写作",
+    "about_qwq_32b": "中等规模、先思考的模型：一步步解数学和逻辑题",
+    "about_qwen25_vl_72b": "能看图：描述照片，读懂图表、文档和手写字",
+    "about_rule_vision": "能看图也能读文字：描述照片或读懂图表",
+    "about_rule_coder": "专为编程而做：写代码、解释代码、修复代码",
+    "about_rule_math": "专为数学题而做",
+    "about_rule_reasoning": "先一步步思考再回答：数学、逻辑和谜题",
+    "about_rule_small": "小巧快速的通用模型，适合日常问题",
+    "about_rule_large": "大型通用模型：回答更强，稍慢一些",
+    "about_rule_general": "通用对话模型：问答和写作",
 }

@@ -296,13 +296,12 @@ def test_retry_wait_is_shown(launch_app, page):
 def test_visitor_key_never_reaches_the_page(launch_app, page, browser):
     app = launch_app(api_key=None)
     open_app(page, app.url)
-    expect(page.locator("#key-notice")).to_contain_text("No API key yet")
+    expect(page.locator("#key-card")).to_contain_text("Paste your SiliconFlow API key")
 
     page.locator("#api-key input").fill(TEST_KEY)
     page.locator("#api-key-btn").click()
-    expect(page.locator("#key-status")).to_contain_text("Your key is set", timeout=WAIT_MS)
-    expect(page.locator("#api-key input")).to_have_value("")
-    expect(page.locator("#key-notice")).not_to_contain_text("No API key")
+    expect(page.locator("#key-status")).to_contain_text("Your key works", timeout=WAIT_MS)
+    expect(page.locator("#key-card")).to_be_hidden()  # the key box (emptied) went with it
 
     assert ask(page, "hello with my key") == "Echo: hello with my key"
     assert authorizations(app.fake) == [f"Bearer {TEST_KEY}"]
@@ -332,6 +331,7 @@ def test_visitor_key_never_reaches_the_page(launch_app, page, browser):
     # Forgetting the key ends the first visitor's access as well.
     page.locator("#api-key-forget").click()
     expect(page.locator("#key-status")).to_contain_text("Your key was forgotten", timeout=WAIT_MS)
+    expect(page.locator("#api-key input")).to_have_value("")  # the card is back, its box empty
     send(page, "hello again")
     expect(toast_texts(page).first).to_contain_text("No API key yet", timeout=WAIT_MS)
     expect(user_messages(page)).to_have_count(1)

@@ -618,6 +618,36 @@ def test_balance_is_none_quietly_when_unreachable():
     assert SiliconFlowClient(TEST_KEY, f"http://127.0.0.1:{free_port()}/v1").balance() is None
 
 
+def test_user_info_keeps_the_amounts_as_the_api_wrote_them(fake, client):
+    fake.total_balance = "1234.50"
+    info = client.user_info()
+    assert (info.total_balance, info.balance, info.charge_balance) == ("1234.50", "0.88", "88.00")
+    request = fake.received[-1]
+    assert (request.method, request.path) == ("GET", "/v1/user/info")
+    assert request.headers["Authorization"] == f"Bearer {TEST_KEY}"
+
+
+def test_user_info_raises_typed_errors(fake, client):
+    fake.user_info_status = 410  # reported in 2026
+    with pytest.raises(errors.APIStatusError) as gone:
+        client.user_info()
+    assert gone.value.status == 410
+    fake.user_info_status = 200
+    with pytest.raises(errors.AuthenticationError):
+        SiliconFlowClient("sk-wrong", fake.base_url).user_info()
+    with pytest.raises(errors.NotFoundError):
+        SiliconFlowClient(TEST_KEY, fake.base_url.replace("/v1", "/v2")).user_info()
+    with pytest.raises(errors.ConnectionRefused):
+        SiliconFlowClient(TEST_KEY, f"http://127.0.0.1:{free_port()}/v1").user_info()
+
+
+def test_user_info_without_a_total_is_malformed_and_balance_is_none(fake, client):
+    fake.total_balance = None  # "totalBalance": null
+    with pytest.raises(errors.MalformedResponseError, match="totalBalance"):
+        client.user_info()
+    assert client.balance() is None
+
+
 def test_a_stream_closed_before_it_starts_sends_nothing(fake, client):
     s = client.chat_stream("fake/echo", HELLO)
     s.close()

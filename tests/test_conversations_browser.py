@@ -122,7 +122,7 @@ def test_export_import_round_trip_and_no_key_anywhere(launch_app, page):
     open_app(page, app.url)
     page.locator("#api-key input").fill(TEST_KEY)
     page.locator("#api-key-btn").click()
-    expect(page.locator("#key-status")).to_contain_text("key", timeout=WAIT_MS)
+    expect(page.locator("#key-status")).to_contain_text("key works", timeout=WAIT_MS)
     open_sidebar(page)
     ask(page, "#fake:reasoning export me", "Echo: export me")
     wait_saved(page, 1)

@@ -198,7 +198,7 @@ def test_visitor_key_leaks_nowhere(launch_module_app, fake, visitors, debug_log,
     visitor.use_key(WRONG_KEY)
     visitor.wait_for_key_status("not accepted")
     visitor.use_key(TEST_KEY)
-    visitor.wait_for_key_status("key is set")
+    visitor.wait_for_key_status("key works")
     visitor.send("Hello with my own key")
     visitor.wait_for_chat("Echo: Hello with my own key")
     fake.push(error(401))
@@ -241,7 +241,7 @@ def test_a_key_serves_only_the_visitor_who_pasted_it(launch_module_app, fake, vi
     one, two = visitors(app.url), visitors(app.url)
 
     one.use_key(TEST_KEY)
-    one.wait_for_key_status("key is set")
+    one.wait_for_key_status("key works")
     two.send("Visitor two asks")
     assert "No API key" in two.warning("No API key")
     one.send("Visitor one asks")
@@ -260,3 +260,31 @@ def test_a_key_serves_only_the_visitor_who_pasted_it(launch_module_app, fake, vi
     one.send("Visitor one asks after forgetting")
     assert "No API key" in one.warning("No API key")
     assert len([r for r in fake.received if r.path.endswith("/chat/completions")]) == 1
+
+
+# --- the key card ------------------------------------------------------------------------------------
+
+
+def test_a_key_quoted_by_the_upstream_while_it_is_tried_is_blanked_in_the_card(launch_module_app, fake, visitors):
+    """The key card shows why a key failed, in the server's own words too: a server
+    that quotes the key it refused must not put it in the page."""
+    app = launch_module_app(api_key=None)
+    visitor = visitors(app.url)
+    fake.models_error = error(401, f"Invalid token: {TEST_KEY}")  # the right key, refused this once
+    try:
+        visitor.use_key(TEST_KEY)
+        visitor.wait_for_key_status("Invalid token: sk-***")
+    finally:
+        fake.models_error = None
+    page = visitor.page
+    assert page.locator("#key-card").is_visible()  # refused: the card stays
+    for where, text in {"the page (DOM)": page.content(), "the visible text": page.locator("body").inner_text(),
+                        "the key status": page.locator("#key-status").inner_text()}.items():
+        assert_no_secret(where, text)
+    # A good key then shows its balance, and the balance is all the bar says of it.
+    visitor.use_key(TEST_KEY)
+    visitor.wait_for_key_status("key works")
+    bar = page.locator("#key-bar").inner_text()
+    assert "88.88" in bar
+    assert_no_secret("the key bar", bar)
+    assert_no_secret("the page (DOM)", page.content())

@@ -133,8 +133,14 @@ def test_models_and_user_info(fake):
 
     info = requests.get(f"{fake.base_url}/user/info", headers=AUTH, timeout=5).json()
     assert info["data"]["totalBalance"] == "88.88"
+    fake.total_balance = "12.34"  # settable between answers
+    assert requests.get(f"{fake.base_url}/user/info", headers=AUTH, timeout=5).json()["data"]["totalBalance"] == "12.34"
     fake.user_info_status = 410
     assert requests.get(f"{fake.base_url}/user/info", headers=AUTH, timeout=5).status_code == 410
+
+    fake.models_error = error(401, "Invalid token: quoted")  # /models refuses even the right key
+    r = requests.get(f"{fake.base_url}/models", headers=AUTH, timeout=5)
+    assert (r.status_code, r.json()) == (401, "Invalid token: quoted")
 
 
 def test_disconnect_is_counted(fake):

@@ -10,17 +10,24 @@ from typing import Any
 import gradio as gr
 import requests
 
-from ..catalog import model_info
+from ..catalog import model_info, model_label, tag_translations, tags_key
 from ..chat import Turn
 from ..client import SiliconFlowClient, new_session
 from ..config import Settings
-from ..i18n import gradio_translations, pick_language
+from ..i18n import gradio_translations, language, pick_language
 from ..model_list import ModelDirectory
 from ..streaming import RunRegistry
 
+
+def page_translations() -> dict[str, dict[str, str]]:
+    """The page's static text by Gradio locale, with the model labels' capability
+    hints (sfui/catalog.py) added."""
+    return {locale: {**table, **tag_translations(language(locale))} for locale, table in gradio_translations().items()}
+
+
 # Static labels, translated by Gradio in the browser from the same catalogue as
 # the text the server writes.
-LABELS = gr.I18n(**gradio_translations())
+LABELS = gr.I18n(**page_translations())
 
 
 def label(key: str) -> Any:
@@ -46,11 +53,23 @@ def as_text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def model_choices(ids, current: str | None = None) -> list[tuple[str, str]]:
-    """Dropdown choices (label with capability hints, id); a typed custom id is kept."""
-    choices = [(model_info(m).label, m) for m in ids]
+def choice_label(model_id: str, lang: str | None = None) -> str:
+    """A model's dropdown label: the id, then its capability hints in ``lang``, or
+    (``lang=None``, for the page's initial config) as a gr.I18n marker the browser
+    translates. Gradio replaces one marker per string, so the hints are one entry."""
+    if lang is not None:
+        return model_label(model_id, lang)
+    tags = model_info(model_id).tags
+    return f"{model_id} · {LABELS(tags_key(tags))}" if tags else model_id
+
+
+def model_choices(ids, current: str | None = None, lang: str | None = None) -> list[tuple[str, str]]:
+    """Dropdown choices (label with capability hints, id); a typed custom id is kept.
+    ``lang``: the visitor's language, for updates sent to one page; None in the page's
+    config, which every visitor shares."""
+    choices = [(choice_label(m, lang), m) for m in ids]
     if current and current not in ids:
-        choices.append((model_info(current).label, current))
+        choices.append((choice_label(current, lang), current))
     return choices
 
 

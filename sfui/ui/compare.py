@@ -330,9 +330,10 @@ def tally_frame(tally: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame(logic.tally_rows(tally), columns=logic.tally_header(lang))
 
 
-def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: list, key_state) -> None:
+def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: list, key_state) -> list:
     """Send (the browser takes the message, then one queued step streams), Stop, Clear, the votes and the tally.
-    ``fields``: the request-field controls in table order (the chat's)."""
+    ``fields``: the request-field controls in table order (the chat's). Returns the streaming
+    steps, for what follows each comparison (the balance)."""
     handlers = CompareHandlers(ctx, area)
     stream_inputs = [area.pending_message, area.round, area.samples, area.blind, system_prompt, *fields, key_state,
                      *area.models, *area.temperatures, *area.panes]
@@ -340,14 +341,15 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
                       area.round, area.user_input]
     # Send's first step runs in the browser, as the chat's does: no server round trip
     # before the request is queued. The queued step checks, plans and labels the panes.
+    answered = []
     for trigger in (area.user_input.submit, area.send_btn.click):
-        trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS,
+        answered.append(trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS,
                 queue=False).then(
             with_request_fields(handlers.stream), stream_inputs, stream_outputs, api_visibility="private",
             preprocess=False, postprocess=False, trigger_mode="multiple",
             concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
             show_progress="minimal", show_progress_on=area.panes,
-        )
+        ))
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
     clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
     area.clear_btn.click(handlers.clear, None, clear_outputs, queue=False, api_visibility="private")
@@ -360,3 +362,4 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
     area.tally_store.change(handlers.show_tally, [area.tally_store], [area.tally_view], queue=False,
                             api_visibility="private")
     area.tally_reset.click(handlers.reset_tally, None, [area.tally_store, area.tally_view], api_visibility="private")
+    return answered

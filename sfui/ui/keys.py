@@ -1,4 +1,11 @@
-"""The API key box and the model picker's live list.
+"""The API key card, the balance, and the model picker's live list.
+
+With no key at all (no server key, none pasted), the page starts with the key
+card (``key-card``): the one key box, a "get a key" link and where the key is
+kept. A pasted key is tried at once (``GET /models``, sfui/account.py); a good
+one folds the card away and the key bar (``key-bar``) shows the balance
+(``balance``) with *Change key* (``api-key-change``, which opens the card
+again) and *Forget my key*. A bad one keeps the card, with the reason.
 
 A pasted key is kept on the server in the tab's ``gr.State`` and the box is
 emptied at once. Every handler here is private: never in the API info, never
@@ -12,32 +19,55 @@ from typing import Any
 
 import gradio as gr
 
-from .. import errors
-from ..catalog import capability_hint
+from ..account import balance_text, check_key, failure_text, fetch_balance
+from ..catalog import model_hint
 from ..i18n import t
 from .common import AppContext, label, lang_of, model_choices
+
+_KEEP = object()  # an update() argument left out: that output does not change
 
 
 @dataclass
 class KeyBox:
     key_state: gr.State  # the visitor's pasted key: server-side, per browser tab
+    card_open: gr.State  # whether the key card is shown (it is, while there is no key)
+    card: gr.Column
     api_key_box: gr.Textbox
     use_key_btn: gr.Button
+    bar: gr.Row
+    balance: gr.Markdown
+    change_key_btn: gr.Button
     forget_key_btn: gr.Button
     key_status: gr.Markdown
 
+    def outputs(self) -> list:
+        """What the key handlers update, in the order of ``KeyHandlers.update``."""
+        return [self.api_key_box, self.key_state, self.key_status, self.card, self.card_open, self.bar,
+                self.balance, self.change_key_btn, self.forget_key_btn]
+
 
 def render_key_box(has_server_key: bool) -> KeyBox:
+    """The key card and, under it, the key bar and the status line. With a server
+    key (a Space secret) the card starts folded away."""
     key_state = gr.State(None)
-    with gr.Accordion(label("label_api_key"), open=not has_server_key):
-        api_key_box = gr.Textbox(
-            type="password", show_label=False, placeholder=label("label_api_key_placeholder"), elem_id="api-key"
-        )
-        with gr.Row():
-            use_key_btn = gr.Button(label("label_use_key"), size="sm", elem_id="api-key-btn")
-            forget_key_btn = gr.Button(label("label_forget_key"), size="sm", elem_id="api-key-forget")
-        key_status = gr.Markdown(elem_id="key-status")
-    return KeyBox(key_state, api_key_box, use_key_btn, forget_key_btn, key_status)
+    card_open = gr.State(not has_server_key)
+    with gr.Column(visible=not has_server_key, variant="panel", elem_id="key-card") as card:
+        gr.Markdown(label("label_key_card_title"), elem_id="key-card-title")
+        gr.Markdown(label("label_key_card_text"), elem_id="key-card-text")
+        with gr.Row(equal_height=True):
+            api_key_box = gr.Textbox(
+                type="password", label=label("label_api_key"), show_label=False,
+                placeholder=label("label_api_key_placeholder"), elem_id="api-key", scale=4,
+            )
+            use_key_btn = gr.Button(label("label_use_key"), variant="primary", elem_id="api-key-btn", scale=1)
+    with gr.Row(visible=has_server_key, equal_height=True, elem_id="key-bar") as bar:
+        balance = gr.Markdown(elem_id="balance")
+        change_key_btn = gr.Button(label("label_own_key"), size="sm", scale=0, elem_id="api-key-change")
+        forget_key_btn = gr.Button(label("label_forget_key"), size="sm", scale=0, visible=False,
+                                   elem_id="api-key-forget")
+    key_status = gr.Markdown(elem_id="key-status")
+    return KeyBox(key_state, card_open, card, api_key_box, use_key_btn, bar, balance, change_key_btn,
+                  forget_key_btn, key_status)
 
 
 class KeyHandlers:
@@ -45,64 +75,106 @@ class KeyHandlers:
         self.ctx = ctx
         self.other_models = other_models  # pickers that get the list's choices (their values stay)
 
-    def others(self, models: Any = None) -> tuple:
+    @staticmethod
+    def update(*, box: Any = _KEEP, key: Any = _KEEP, status: Any = _KEEP, card: bool | None = None,
+               bar: bool | None = None, balance: Any = _KEEP, own_key: bool | None = None,
+               lang: str = "en") -> tuple:
+        """The outputs of KeyBox.outputs(): ``card``/``bar`` shown or not; ``own_key``:
+        whether the visitor's own key is in use (the bar then offers Change key and
+        Forget, else Use my own key)."""
+        card_update = gr.skip() if card is None else gr.update(visible=card)
+        card_open = gr.skip() if card is None else card
+        bar_update = gr.skip() if bar is None else gr.update(visible=bar)
+        change, forget = gr.skip(), gr.skip()
+        if own_key is not None:
+            change = gr.update(value=t(lang, "label_change_key" if own_key else "label_own_key"))
+            forget = gr.update(visible=own_key)
+        box, key, status, balance = (gr.skip() if value is _KEEP else value for value in (box, key, status, balance))
+        return box, key, status, card_update, card_open, bar_update, balance, change, forget
+
+    def others(self, models: Any = None, lang: str | None = None) -> tuple:
         if models is None:
             return (gr.skip(),) * self.other_models
-        return (gr.update(choices=model_choices(models.ids)),) * self.other_models
+        return (gr.update(choices=model_choices(models.ids, lang=lang)),) * self.other_models
 
-    def no_key_notice(self, visitor_key: str | None, lang: str) -> str:
-        return "" if self.ctx.effective_key(visitor_key) else t(lang, "no_key")
-
-    def dropdown(self, key: str | None, current: str | None) -> tuple[Any, Any]:
-        """The model dropdown's update for ``key``'s model list, and that list."""
-        models = self.ctx.directory.get(self.ctx.client_for(key), key)
-        update = gr.update(choices=model_choices(models.ids, current), value=current or self.ctx.settings.default_model)
-        return update, models
+    def dropdown(self, models: Any, current: str | None, lang: str) -> Any:
+        """The model dropdown's update for a model list, labels in ``lang``."""
+        return gr.update(choices=model_choices(models.ids, current, lang),
+                         value=current or self.ctx.settings.default_model)
 
     def on_load(self, visitor_key: str | None, current: str | None, request: gr.Request):
         lang = lang_of(request)
         model, models = gr.skip(), None
-        if self.ctx.effective_key(visitor_key):
-            model, models = self.dropdown(self.ctx.effective_key(visitor_key), current)
-        notice = self.no_key_notice(visitor_key, lang)
-        return model, notice, t(lang, "usage_empty"), capability_hint(current, lang), *self.others(models)
+        key = self.ctx.effective_key(visitor_key)
+        if key:
+            models = self.ctx.directory.get(self.ctx.client_for(key), key)
+            model = self.dropdown(models, current, lang)
+        return model, t(lang, "usage_empty"), model_hint(current, lang), *self.others(models, lang)
 
     def use_key(self, pasted: str, current: str | None, request: gr.Request):
+        """Try the pasted key at once; keep it only if the API accepted it."""
         lang = lang_of(request)
+        skips = (gr.skip(),) * (2 + self.other_models)  # the model picker, its hint, the other pickers
         key = (pasted or "").strip() or None
         if key is None:
-            return "", gr.skip(), t(lang, "key_none"), gr.skip(), gr.skip(), *self.others()
-        update, models = self.dropdown(key, current)
-        if isinstance(models.problem, errors.AuthenticationError):
-            # Not stored: a key the API refuses would only fail later, less clearly.
-            return "", gr.skip(), models.problem.user_message(lang), gr.skip(), gr.skip(), *self.others()
+            yield *self.update(box="", status=t(lang, "key_none")), *skips
+            return
+        # The box is emptied at once: the key is not left in the page, even while it is tried.
+        yield *self.update(box="", status=t(lang, "key_checking")), *skips
+        client = self.ctx.client_for(key)
+        check = check_key(self.ctx.directory, client, key)
+        if not check.ok:
+            # Not stored: a key that cannot be used now would only fail later, less clearly.
+            yield *self.update(status=failure_text(check.problem, lang), card=True), *skips
+            return
         status = t(lang, "key_set")
-        if models.live:
-            status += " " + t(lang, "models_live", count=len(models.ids))
-        elif models.problem is not None:
-            status += " " + t(lang, "models_fallback", reason=models.problem.user_message(lang))
-        # The box is emptied at once: the key is not left in the page.
-        return "", key, status, update, "", *self.others(models)
+        if check.models.live:
+            status += " " + t(lang, "models_live", count=len(check.models.ids))
+        balance = balance_text(fetch_balance(client), lang, client.base_url)
+        outputs = self.update(key=key, status=status, card=False, bar=True, balance=balance, own_key=True, lang=lang)
+        yield (*outputs, self.dropdown(check.models, current, lang), model_hint(current, lang),
+               *self.others(check.models, lang))
 
     def forget_key(self, request: gr.Request):
         lang = lang_of(request)
-        status = t(lang, "key_cleared") + (" " + t(lang, "key_env") if self.ctx.settings.api_key else "")
-        return "", None, status, self.no_key_notice(None, lang)
+        server_key = bool(self.ctx.settings.api_key)
+        status = t(lang, "key_cleared") + (" " + t(lang, "key_env") if server_key else "")
+        return self.update(box="", key=None, status=status, card=not server_key, bar=server_key, balance="",
+                           own_key=False, lang=lang)
+
+    def toggle_card(self, card_open: bool):
+        """Change key / Use my own key: open the card, or fold it away again."""
+        return self.update(card=not card_open)
+
+    def refresh_balance(self, visitor_key: str | None, request: gr.Request) -> str:
+        """The balance after an answer. Only the visitor's own key's: the server's
+        key (a Space secret) pays for strangers, whose page is no place for its balance."""
+        if not visitor_key:
+            return ""
+        client = self.ctx.client_for(visitor_key)
+        return balance_text(fetch_balance(client), lang_of(request), client.base_url)
 
     def show_model_hint(self, model_id: str | None, request: gr.Request) -> str:
-        return capability_hint(model_id, lang_of(request))
+        return model_hint(model_id, lang_of(request))
 
 
-def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hint, key_notice, usage_panel,
-              other_models: list) -> None:
-    """``other_models``: more model pickers (the compare slots) that get the same live list."""
+def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hint_md, usage_panel,
+              other_models: list, answered: list) -> None:
+    """``other_models``: more model pickers (the compare slots) that get the same live list;
+    ``answered``: the events that end with an answer (chat and Compare), after which the
+    balance is read again."""
     handlers = KeyHandlers(ctx, len(other_models))
-    key_outputs = [box.api_key_box, box.key_state, box.key_status, model, key_notice, *other_models]
+    use_outputs = [*box.outputs(), model, model_hint_md, *other_models]
     for trigger in (box.api_key_box.submit, box.use_key_btn.click):
-        trigger(handlers.use_key, [box.api_key_box, model], key_outputs, api_visibility="private")
-    forget_outputs = [box.api_key_box, box.key_state, box.key_status, key_notice]
-    box.forget_key_btn.click(handlers.forget_key, None, forget_outputs, api_visibility="private")
+        trigger(handlers.use_key, [box.api_key_box, model], use_outputs, api_visibility="private",
+                show_progress="hidden")
+    box.forget_key_btn.click(handlers.forget_key, None, box.outputs(), api_visibility="private")
+    box.change_key_btn.click(handlers.toggle_card, [box.card_open], box.outputs(), queue=False,
+                             api_visibility="private")
+    for event in answered:
+        event.then(handlers.refresh_balance, [box.key_state], [box.balance], api_visibility="private",
+                   show_progress="hidden")
     # Runs after the page is shown, so a slow /models never delays start-up or first paint.
-    demo.load(handlers.on_load, [box.key_state, model], [model, key_notice, usage_panel, model_hint, *other_models],
+    demo.load(handlers.on_load, [box.key_state, model], [model, usage_panel, model_hint_md, *other_models],
               api_visibility="private")
-    model.change(handlers.show_model_hint, [model], [model_hint], queue=False, api_visibility="private")
+    model.change(handlers.show_model_hint, [model], [model_hint_md], queue=False, api_visibility="private")

@@ -1,6 +1,6 @@
-"""Where each panel goes: the chat on the left, the model, the live panels, the
-request fields and the key box on the right. Returns the components record
-the wiring steps use; it wires nothing itself."""
+"""Where each panel goes: the key card (while there is no key), then the chat on
+the left; the model, the live panels and the request fields on the right.
+Returns the components record the wiring steps use; it wires nothing itself."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ..catalog import capability_hint
+from ..catalog import model_hint
 from ..i18n import t
 from .chat import ChatArea, render_chat_area
 from .code import CodePanel, render_code_panel
@@ -35,7 +35,6 @@ class Page:
     chat: ChatArea
     compare: CompareArea
     sidebar: Sidebar
-    key_notice: gr.Markdown
     side: SidePanels
     keys: KeyBox
 
@@ -50,13 +49,13 @@ def _render_model_and_panels(model_choices: list, default_model: str) -> tuple:
         choices=model_choices, value=default_model, label=label("label_model"),
         allow_custom_value=True, filterable=True, elem_id="model",
     )
-    model_hint = gr.Markdown(capability_hint(default_model), elem_id="model-info")
+    hint = gr.Markdown(model_hint(default_model), elem_id="model-info")
     reasoning_panel = gr.Textbox(
         label=label("label_reasoning"), elem_id="reasoning-panel", lines=8, max_lines=14, interactive=False,
         autoscroll=True,
     )
     usage_panel = gr.Markdown(t("en", "usage_empty"), elem_id="usage-panel", container=True)
-    return model, model_hint, reasoning_panel, usage_panel
+    return model, hint, reasoning_panel, usage_panel
 
 
 def _render_request_fields() -> tuple[gr.Textbox, dict]:
@@ -78,7 +77,7 @@ def render_page(model_choices: list, default_models: list[str], has_server_key: 
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             gr.Markdown(label("label_title"), elem_id="title")
-            key_notice = gr.Markdown("" if has_server_key else t("en", "no_key"), elem_id="key-notice")
+            keys = render_key_box(has_server_key)
             with gr.Tabs(elem_id="tabs"):
                 with gr.Tab(label("label_chat_tab"), elem_id="chat-tab"):
                     chat = render_chat_area()
@@ -88,6 +87,5 @@ def render_page(model_choices: list, default_models: list[str], has_server_key: 
             model, model_hint, reasoning_panel, usage_panel = _render_model_and_panels(model_choices, default_model)
             system_prompt, fields = _render_request_fields()
             code = render_code_panel()
-            keys = render_key_box(has_server_key)
     side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields, code)
-    return Page(chat, compare, sidebar, key_notice, side, keys)
+    return Page(chat, compare, sidebar, side, keys)

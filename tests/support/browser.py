@@ -61,7 +61,12 @@ class Visitor:
         )
 
     def use_key(self, key: str) -> None:
-        self.page.locator("#api-key input").fill(key)
+        """Paste ``key`` in the key card; the card is folded away while a key is in
+        use, so open it first (Change key / Use my own key)."""
+        box = self.page.locator("#api-key input")
+        if not box.is_visible():
+            self.page.locator("#api-key-change").click()
+        box.fill(key, timeout=self.WAIT_MS)
         self.page.locator("#api-key-btn").click()
 
     def forget_key(self) -> None:

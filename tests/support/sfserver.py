@@ -874,6 +874,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(scenario if scenario is not None else _default_scenario(self._received.body))
 
     def _models(self) -> None:
+        if self.server.fake.models_error is not None:
+            self._serve(self.server.fake.models_error)
+            return
         data = [{"id": m, "object": "model", "created": 0, "owned_by": m.split("/")[0] if "/" in m else ""}
                 for m in self.server.fake.models]
         self._serve(Scenario(steps=[Body(_dumps({"object": "list", "data": data}))]))
@@ -885,7 +888,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         info = {"id": "fake-user", "name": "tester", "image": "", "email": "", "isAdmin": False,
                 "balance": "0.88", "status": "normal", "introduction": "", "role": "",
-                "chargeBalance": "88.00", "totalBalance": "88.88"}
+                "chargeBalance": "88.00", "totalBalance": self.server.fake.total_balance}
         body = {"code": 20000, "message": "OK", "status": True, "data": info}
         self._serve(Scenario(steps=[Body(_dumps(body))]))
 
@@ -1059,6 +1062,11 @@ class FakeSiliconFlow:
         self.token_rate = token_rate
         self.models: list[str] = list(DEFAULT_MODELS)
         self.user_info_status = 200
+        # /user/info's data.totalBalance (a string, as SiliconFlow sends it): set it between
+        # answers to see a balance change.
+        self.total_balance = "88.88"
+        # Served by GET /models instead of the list when set (e.g. error(401, "...")), for key checks.
+        self.models_error: Scenario | None = None
         self.received: list[Received] = []
         self.errors: list[BaseException] = []
         # Wall clock (time.time(), comparable with a browser's Date.now() on this machine) when
