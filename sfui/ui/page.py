@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -13,15 +14,43 @@ from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare import wire_compare
 from .conversations import wire_sidebar
+from .examples import wire_examples
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
+from .presets import wire_presets
 
+FAVICON = Path(__file__).resolve().parents[2] / "assets" / "favicon.svg"
+
+# Colours come from the theme's variables only, so the page holds in light and dark mode.
 CSS = """
 #reasoning-panel textarea { font-size: 0.85em; }
 #usage-panel table { font-size: 0.9em; width: 100%; }
 #usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
 footer { display: none !important; }
+/* The capability hints (🧠 👁 💬) are emoji: a machine's colour emoji font draws them
+   when it has one. Each one stands beside words that say the same, so where no font
+   has the glyph the box it becomes hides nothing. */
+.gradio-container { font-family: var(--font), "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji",
+  "Twemoji Mozilla", "EmojiOne Color", sans-serif; }
+/* The example prompts: only in an empty chat (Clear brings them back). */
+#examples { align-items: center; flex-wrap: wrap; gap: 6px; }
+#examples-title { flex: 0 0 auto; width: auto; min-width: 0; }
+#examples .example-btn { flex: 0 1 auto; width: auto; }
+#chat-tab:has(#chatbot [data-testid="user"]) #examples { display: none; }
+/* A phone: the chat, the box and Send fit on the first screen; the side panels
+   follow below; nothing scrolls sideways. */
+@media (max-width: 640px) {
+  #title h2 { font-size: 1.15em; margin: 0; }
+  #chatbot { height: 42vh !important; max-height: 42vh !important; min-height: 220px; }
+  /* One line of examples that scrolls sideways by itself, not the page. */
+  #examples { flex-wrap: nowrap; overflow-x: auto; }
+  #examples-title { display: none; }
+  #examples .example-btn { flex: 0 0 auto; }
+  #input-row { flex-wrap: nowrap; }
+  #input-row > .column { min-width: 88px !important; }
+  .gradio-container * { overflow-wrap: anywhere; }
+}
 """
 
 
@@ -32,7 +61,10 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
                            bool(ctx.settings.api_key))
         side = page.side
-        chat_events = wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel])
+        example_sends = wire_examples(page.chat.examples, model=side.model, pending_message=page.chat.pending_message)
+        chat_events = wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel],
+                                sends=example_sends)
+        wire_presets(side.presets, temperature=side.fields["temperature"], top_p=side.fields["top_p"])
         wire_sidebar(page.sidebar, ctx, chat_events, chatbot=page.chat.chatbot, reasoning_panel=side.reasoning_panel,
                      usage_panel=side.usage_panel, model=side.model)
         wire_compare(page.compare, ctx, system_prompt=side.system_prompt, fields=field_inputs(side.fields),
@@ -59,6 +91,11 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     return dict(
         theme=gr.themes.Soft(),
         css=CSS,
+        favicon_path=str(FAVICON),
+        # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
+        # SVG icon is then taken only if the page says what it is. Relative: the page
+        # may live under a path (a proxy, a Space).
+        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">',
         i18n=LABELS,
         # Run history records the inputs of every call in the browser: off, so
         # nothing a visitor types (a key included) is kept there.
