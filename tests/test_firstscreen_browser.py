@@ -151,3 +151,49 @@ def test_title_and_favicon(launch_app, page):
     assert icon.status_code == 200
     assert icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.content.lstrip().startswith(b"<svg") and b"sfui" in icon.content
+
+
+# Draws each character with the page's font stack, and an unassigned code point (which no
+# font has: the "empty box"); a character drawn exactly like it has no glyph on this machine.
+DRAW_JS = """async (chars) => {
+    const family = getComputedStyle(document.querySelector('#title')).fontFamily;
+    const draw = (ch) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = canvas.height = 48;
+        const g = canvas.getContext('2d');
+        g.font = `32px ${family}`;
+        g.textBaseline = 'top';
+        g.fillText(ch, 4, 4);
+        return Array.from(g.getImageData(0, 0, 48, 48).data).join(',');
+    };
+    const drawn = {};
+    for (const ch of chars) {
+        await document.fonts.load(`32px ${family}`, ch);  // the app's emoji font, fetched when needed
+        drawn[ch] = draw(ch);
+    }
+    return {family, missing: draw(String.fromCodePoint(0x1FAFF)), drawn};
+}"""
+
+
+def test_every_emoji_of_the_page_is_drawn_without_an_emoji_font(launch_app, page):
+    """This machine's Chromium has no emoji font (``fc-list`` lists none): the app's own
+    (assets/emoji.ttf) draws the page's emoji instead of empty boxes."""
+    from tools.emoji_font import page_emoji
+
+    app = launch_app()
+    open_app(page, app.url)
+    shown = page.evaluate(DRAW_JS, page_emoji())
+    assert shown["family"].endswith('"sfui emoji"'), shown["family"]
+    boxes = [ch for ch, pixels in shown["drawn"].items() if pixels == shown["missing"]]
+    assert boxes == [], f"drawn as empty boxes: {''.join(boxes)}"
+    blank = [ch for ch, pixels in shown["drawn"].items() if not any(int(v) for v in pixels.split(",")[3::4])]
+    assert blank == [], f"drawn as nothing: {''.join(blank)}"
+
+
+def test_the_emoji_font_is_served(launch_app):
+    from sfui.ui.page import EMOJI_FONT
+
+    app = launch_app()
+    font = requests.get(f"{app.url}gradio_api/file={EMOJI_FONT}", timeout=30)
+    assert font.status_code == 200
+    assert font.content == EMOJI_FONT.read_bytes()

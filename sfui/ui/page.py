@@ -20,7 +20,13 @@ from .keys import wire_keys
 from .layout import render_page
 from .presets import wire_presets
 
-FAVICON = Path(__file__).resolve().parents[2] / "assets" / "favicon.svg"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+FAVICON = ASSETS / "favicon.svg"
+# The page's own emoji in colour (a subset of Noto Color Emoji, built by tools/emoji_font.py),
+# for machines without an emoji font. Last in the font stack: a browser fetches it only
+# when no font before it can draw an emoji on the page.
+EMOJI_FONT = ASSETS / "emoji.ttf"
+EMOJI_RANGE = "U+2300-23FF, U+2600-27BF, U+2B00-2BFF, U+1F000-1FAFF"
 
 # Colours come from the theme's variables only, so the page holds in light and dark mode.
 CSS = """
@@ -28,11 +34,11 @@ CSS = """
 #usage-panel table { font-size: 0.9em; width: 100%; }
 #usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
 footer { display: none !important; }
-/* The capability hints (🧠 👁 💬) are emoji: a machine's colour emoji font draws them
-   when it has one. Each one stands beside words that say the same, so where no font
-   has the glyph the box it becomes hides nothing. */
-.gradio-container { font-family: var(--font), "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji",
-  "Twemoji Mozilla", "EmojiOne Color", sans-serif; }
+/* The capability hints (🧠 👁 💬) are emoji: the machine's colour emoji font draws them
+   when it has one, else the app's own (EMOJI_FONT). Each one also stands beside words
+   that say the same. */
+.gradio-container, .gradio-container input, .gradio-container textarea, .gradio-container button {
+  font-family: var(--font), "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", "sfui emoji"; }
 /* The example prompts: only in an empty chat (Clear brings them back). */
 #examples { align-items: center; flex-wrap: wrap; gap: 6px; }
 #examples-title { flex: 0 0 auto; width: auto; min-width: 0; }
@@ -43,6 +49,7 @@ footer { display: none !important; }
 @media (max-width: 640px) {
   #title h2 { font-size: 1.15em; margin: 0; }
   #chatbot { height: 42vh !important; max-height: 42vh !important; min-height: 220px; }
+  #chatbot [data-testid="block-label"] { display: none; }  /* it would cover the first message */
   /* One line of examples that scrolls sideways by itself, not the page. */
   #examples { flex-wrap: nowrap; overflow-x: auto; }
   #examples-title { display: none; }
@@ -54,8 +61,16 @@ footer { display: none !important; }
 """
 
 
+def emoji_font_css() -> str:
+    """The @font-face of the app's emoji font, served from Gradio's file route (a
+    relative URL: the page may live under a path)."""
+    return (f'@font-face {{ font-family: "sfui emoji"; src: url("gradio_api/file={EMOJI_FONT}") format("truetype");'
+            f" unicode-range: {EMOJI_RANGE}; font-display: swap; }}\n")
+
+
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
+    gr.set_static_paths([str(EMOJI_FONT)])  # served as a file, cached by the browser
     curated = ctx.directory.get(ctx.client_for(None), None).ids
     with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True) as demo:
         page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
@@ -90,7 +105,7 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or Settings()
     return dict(
         theme=gr.themes.Soft(),
-        css=CSS,
+        css=emoji_font_css() + CSS,
         favicon_path=str(FAVICON),
         # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
         # SVG icon is then taken only if the page says what it is. Relative: the page
