@@ -338,9 +338,8 @@ PHONE = {"width": 400, "height": 800}
 PHONE_QUESTION = "What can you do? One short list."
 PHONE_ANSWER = (
     "I can help with:\n\n"
-    "- **writing**: emails, summaries, translations\n"
-    "- **code**: write, explain and fix it\n"
-    "- **math**: step by step, e.g. $a^2 + b^2 = c^2$\n"
+    "- **writing** and **code**\n"
+    "- **math**: $a^2 + b^2 = c^2$\n"
 )
 
 
@@ -362,7 +361,9 @@ def mobile_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path
     page.locator("#chatbot .katex").first.wait_for(timeout=WAIT_MS)
     page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    page.wait_for_timeout(300)  # the chat's own scroll to its last message
+    page.wait_for_timeout(300)  # the chat's own scroll to its last message, then back to the question
+    page.evaluate("""() => document.querySelectorAll('#chatbot *').forEach(
+        (el) => { if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = 0; })""")
     return _shoot(page, path)
 
 

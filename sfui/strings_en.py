@@ -311,5 +311,5 @@ EN: dict[str, str] = {
     "help_model": "Which model answers. 🧠 thinks first, 👁 reads images, free costs nothing.",
     "help_system_prompt": "Instructions the model follows for the whole chat: a role, a tone, a language.",
     "help_compare_model": "Each model gets the same question; their answers appear side by side.",
-    "help_compare_temperature": "This model's temperature; empty = the chat's.",
+    "help_compare_temperature": "Higher = more varied.",
 }

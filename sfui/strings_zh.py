@@ -280,5 +280,5 @@ ZH: dict[str, str] = {
     "help_model": "由哪个模型回答。🧠 会先思考，👁 能看图，free 表示免费。",
     "help_system_prompt": "模型在整个对话中遵循的指示：角色、语气、语言等。",
     "help_compare_model": "每个模型收到同一个问题，回答并排显示。",
-    "help_compare_temperature": "这个模型的 temperature；留空 = 与聊天相同。",
+    "help_compare_temperature": "越高越多变。",
 }
