@@ -2,7 +2,13 @@
 record, titled in the visitor's language. A click picks the example's model and
 hands its prompt, in the visitor's language, to the chat's streaming step (the
 same step Send uses; see ``wire_chat(sends=...)``). The row hides itself by CSS
-once the chat has a message (``page.CSS``), so Clear brings it back."""
+once the chat has a message (``page.CSS``), so Clear brings it back.
+
+Buttons, not ``gr.Chatbot(examples=...)``: in Gradio 6.31 the Chatbot draws an
+example's ``display_text`` as given, without gr.I18n translation, so its
+examples could only follow the visitor's language by a server round trip after
+the page loads (English first, then the switch); a Button's value is translated
+at mount like every label."""
 
 from __future__ import annotations
 
