@@ -154,3 +154,10 @@ def test_request_field_labels_stay_the_apis_names():
     for field in FIELDS:
         assert STRINGS["en"][field.label_key] == STRINGS["zh"][field.label_key] or field.kind != "slider"
         assert i18n_key(controls[field.elem_id].label) == field.label_key
+
+
+def test_a_picture_example_is_refused_until_the_chat_sends_pictures():
+    from sfui.ui.examples import _picker
+
+    with pytest.raises(NotImplementedError, match="picture"):
+        _picker(Example("picture", "Qwen/Qwen2.5-VL-72B-Instruct", image="screenshot.png"))
