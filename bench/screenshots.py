@@ -11,6 +11,11 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
 - ``conversations.png``: the sidebar open on three saved conversations, one
   reopened with its thinking bubble open.
 - ``code.png``: View code open on Python ``requests`` for a message in the box.
+- ``dark.png``: the chat's picture in dark mode (``?__theme=dark``, the browser asking for dark).
+- ``mobile.png``: a 400 px wide phone (drawn at 2x) after a short answer: the chat, the box and
+  Send on the first screen, the parameters below.
+- ``first-screen.png``: what a new visitor sees first: an app without a server key, the empty
+  chat with the example prompts and the presets.
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -24,6 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sfui import conversations
@@ -326,6 +332,51 @@ def code_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
     return path
 
 
+# --- the first screen, dark mode, a phone --------------------------------------------------------
+
+PHONE = {"width": 400, "height": 800}
+PHONE_QUESTION = "What can you do? One short list."
+PHONE_ANSWER = (
+    "I can help with:\n\n"
+    "- **writing** and **code**\n"
+    "- **math**: $a^2 + b^2 = c^2$\n"
+)
+
+
+def dark_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """The chat's picture, in dark mode."""
+    return chat_screenshot(page, url + "?__theme=dark", fake, path)
+
+
+def mobile_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """A 400 px phone after one short answer: what is on its first screen."""
+    scenario = stream(PHONE_ANSWER, prompt_tokens=14, model=CHAT_MODEL, token_rate=80)
+    fake.push(scenario)
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    box = page.locator("#user-input textarea")
+    box.wait_for(timeout=WAIT_MS)
+    box.fill(PHONE_QUESTION)
+    box.press("Enter")
+    page.locator("#chatbot .katex").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.wait_for_timeout(300)  # the chat's own scroll to its last message, then back to the question
+    page.evaluate("""() => document.querySelectorAll('#chatbot *').forEach(
+        (el) => { if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = 0; })""")
+    return _shoot(page, path)
+
+
+def first_screen_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """An app without a server key, opened for the first time: the empty chat with the examples."""
+    page.set_viewport_size(VIEWPORT)
+    page.goto(url)
+    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    page.locator("#examples .example-btn").first.wait_for(timeout=WAIT_MS)
+    page.locator("#presets input:checked").wait_for(timeout=WAIT_MS)
+    return _shoot(page, path)
+
+
 # --- taking them ----------------------------------------------------------------------------------
 
 
@@ -336,11 +387,23 @@ def _shoot(page, path: Path, clip: dict | None = None) -> Path:
     return path
 
 
-SHOTS: dict[str, tuple[str, Callable]] = {
-    "chat": ("screenshot.png", chat_screenshot),
-    "compare": ("compare.png", compare_screenshot),
-    "conversations": ("conversations.png", conversations_screenshot),
-    "code": ("code.png", code_screenshot),
+@dataclass(frozen=True)
+class Shot:
+    filename: str
+    take: Callable
+    context: dict = field(default_factory=dict)  # browser context options beyond the viewport and locale
+    server_key: bool = True  # False: taken of an app without a server key (a new visitor's first screen)
+
+
+SHOTS: dict[str, Shot] = {
+    "chat": Shot("screenshot.png", chat_screenshot),
+    "compare": Shot("compare.png", compare_screenshot),
+    "conversations": Shot("conversations.png", conversations_screenshot),
+    "code": Shot("code.png", code_screenshot),
+    "dark": Shot("dark.png", dark_screenshot, context={"color_scheme": "dark"}),
+    "mobile": Shot("mobile.png", mobile_screenshot, context={"viewport": PHONE, "device_scale_factor": 2,
+                                                             "is_mobile": True, "has_touch": True}),
+    "first-screen": Shot("first-screen.png", first_screen_screenshot, server_key=False),
 }
 
 
@@ -359,14 +422,16 @@ def main(argv: list[str] | None = None) -> int:
 
     names = args.only or list(SHOTS)
     with ScriptedFake(api_key=TEST_KEY) as fake, app_launcher(fake) as launch, sync_playwright() as playwright:
-        app = launch()
+        apps = {}  # with and without a server key, each launched when a picture first needs it
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for name in names:
-                filename, take = SHOTS[name]
-                context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+                shot = SHOTS[name]
+                if shot.server_key not in apps:
+                    apps[shot.server_key] = launch() if shot.server_key else launch(api_key=None)
+                context = browser.new_context(locale="en-US", **{"viewport": VIEWPORT, **shot.context})
                 try:
-                    path = take(context.new_page(), app.url, fake, args.out_dir / filename)
+                    path = shot.take(context.new_page(), apps[shot.server_key].url, fake, args.out_dir / shot.filename)
                 finally:
                     context.close()
                 print(f"{name}: {path}")

@@ -320,4 +320,33 @@ EN: dict[str, str] = {
     "about_rule_small": "A small, fast general model for everyday questions",
     "about_rule_large": "A large general model: stronger answers, a little slower",
     "about_rule_general": "A general chat model for questions and writing",
+    # --- first screen: example prompts, presets, plain words (issue 13 part B) ---
+    "label_examples": "Try one of these",
+    "label_example_puzzle": "🧠 A logic puzzle",
+    "example_puzzle_prompt": (
+        "Three boxes are labelled Apples, Oranges and Mixed, and every label is wrong. You may take one fruit "
+        "from one box without looking inside. Which box do you pick from, and how do you then label all three?"
+    ),
+    "label_example_code": "Write some Python",
+    "example_code_prompt": (
+        "Write a short Python function that tells whether a word is a palindrome, ignoring case and spaces, "
+        "with two examples of its use."
+    ),
+    "label_example_math": "Math with formulas",
+    "example_math_prompt": (
+        "Explain step by step why 1 + 2 + ... + n = n(n+1)/2, and write the formulas in LaTeX."
+    ),
+    "label_example_poem": "A Chinese poem",
+    "example_poem_prompt": (
+        "Write a short classical Chinese poem (五言绝句) about autumn moonlight, then translate it into English."
+    ),
+    "label_presets": "Style of answer",
+    "help_presets": "Sets temperature and top_p for you: Precise = focused, Creative = more varied.",
+    "label_preset_precise": "Precise",
+    "label_preset_balanced": "Balanced",
+    "label_preset_creative": "Creative",
+    "help_model": "Which model answers. 🧠 thinks first, 👁 reads images, free costs nothing.",
+    "help_system_prompt": "Instructions the model follows for the whole chat: a role, a tone, a language.",
+    "help_compare_model": "Each model gets the same question; their answers appear side by side.",
+    "help_compare_temperature": "Higher = more varied.",
 }

@@ -296,4 +296,26 @@ ZH: dict[str, str] = {
     "about_rule_small": "小巧快速的通用模型，适合日常问题",
     "about_rule_large": "大型通用模型：回答更强，稍慢一些",
     "about_rule_general": "通用对话模型：问答和写作",
+    # --- first screen: example prompts, presets, plain words (issue 13 part B) ---
+    "label_examples": "试试这些",
+    "label_example_puzzle": "🧠 逻辑谜题",
+    "example_puzzle_prompt": (
+        "三个盒子分别贴着“苹果”“橘子”“混合”的标签，但每个标签都贴错了。你只能从一个盒子里不看地拿出一个水果。"
+        "应该从哪个盒子拿？之后怎样给三个盒子贴上正确的标签？"
+    ),
+    "label_example_code": "写一段 Python",
+    "example_code_prompt": "写一个简短的 Python 函数，判断一个词是不是回文（忽略大小写和空格），并给出两个用法示例。",
+    "label_example_math": "带公式的数学",
+    "example_math_prompt": "一步一步解释为什么 1 + 2 + ... + n = n(n+1)/2，公式用 LaTeX 写出。",
+    "label_example_poem": "写一首中文诗",
+    "example_poem_prompt": "写一首关于秋夜月光的五言绝句，并简单解释诗意。",
+    "label_presets": "回答风格",
+    "help_presets": "一键设置 temperature 和 top_p：精确 = 更集中，创意 = 更多变。",
+    "label_preset_precise": "精确",
+    "label_preset_balanced": "均衡",
+    "label_preset_creative": "创意",
+    "help_model": "由哪个模型回答。🧠 会先思考，👁 能看图，free 表示免费。",
+    "help_system_prompt": "模型在整个对话中遵循的指示：角色、语气、语言等。",
+    "help_compare_model": "每个模型收到同一个问题，回答并排显示。",
+    "help_compare_temperature": "越高越多变。",
 }

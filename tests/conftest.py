@@ -96,12 +96,12 @@ def launch_module_app(module_fake):
 
 @pytest.fixture
 def visitors(browser):
-    """Factory: ``visitors(url, locale="en-US", **context_options) -> Visitor``,
+    """Factory: ``visitors(url, locale="en-US", **context_options) -> Visitor`` (``viewport`` too),
     each in its own browser context (its own cookies, storage and Gradio session)."""
     contexts = []
 
     def _open(url: str, locale: str = "en-US", **options) -> Visitor:
-        context = browser.new_context(viewport=VIEWPORT, locale=locale, **options)
+        context = browser.new_context(locale=locale, **{"viewport": VIEWPORT, **options})
         contexts.append(context)
         return Visitor(context.new_page()).open(url)
 

@@ -56,3 +56,29 @@ def test_the_conversations_and_code_screenshots_are_taken(tmp_path):
         width, height = image.size
     assert 300 < width < CODE_VIEWPORT["width"] / 2 and height > width  # the side column's panel only
     assert (tmp_path / "code.png").stat().st_size > 30_000  # the code, not an empty panel
+
+
+@pytest.mark.timeout(300)
+def test_the_first_screen_phone_and_dark_screenshots_are_taken(tmp_path):
+    """The first screen of an app without a key, a 400 px phone (drawn at 2x) and the dark chat."""
+    from bench.screenshots import PHONE
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.screenshots", "--only", "first-screen", "--only", "mobile", "--only", "dark",
+         "--out-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=280,
+    )
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+    for name in ("first-screen", "mobile", "dark"):
+        assert f"{name}: {tmp_path / (name + '.png')}" in proc.stdout
+    with Image.open(tmp_path / "first-screen.png") as image:
+        assert image.size == (VIEWPORT["width"], VIEWPORT["height"])
+    with Image.open(tmp_path / "mobile.png") as image:
+        assert image.size == (PHONE["width"] * 2, PHONE["height"] * 2)
+    with Image.open(tmp_path / "dark.png") as image, Image.open(tmp_path / "first-screen.png") as light:
+        # Mostly dark against the light first screen: the page's mean brightness.
+        def brightness(picture):
+            grey = picture.convert("L").resize((100, 100))
+            return sum(grey.getdata()) / 10_000
+
+        assert brightness(image) < 100 < 200 < brightness(light)

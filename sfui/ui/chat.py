@@ -32,6 +32,7 @@ from ..i18n import t
 from ..params import Controls, InputError
 from ..streaming import PanelUpdates, stream_turn
 from .common import AppContext, FinishedAnswer, as_text, label, lang_of, unchanged
+from .examples import ExampleButtons, render_examples
 from .fields import with_request_fields
 
 LATEX = [
@@ -63,6 +64,7 @@ class ChatArea:
     clear_btn: gr.Button
     pending_message: gr.Textbox  # the message on its way from the box to the streaming step
     api_chat: gr.Button  # a trigger no visitor can press: only for the /chat endpoint
+    examples: ExampleButtons  # the starters under the empty chat
 
 
 def render_chat_area() -> ChatArea:
@@ -76,7 +78,8 @@ def render_chat_area() -> ChatArea:
         sanitize_html=True,
         placeholder=label("label_chat_placeholder"),
     )
-    with gr.Row():
+    examples = render_examples()
+    with gr.Row(elem_id="input-row"):
         user_input = gr.Textbox(
             elem_id="user-input",
             show_label=False,
@@ -92,7 +95,7 @@ def render_chat_area() -> ChatArea:
             clear_btn = gr.Button(label("label_clear"), elem_id="clear-btn")
     pending_message = gr.Textbox(visible=False, elem_id="pending-message")
     api_chat = gr.Button(visible=False, elem_id="api-chat")
-    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat)
+    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat, examples)
 
 
 class _RetryData(gr.EventData):
@@ -266,10 +269,12 @@ class ChatEvents:
     cleared: list  # Clear
 
 
-def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list) -> ChatEvents:
+def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list, sends: tuple = ()) -> ChatEvents:
     """Send, the API's /chat and /retry, Edit, Stop, Undo and Clear. ``stream_inputs``:
     the chat, model, system prompt, every request field and the key state, in the
-    handlers' order; ``panels``: the reasoning and usage panels."""
+    handlers' order; ``panels``: the reasoning and usage panels; ``sends``: other
+    first steps that put a message in ``pending_message`` (the example prompts),
+    each followed by the same streaming step as Send."""
     handlers = ChatHandlers(ctx, area.chatbot)
     chatbot = area.chatbot
     stream_outputs = [chatbot, *panels]
@@ -278,11 +283,13 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     # The streaming steps skip Gradio's pre- and postprocessing: Gradio runs each
     # component's (trivial) conversion in a worker thread, a thread hop per input per
     # event and per output per frame, which under many visitors delayed every request.
+    taken = [
+        trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS, queue=False)
+        for trigger in (area.user_input.submit, area.send_btn.click)
+    ]
     answered = []
-    for trigger in (area.user_input.submit, area.send_btn.click):
-        answered.append(trigger(
-            None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS, queue=False
-        ).then(
+    for first_step in (*taken, *sends):
+        answered.append(first_step.then(
             with_request_fields(handlers.respond_in_page), [area.pending_message, *stream_inputs],
             [*stream_outputs, area.user_input], api_visibility="private", preprocess=False, postprocess=False,
             # "multiple": a message sent while an answer streams must reach the handler,

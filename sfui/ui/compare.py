@@ -68,10 +68,12 @@ def _render_slots(model_choices: list, default_models: list[str | None]) -> tupl
             for i in (row, row + 1):
                 models.append(gr.Dropdown(
                     choices=model_choices, value=default_models[i], label=label(f"label_compare_slot_{i + 1}"),
-                    allow_custom_value=True, filterable=True, elem_id=f"compare-model-{i + 1}", scale=3,
+                    info=label("help_compare_model"), allow_custom_value=True, filterable=True,
+                    elem_id=f"compare-model-{i + 1}", scale=3,
                 ))
                 temperatures.append(gr.Textbox(
-                    value="", label=label("label_compare_temperature"), scale=1, min_width=90,
+                    value="", label=label("label_compare_temperature"), info=label("help_compare_temperature"),
+                    scale=1, min_width=90,
                     placeholder=label("label_compare_temperature_hint"), elem_id=f"compare-temperature-{i + 1}",
                 ))
     return models, temperatures

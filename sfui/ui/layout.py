@@ -17,6 +17,7 @@ from .compare import CompareArea, render_compare_area
 from .conversations import Sidebar, render_sidebar
 from .fields import field_inputs, render_fields
 from .keys import KeyBox, render_key_box
+from .presets import render_presets
 
 
 @dataclass
@@ -27,6 +28,7 @@ class SidePanels:
     usage_panel: gr.Markdown
     system_prompt: gr.Textbox
     fields: dict  # request field name -> its control
+    presets: gr.Radio  # Precise / Balanced / Creative: sets temperature and top_p
     code: CodePanel  # "View code": the next Send's request as a program
 
 
@@ -46,7 +48,7 @@ class Page:
 
 def _render_model_and_panels(model_choices: list, default_model: str) -> tuple:
     model = gr.Dropdown(
-        choices=model_choices, value=default_model, label=label("label_model"),
+        choices=model_choices, value=default_model, label=label("label_model"), info=label("help_model"),
         allow_custom_value=True, filterable=True, elem_id="model",
     )
     hint = gr.Markdown(model_hint(default_model), elem_id="model-info")
@@ -58,16 +60,17 @@ def _render_model_and_panels(model_choices: list, default_model: str) -> tuple:
     return model, hint, reasoning_panel, usage_panel
 
 
-def _render_request_fields() -> tuple[gr.Textbox, dict]:
+def _render_request_fields() -> tuple[gr.Textbox, dict, gr.Radio]:
     with gr.Accordion(label("label_parameters"), open=True):
+        presets = render_presets()
         fields = render_fields(advanced=False)
         system_prompt = gr.Textbox(
-            label=label("label_system_prompt"), lines=2, elem_id="system-prompt",
+            label=label("label_system_prompt"), info=label("help_system_prompt"), lines=2, elem_id="system-prompt",
             placeholder=label("label_system_prompt_placeholder"),
         )
     with gr.Accordion(label("label_advanced"), open=False):
         fields.update(render_fields(advanced=True))
-    return system_prompt, fields
+    return system_prompt, fields, presets
 
 
 def render_page(model_choices: list, default_models: list[str], has_server_key: bool) -> Page:
@@ -75,7 +78,7 @@ def render_page(model_choices: list, default_models: list[str], has_server_key: 
     default_model = default_models[0]
     sidebar = render_sidebar()
     with gr.Row(equal_height=False):
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, elem_id="main-column"):
             gr.Markdown(label("label_title"), elem_id="title")
             keys = render_key_box(has_server_key)
             with gr.Tabs(elem_id="tabs"):
@@ -85,7 +88,7 @@ def render_page(model_choices: list, default_models: list[str], has_server_key: 
                     compare = render_compare_area(model_choices, default_models[1:])
         with gr.Column(scale=2):
             model, model_hint, reasoning_panel, usage_panel = _render_model_and_panels(model_choices, default_model)
-            system_prompt, fields = _render_request_fields()
+            system_prompt, fields, presets = _render_request_fields()
             code = render_code_panel()
-    side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields, code)
+    side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields, presets, code)
     return Page(chat, compare, sidebar, side, keys)

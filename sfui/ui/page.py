@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -13,26 +14,76 @@ from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare import wire_compare
 from .conversations import wire_sidebar
+from .examples import wire_examples
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
+from .presets import wire_presets
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+FAVICON = ASSETS / "favicon.svg"
+# The page's own emoji in colour (a subset of Noto Color Emoji, built by tools/emoji_font.py),
+# for machines without an emoji font. Last in the font stack: a browser fetches it only
+# when no font before it can draw an emoji on the page.
+EMOJI_FONT = ASSETS / "emoji.ttf"
+EMOJI_RANGE = "U+2300-23FF, U+2600-27BF, U+2B00-2BFF, U+1F000-1FAFF"
+
+# Colours come from the theme's variables only, so the page holds in light and dark mode.
 CSS = """
 #reasoning-panel textarea { font-size: 0.85em; }
 #usage-panel table { font-size: 0.9em; width: 100%; }
 #usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
 footer { display: none !important; }
+/* The capability hints (🧠 👁 💬) are emoji: the machine's colour emoji font draws them
+   when it has one, else the app's own (EMOJI_FONT). Each one also stands beside words
+   that say the same. */
+.gradio-container, .gradio-container input, .gradio-container textarea, .gradio-container button {
+  font-family: var(--font), "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", "sfui emoji"; }
+/* The example prompts: only in an empty chat (Clear brings them back). */
+#examples { align-items: center; flex-wrap: wrap; gap: 6px; }
+#examples-title { flex: 0 0 auto; width: auto; min-width: 0; }
+#examples .example-btn { flex: 0 1 auto; width: auto; }
+#chat-tab:has(#chatbot [data-testid="user"]) #examples { display: none; }
+/* A phone: the chat, the box and Send fit on the first screen; the side panels
+   follow below; nothing scrolls sideways. */
+@media (max-width: 640px) {
+  #title h2 { font-size: 1.15em; margin: 0; }
+  #chatbot { height: 42vh !important; max-height: 42vh !important; min-height: 220px; }
+  #chatbot [data-testid="block-label"] { display: none; }  /* it would cover the first message */
+  /* While the key card is on top, an empty chat is shorter: the card, the box and Send
+     all stay on the first screen. */
+  #main-column:has(#key-card) #chat-tab:not(:has(#chatbot [data-testid="user"])) #chatbot {
+    height: 240px !important; max-height: 240px !important; min-height: 0; }
+  /* One line of examples that scrolls sideways by itself, not the page. */
+  #examples { flex-wrap: nowrap; overflow-x: auto; }
+  #examples-title { display: none; }
+  #examples .example-btn { flex: 0 0 auto; }
+  #input-row { flex-wrap: nowrap; }
+  #input-row > .column { min-width: 88px !important; }
+  .gradio-container * { overflow-wrap: anywhere; }
+}
 """
+
+
+def emoji_font_css() -> str:
+    """The @font-face of the app's emoji font, served from Gradio's file route (a
+    relative URL: the page may live under a path)."""
+    return (f'@font-face {{ font-family: "sfui emoji"; src: url("gradio_api/file={EMOJI_FONT}") format("truetype");'
+            f" unicode-range: {EMOJI_RANGE}; font-display: swap; }}\n")
 
 
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
+    gr.set_static_paths([str(EMOJI_FONT)])  # served as a file, cached by the browser
     curated = ctx.directory.get(ctx.client_for(None), None).ids
     with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True) as demo:
         page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
                            bool(ctx.settings.api_key))
         side = page.side
-        chat_events = wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel])
+        example_sends = wire_examples(page.chat.examples, model=side.model, pending_message=page.chat.pending_message)
+        chat_events = wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel],
+                                sends=example_sends)
+        wire_presets(side.presets, temperature=side.fields["temperature"], top_p=side.fields["top_p"])
         wire_sidebar(page.sidebar, ctx, chat_events, chatbot=page.chat.chatbot, reasoning_panel=side.reasoning_panel,
                      usage_panel=side.usage_panel, model=side.model)
         compare_answered = wire_compare(page.compare, ctx, system_prompt=side.system_prompt,
@@ -58,7 +109,12 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or Settings()
     return dict(
         theme=gr.themes.Soft(),
-        css=CSS,
+        css=emoji_font_css() + CSS,
+        favicon_path=str(FAVICON),
+        # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
+        # SVG icon is then taken only if the page says what it is. Relative: the page
+        # may live under a path (a proxy, a Space).
+        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">',
         i18n=LABELS,
         # Run history records the inputs of every call in the browser: off, so
         # nothing a visitor types (a key included) is kept there.
