@@ -17,7 +17,18 @@ from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
 
-CSS = """
+# Chat messages (the chat's and the compare panes') are styled, laid out and painted
+# only when near the view (content-visibility). On every update Gradio's Chatbot
+# touches every message and then reads the chat's height to decide whether to follow
+# the answer down, which forces style and layout of the whole conversation: in a long
+# one, the page's largest cost per frame after the scripts (bench/). A row keeps its
+# last drawn height as its placeholder (contain-intrinsic-size: auto), so the scroll
+# bar and the scroll position do not jump; its text stays in the page (find, copy).
+CHAT_ROWS_CSS = """
+.message-wrap > .message-row { content-visibility: auto; contain-intrinsic-size: auto 160px; }
+"""
+
+CSS = CHAT_ROWS_CSS + """
 #reasoning-panel textarea { font-size: 0.85em; }
 #usage-panel table { font-size: 0.9em; width: 100%; }
 #usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
