@@ -24,9 +24,8 @@ from .layout import render_page
 # one, the page's largest cost per frame after the scripts (bench/). A row keeps its
 # last drawn height as its placeholder (contain-intrinsic-size: auto), so the scroll
 # bar and the scroll position do not jump; its text stays in the page (find, copy).
-CHAT_ROWS_CSS = """
-.message-wrap > .message-row { content-visibility: auto; contain-intrinsic-size: auto 160px; }
-"""
+CHAT_ROWS = ".message-wrap > .message-row"
+CHAT_ROWS_CSS = f"\n{CHAT_ROWS} {{ content-visibility: auto; contain-intrinsic-size: auto 160px; }}\n"
 
 CSS = CHAT_ROWS_CSS + """
 #reasoning-panel textarea { font-size: 0.85em; }
