@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -186,6 +187,25 @@ def chart_rows(titles: Sequence[str], turns: Sequence[Turn], lang: str | None = 
         if tps is not None:
             rows.append({"pane": title, "metric": t(language, "compare_metric_tps"), "value": round(tps, 1)})
     return rows
+
+
+# A model id's organisation prefixes ("Pro/", "deepseek-ai/"): left off the charts' bar labels.
+_ORG_PREFIX = re.compile(r"(?<![\w.-])[\w.-]+/")
+
+
+def chart_labels(names: Sequence[str]) -> list[str]:
+    """The charts' bar labels for panes called ``names``: each name without its model id's
+    organisation ("Qwen/Qwen3-8B" -> "Qwen3-8B"), so that long ids do not crowd the axis;
+    the full names if that would make two labels alike (bars with one label are drawn as one)."""
+    short = [_ORG_PREFIX.sub("", name) or name for name in names]
+    return short if len(set(short)) == len(short) else list(names)
+
+
+def chart_points(rows: Sequence[Sequence], column: int) -> list[tuple[str, Any]]:
+    """One chart's bars from the results table's ``rows`` (see stats_rows): (label, value of
+    ``column``) in pane order, a pane without that figure left out."""
+    labels = chart_labels([row[0] for row in rows])
+    return [(label, row[column]) for label, row in zip(labels, rows, strict=True) if row[column] is not None]
 
 
 # --- blind mode -------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from sfui.compare import (
     Slot,
     blind_labels,
     blind_order,
+    chart_labels,
+    chart_points,
     chart_rows,
     clean_tally,
     pane_names,
@@ -203,6 +205,22 @@ def test_chart_rows_are_long_form_and_skip_missing_figures():
     assert {row["metric"] for row in chart_rows(["quick"], [quick], lang="zh")} == {
         STRINGS["zh"]["compare_metric_ttft"], STRINGS["zh"]["compare_metric_tps"]}
     assert all(isinstance(row["value"], float) for row in rows)
+
+
+def test_chart_labels_leave_the_organisation_off_unless_two_would_look_alike():
+    assert chart_labels(["Qwen/Qwen3-8B", "Pro/deepseek-ai/DeepSeek-R1", "plain-model"]) == [
+        "Qwen3-8B", "DeepSeek-R1", "plain-model"]
+    assert chart_labels(["Qwen/Qwen3-8B · temperature 0.2", "A · Qwen/Qwen3-8B"]) == [
+        "Qwen3-8B · temperature 0.2", "A · Qwen3-8B"]
+    # Two panes of models that differ only by organisation keep their full ids: one bar each.
+    assert chart_labels(["Qwen/Qwen3-8B", "Pro/Qwen/Qwen3-8B"]) == ["Qwen/Qwen3-8B", "Pro/Qwen/Qwen3-8B"]
+    assert chart_labels(["Model A", "Model B"]) == ["Model A", "Model B"]
+
+
+def test_chart_points_keep_the_panes_order_and_skip_missing_figures():
+    rows = [["zeta/Z-1", 0.5, 12.0], ["alpha/A-1", None, 30.0], ["mid/M-1", 0.25, None]]
+    assert chart_points(rows, 1) == [("Z-1", 0.5), ("M-1", 0.25)]
+    assert chart_points(rows, 2) == [("Z-1", 12.0), ("A-1", 30.0)]
 
 
 def test_headers_come_from_the_catalogue_in_both_languages():

@@ -104,6 +104,33 @@ def test_results_table_shows_the_servers_token_counts(launch_app, page):
     expect(page.locator("#compare-chart")).to_be_visible()
 
 
+X_LABELS = '[aria-label^="X-axis"] .role-axis-label text'  # Vega's SVG: the x axis's group is labelled so
+
+
+def axis_labels(page: Page, chart: str) -> list[str]:
+    """The x-axis labels of a results chart, left to right (Vega draws them as SVG text)."""
+    labels = page.locator(f"#{chart} {X_LABELS}")
+    expect(labels.first).to_be_visible(timeout=WAIT_MS)
+    points = labels.evaluate_all("(ts) => ts.map((t) => [t.getBoundingClientRect().left, t.textContent])")
+    return [text for _, text in sorted(points)]
+
+
+def test_chart_bars_follow_the_panes_and_leave_the_organisation_off(launch_app, page):
+    app = launch_app()
+    open_compare(page, app.url)
+    # Alphabetically the three would be alpha, Qwen3, zeta: the bars must keep the panes' order.
+    for slot, model in ((1, "zeta-lab/Zeta-7B"), (2, "Qwen/Qwen3-8B"), (3, "Pro/alpha-ai/Alpha-2")):
+        pick(page, slot, model)
+    ask(page, "order please")
+    wait_until_done(page, 3)
+    # The first-token chart (the echo answers come in one burst: no speed bars to order).
+    expect(page.locator(f"#compare-chart-ttft {X_LABELS}")).to_have_count(3, timeout=WAIT_MS)
+    assert axis_labels(page, "compare-chart-ttft") == ["Zeta-7B", "Qwen3-8B", "Alpha-2"]
+    # The table keeps the full ids.
+    table = stats_text(page)
+    assert "zeta-lab/Zeta-7B" in table and "Pro/alpha-ai/Alpha-2" in table, table
+
+
 def test_stop_closes_every_upstream_request_and_keeps_the_partial_answers(launch_app, page):
     app = launch_app()
     open_compare(page, app.url)

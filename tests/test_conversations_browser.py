@@ -249,3 +249,41 @@ def test_on_a_phone_choosing_a_conversation_gets_the_sidebar_out_of_the_way(laun
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
+
+
+# Whether an element's own content is drawn (false while content-visibility skips it off screen).
+DRAWN = "(e) => e.checkVisibility({contentVisibilityAuto: true})"
+
+
+def test_a_long_conversation_draws_only_what_is_near_the_view_and_opens_at_its_end(launch_app, page):
+    turns = 40
+    messages = []
+    for i in range(1, turns + 1):
+        messages += [{"role": "user", "content": f"question number {i}"},
+                     {"role": "assistant", "content": f"answer number {i}\n\n```python\nprint({i})\n```\n"}]
+    messages[-1]["content"] += "\nTHE-LAST-ANSWER\n"
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    import_text(page, "long.json", json.dumps({"messages": messages}).encode())
+    chat = page.locator("#chatbot")
+    rows = chat.locator(".message-row")
+    expect(rows).to_have_count(2 * turns, timeout=WAIT_MS)
+    last = chat.locator("[data-testid=bot]").last
+    expect(last).to_contain_text("THE-LAST-ANSWER", timeout=WAIT_MS)
+    # It opens at its end: the last answer is drawn and in the chat's view...
+    expect(last).to_be_in_viewport(timeout=WAIT_MS)
+    page.wait_for_function(
+        """() => { const box = document.querySelector('#chatbot .bubble-wrap').getBoundingClientRect();
+                   const bots = document.querySelectorAll('#chatbot [data-testid=bot]');
+                   const r = bots[bots.length - 1].getBoundingClientRect();
+                   return r.bottom <= box.bottom + 1 && r.bottom > box.top; }""", timeout=WAIT_MS)
+    assert rows.last.locator(":scope > *").first.evaluate(DRAWN)
+    # ...while the first turns, far above, are not laid out or painted (yet still in the page's text).
+    assert not rows.first.locator(":scope > *").first.evaluate(DRAWN)
+    expect(chat).to_contain_text("question number 1")
+    # Scrolled up to, they are drawn as usual.
+    chat.locator(".bubble-wrap").evaluate("(box) => box.scrollTo(0, 0)")
+    expect(chat.get_by_text("question number 1", exact=True)).to_be_in_viewport(timeout=WAIT_MS)
+    page.wait_for_function(f"() => ({DRAWN})(document.querySelector('#chatbot .message-row > *'))",
+                           timeout=WAIT_MS)

@@ -268,8 +268,8 @@ class CompareHandlers:
         rows = logic.stats_rows(pane_names(round_, lang), turns)
         stats = area.stats.postprocess(pd.DataFrame(rows, columns=logic.stats_header(lang))).model_dump()
         # The charts plot the table's own columns: first-token time and speed.
-        ttft = area.chart_ttft.postprocess(_chart_frame(rows, 1)).model_dump()
-        speed = area.chart_speed.postprocess(_chart_frame(rows, 2)).model_dump()
+        ttft, speed = (_chart_update(chart, logic.chart_points(rows, column))
+                       for chart, column in ((area.chart_ttft, 1), (area.chart_speed, 2)))
         done = t(lang, "compare_done", count=len(round_["slots"]))
         return (*panes, *columns, stats, ttft, speed, done, gr.skip(), gr.skip())
 
@@ -323,9 +323,11 @@ def pane_names(round_: dict, lang: str) -> list[str]:
     return [f"{letter} · {title}" for letter, title in zip(round_["labels"], round_["titles"], strict=True)]
 
 
-def _chart_frame(rows: list[list], column: int) -> pd.DataFrame:
-    points = [{"pane": row[0], "value": row[column]} for row in rows if row[column] is not None]
-    return pd.DataFrame(points, columns=["pane", "value"])
+def _chart_update(chart: gr.BarPlot, points: list[tuple[str, Any]]) -> dict:
+    """A chart's bars in pane order: the plot draws categories in the order ``sort`` lists
+    them (alphabetically without it), so it is given this round's labels."""
+    value = chart.postprocess(pd.DataFrame(points, columns=["pane", "value"])).model_dump()
+    return gr.update(value=value, sort=[label for label, _ in points])
 
 
 def tally_frame(tally: dict, lang: str) -> pd.DataFrame:

@@ -28,8 +28,18 @@ FAVICON = ASSETS / "favicon.svg"
 EMOJI_FONT = ASSETS / "emoji.ttf"
 EMOJI_RANGE = "U+2300-23FF, U+2600-27BF, U+2B00-2BFF, U+1F000-1FAFF"
 
+# Chat messages (the chat's and the compare panes') are styled, laid out and painted
+# only when near the view (content-visibility). On every update Gradio's Chatbot
+# touches every message and then reads the chat's height to decide whether to follow
+# the answer down, which forces style and layout of the whole conversation: in a long
+# one, the page's largest cost per frame after the scripts (bench/). A row keeps its
+# last drawn height as its placeholder (contain-intrinsic-size: auto), so the scroll
+# bar and the scroll position do not jump; its text stays in the page (find, copy).
+CHAT_ROWS = ".message-wrap > .message-row"
+CHAT_ROWS_CSS = f"\n{CHAT_ROWS} {{ content-visibility: auto; contain-intrinsic-size: auto 160px; }}\n"
+
 # Colours come from the theme's variables only, so the page holds in light and dark mode.
-CSS = """
+CSS = CHAT_ROWS_CSS + """
 #reasoning-panel textarea { font-size: 0.85em; }
 #usage-panel table { font-size: 0.9em; width: 100%; }
 #usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
