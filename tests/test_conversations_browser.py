@@ -170,8 +170,12 @@ def test_an_edited_question_replaces_the_answers_after_it(launch_app, page):
     open_app(page, app.url)
     open_sidebar(page)
     ask(page, "first version")
-    ask(page, "a follow-up")
     wait_saved(page, 1)
+    first_saved = page.evaluate("() => localStorage.getItem('sfui-conversations')")
+    ask(page, "a follow-up")
+    # The follow-up's own save, so that the edit's save is the next change.
+    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=first_saved,
+                           timeout=WAIT_MS)
     stored = page.evaluate("() => localStorage.getItem('sfui-conversations')")
     page.locator("#chatbot [data-testid=user]").first.hover()
     page.locator("#chatbot button[aria-label=Edit]").first.click()

@@ -92,7 +92,12 @@ def test_each_preset_is_what_is_sent(launch_app, page):
     expect(page.locator("#presets input:checked")).to_have_count(0, timeout=WAIT_MS)
 
 
+LAYOUT_PARTS = ("#send-btn", "#user-input textarea", "#chatbot", "#model", "#temperature")
+
+
 def _layout(page: Page) -> dict:
+    for part in LAYOUT_PARTS:  # the page may still be mounting them on a loaded machine
+        page.locator(part).first.wait_for(state="attached", timeout=WAIT_MS)
     return page.evaluate("""() => {
         const box = (sel) => { const r = document.querySelector(sel).getBoundingClientRect();
                                return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
