@@ -283,4 +283,13 @@ EN: dict[str, str] = {
     "label_code_answer": "The request of",
     "label_code_next_send": "my next Send",
     "code_past_answer": "answer {number} · {model}",
+    # --- images in the chat (issue 12) ---
+    "field_detail": "detail (pictures)",
+    "help_detail": "How closely a vision model looks at each picture: low is cheaper, high reads small print.",
+    "image_not_vision": (
+        "**{model}** is not known to see images: this model can't see images; pick a 👁 model. "
+        "Your message is still in the box."
+    ),
+    "label_send_anyway": "Send anyway",
+    "conv_md_image": "🖼 picture: {name}",
 }

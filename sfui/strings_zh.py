@@ -259,4 +259,12 @@ ZH: dict[str, str] = {
     "label_code_answer": "显示哪个请求",
     "label_code_next_send": "下一次发送",
     "code_past_answer": "第 {number} 个回答 · {model}",
+    # --- images in the chat (issue 12) ---
+    "field_detail": "detail（图片）",
+    "help_detail": "视觉模型看每张图片的细致程度：low 更便宜，high 能看清小字。",
+    "image_not_vision": (
+        "**{model}** 不在已知能看图的模型之列：这个模型看不到图片，请选择带 👁 的模型。你的消息仍在输入框中。"
+    ),
+    "label_send_anyway": "仍然发送",
+    "conv_md_image": "🖼 图片：{name}",
 }
