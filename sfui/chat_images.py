@@ -26,7 +26,7 @@ from typing import Any
 from .images import ACCEPTED, PreparedImage
 
 IMAGE_CLASS = "sfui-image"
-_DATA_URL = r"data:(image/(?:png|jpeg|webp|gif));base64,[A-Za-z0-9+/]+={0,2}"
+_DATA_URL = r"data:(?P<mime>image/(?:png|jpeg|webp|gif));base64,[A-Za-z0-9+/]+={0,2}"
 _IMG = re.compile(
     rf'<img class="{IMAGE_CLASS}" src="(?P<url>{_DATA_URL})" alt="(?P<alt>[^"<>]*)">'
 )
@@ -50,7 +50,7 @@ def image_url_of(part: Any) -> str | None:
     if not isinstance(part, dict) or part.get("type") != "component" or part.get("component") != "html":
         return None
     match = _IMG.fullmatch(str(part.get("value") or ""))
-    if match is None or match.group(1) not in ACCEPTED:
+    if match is None or match.group("mime") not in ACCEPTED:
         return None
     return match.group("url")
 

@@ -292,4 +292,5 @@ EN: dict[str, str] = {
     ),
     "label_send_anyway": "Send anyway",
     "conv_md_image": "🖼 picture: {name}",
+    "input_image_gone": "the upload is no longer on the server; attach the picture again",
 }

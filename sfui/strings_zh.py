@@ -267,4 +267,5 @@ ZH: dict[str, str] = {
     ),
     "label_send_anyway": "仍然发送",
     "conv_md_image": "🖼 图片：{name}",
+    "input_image_gone": "服务器上已没有这次上传的文件，请重新添加图片",
 }

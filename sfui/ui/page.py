@@ -8,6 +8,7 @@ import gradio as gr
 
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
+from . import uploads
 from .chat import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
@@ -28,7 +29,8 @@ footer { display: none !important; }
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
     curated = ctx.directory.get(ctx.client_for(None), None).ids
-    with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True) as demo:
+    # delete_cache: attached pictures are deleted once Send reads them; this sweeps the ones never sent.
+    with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True, delete_cache=uploads.UPLOAD_SWEEP) as demo:
         page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
                            bool(ctx.settings.api_key))
         side = page.side
@@ -68,6 +70,8 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
         # Streams are async and do not hold a thread, but sync handlers (key,
         # model list) do: leave room for every concurrent visitor.
         max_threads=max(40, settings.concurrency_limit),
+        # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
+        max_file_size=uploads.UPLOAD_LIMIT,
     )
 
 

@@ -1,0 +1,224 @@
+"""Pictures in the chat, in a real browser against the fake server (issue 12).
+
+The pictures are made with Pillow in tmp_path and attached through the message
+box's own file input (what the clip button, a drop or a paste hand over). What
+the model received is read from the fake's log of requests, and from the answer
+of ``fake/vision``, which lists the image parts it got (type and size)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from sfui.ui.uploads import get_upload_folder
+
+WAIT_MS = 30_000
+ZH_CONTEXT = dict(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+DATA_URL = re.compile(r"data:(image/[a-z]+);base64,([A-Za-z0-9+/=]+)")
+
+
+def picture(path, size=(320, 240), fmt="PNG", color=(30, 120, 200)):
+    Image.new("RGB", size, color).save(path, fmt)
+    return str(path)
+
+
+def photo(path, size):
+    """A photo-like JPEG (a gradient with noise: it does not shrink to nothing)."""
+    width, height = size
+    small = Image.effect_noise((max(1, width // 8), max(1, height // 8)), 60).convert("RGB")
+    small.resize(size).save(path, "JPEG", quality=85)
+    return str(path)
+
+
+def open_app(page: Page, url: str) -> Page:
+    page.goto(url)
+    expect(page.locator("#user-input textarea")).to_be_editable(timeout=WAIT_MS)
+    return page
+
+
+def attach(page: Page, *paths: str) -> None:
+    page.locator("#user-input input[type=file]").set_input_files(list(paths))
+    # Attached (uploaded) once their thumbnails show in the box.
+    expect(page.locator("#user-input .thumbnail-item")).to_have_count(len(paths), timeout=WAIT_MS)
+
+
+def send(page: Page, text: str) -> None:
+    box = page.locator("#user-input textarea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def last_answer(page: Page) -> str:
+    texts = page.locator("#chatbot [data-testid=bot]").all_inner_texts()
+    return texts[-1].strip() if texts else ""
+
+
+def wait_answer(page: Page, pattern: str) -> str:
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text(re.compile(pattern), timeout=WAIT_MS)
+    return last_answer(page)
+
+
+def warning(page: Page, containing: str) -> str:
+    toast = page.locator('[data-testid="toast-body"].warning').filter(has_text=containing).first
+    expect(toast).to_be_visible(timeout=WAIT_MS)
+    return toast.inner_text()
+
+
+def image_parts(request: dict) -> list[dict]:
+    return [part for message in request["messages"] if isinstance(message.get("content"), list)
+            for part in message["content"] if part.get("type") == "image_url"]
+
+
+def decoded(part: dict) -> Image.Image:
+    match = DATA_URL.fullmatch(part["image_url"]["url"])
+    assert match, part["image_url"]["url"][:60]
+    return Image.open(io.BytesIO(base64.b64decode(match.group(2))))
+
+
+@pytest.fixture(scope="module")
+def vision_app(launch_module_app):
+    return launch_module_app(default_model="fake/vision")
+
+
+@pytest.fixture(scope="module")
+def text_app(launch_module_app):
+    return launch_module_app()  # Qwen/Qwen3-8B: not a vision model
+
+
+def test_one_image_with_text_arrives_as_an_image_url_part_and_shows_in_its_bubble(page, vision_app, tmp_path):
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    attach(page, picture(tmp_path / "blue.png"))
+    send(page, "What is this?")
+    answer = wait_answer(page, r"Saw 1 image")
+    assert answer.startswith("Saw 1 image: image/png 320x240 detail=auto. Echo: What is this?")
+    request = vision_app.fake.chat_requests()[-1]
+    content = request["messages"][-1]["content"]
+    assert content[0] == {"type": "text", "text": "What is this?"}
+    assert content[1]["type"] == "image_url" and content[1]["image_url"]["detail"] == "auto"
+    assert decoded(content[1]).size == (320, 240)
+    # The bubble shows the picture as a data: URL: nothing is fetched from the server's file route.
+    img = page.locator("#chatbot [data-testid=user] img.sfui-image")
+    expect(img).to_have_count(1)
+    assert img.get_attribute("src").startswith("data:image/png;base64,")
+    assert img.evaluate("i => i.complete && i.naturalWidth") == 320
+    # The box is empty again, the upload deleted once read.
+    expect(page.locator("#user-input .thumbnail-item")).to_have_count(0)
+    leftovers = [f for _, _, files in os.walk(get_upload_folder()) for f in files if f == "blue.png"]
+    assert leftovers == []
+
+
+def test_two_images_a_big_one_scaled_and_resent_on_the_next_turn_and_on_retry(page, vision_app, tmp_path):
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    attach(page, photo(tmp_path / "big.jpg", (5000, 2500)), picture(tmp_path / "small.gif", (40, 30), "GIF"))
+    send(page, "Compare them")
+    answer = wait_answer(page, r"Saw 2 images")
+    # 5,000 px on the long side arrives as 2,048; the GIF as its first frame (a PNG).
+    assert "image/jpeg 2048x1024 detail=auto, image/png 40x30 detail=auto" in answer
+    first = vision_app.fake.chat_requests()[-1]
+    assert [decoded(p).size for p in image_parts(first)] == [(2048, 1024), (40, 30)]
+
+    send(page, "And now?")  # the model has no memory: both pictures go again
+    wait_answer(page, r"Echo: And now\?")
+    assert last_answer(page).startswith("Saw 2 images")
+    second = vision_app.fake.chat_requests()[-1]
+    assert [p["image_url"]["url"] for p in image_parts(second)] == [p["image_url"]["url"] for p in image_parts(first)]
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "user"]
+    assert second["messages"][-1]["content"] == "And now?"
+    # the usage panel shows what the pictures cost in prompt tokens
+    expect(page.locator("#usage-panel")).to_contain_text(re.compile(r"5\d\d"))
+
+    # Retry the first answer: the same pictures are sent again.
+    count = len(vision_app.fake.chat_requests())
+    page.locator("#chatbot [data-testid=bot]").first.hover()
+    page.locator("#chatbot button[aria-label='Retry']").first.click()
+    wait_answer(page, r"Echo: Compare them")
+    assert len(vision_app.fake.chat_requests()) == count + 1
+    retried = vision_app.fake.chat_requests()[-1]
+    assert [p["image_url"]["url"] for p in image_parts(retried)] == [p["image_url"]["url"] for p in image_parts(first)]
+
+
+def test_detail_goes_on_every_picture(page, vision_app, tmp_path):
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    page.get_by_text("More request fields").click()
+    page.locator("#image-detail").get_by_label("low").check()
+    attach(page, picture(tmp_path / "a.png"))
+    send(page, "Low detail")
+    assert "detail=low" in wait_answer(page, r"Saw 1 image")
+    body = vision_app.fake.chat_requests()[-1]
+    assert "detail" not in body  # not a top-level field
+    assert [p["image_url"]["detail"] for p in image_parts(body)] == ["low"]
+
+
+def test_too_large_and_not_an_image_are_refused_and_nothing_is_sent(page, vision_app, tmp_path):
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    big = tmp_path / "huge.png"
+    with open(big, "wb") as file:  # 25 MB starting like a PNG
+        file.write(b"\x89PNG\r\n\x1a\n" + os.urandom(25 * 1024 * 1024 - 8))
+    fake_png = tmp_path / "notes.png"
+    fake_png.write_text("these are my notes, not a picture\n" * 20)
+    attach(page, str(big), str(fake_png))
+    send(page, "Keep my words")
+    text = warning(page, "huge.png")
+    assert ("Not sent: huge.png: the image is 25 MB; the limit is 20 MB; "
+            "notes.png: the file is text/plain, not a PNG, JPEG, WebP or GIF image") in text
+    assert vision_app.fake.chat_requests() == []
+    # The text comes back; the refused files do not.
+    expect(page.locator("#user-input textarea")).to_have_value("Keep my words")
+    expect(page.locator("#user-input .thumbnail-item")).to_have_count(0)
+    expect(page.locator("#chatbot [data-testid=user]")).to_have_count(0)
+
+
+def test_refusals_in_chinese(visitors, vision_app, tmp_path):
+    vision_app.fake.reset()
+    page = visitors(vision_app.url, **ZH_CONTEXT).page
+    fake_png = tmp_path / "笔记.png"
+    fake_png.write_text("不是图片\n")
+    attach(page, str(fake_png))
+    send(page, "看看")
+    text = warning(page, "笔记.png")
+    assert "笔记.png：文件类型为 text/plain，不是 PNG、JPEG、WebP 或 GIF 图片" in text
+    assert vision_app.fake.chat_requests() == []
+    expect(page.locator("#user-input textarea")).to_have_value("看看")
+
+
+def test_an_image_to_a_model_that_cannot_see_warns_and_sends_nothing_then_send_anyway(page, text_app, tmp_path):
+    text_app.fake.reset()
+    open_app(page, text_app.url)
+    attach(page, picture(tmp_path / "cat.png"))
+    send(page, "Describe it")
+    notice = page.locator("#vision-notice")
+    expect(notice).to_be_visible(timeout=WAIT_MS)
+    expect(notice).to_contain_text("Qwen/Qwen3-8B")
+    expect(notice).to_contain_text("this model can't see images; pick a 👁 model")
+    assert text_app.fake.chat_requests() == []
+    # The message is kept, picture and all.
+    expect(page.locator("#user-input textarea")).to_have_value("Describe it")
+    expect(page.locator("#user-input .thumbnail-item")).to_have_count(1)
+    expect(page.locator("#chatbot [data-testid=user]")).to_have_count(0)
+
+    page.locator("#send-anyway-btn").click()
+    wait_answer(page, r"Echo: Describe it")
+    expect(notice).to_be_hidden()
+    request = text_app.fake.chat_requests()[-1]
+    assert request["model"] == "Qwen/Qwen3-8B"
+    assert len(image_parts(request)) == 1
+    expect(page.locator("#chatbot [data-testid=user] img.sfui-image")).to_have_count(1)
+
+
+def test_the_warning_in_chinese(visitors, text_app, tmp_path):
+    text_app.fake.reset()
+    page = visitors(text_app.url, **ZH_CONTEXT).page
+    attach(page, picture(tmp_path / "cat.png"))
+    send(page, "描述一下")
+    expect(page.locator("#vision-notice")).to_contain_text("这个模型看不到图片，请选择带 👁 的模型", timeout=WAIT_MS)
+    assert text_app.fake.chat_requests() == []
