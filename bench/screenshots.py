@@ -11,6 +11,8 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
 - ``conversations.png``: the sidebar open on three saved conversations, one
   reopened with its thinking bubble open.
 - ``code.png``: View code open on Python ``requests`` for a message in the box.
+- ``images.png``: a vision model describing ``assets/sample.jpg`` (attached through
+  the box's file input), the picture in its bubble and the prompt tokens it cost.
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -326,6 +328,42 @@ def code_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
     return path
 
 
+# --- a picture -------------------------------------------------------------------------------------
+
+IMAGE_MODEL = "Qwen/Qwen2.5-VL-72B-Instruct"
+IMAGE_PATH = ASSETS / "sample.jpg"  # python -m bench.sample_image draws it
+IMAGE_QUESTION = "What is in this picture? One short paragraph."
+IMAGE_ANSWER = (
+    "A **sunset over a calm bay**. The sun has just dipped behind a range of purple hills, leaving a warm "
+    "orange glow that fades into a deep blue sky. Its light breaks into a shimmering path across the water, "
+    "and on the left a small **sailing boat** with two pale sails sits still on the surface. It's a quiet, "
+    "peaceful evening scene."
+)
+IMAGE_PROMPT_TOKENS = 712  # the picture's tokens and the question's, as a vision model might count them
+
+
+def image_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """A vision model describing the sample picture: the question with the picture in its bubble,
+    the answer, and the usage panel with the prompt tokens the picture cost."""
+    scenario = stream(IMAGE_ANSWER, prompt_tokens=IMAGE_PROMPT_TOKENS, model=IMAGE_MODEL, token_rate=90)
+    scenario.steps.insert(0, Sleep(0.6))
+    fake.push(scenario)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(url)
+    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    _choose_model(page, IMAGE_MODEL)
+    page.locator("#user-input input[type=file]").set_input_files(str(IMAGE_PATH))
+    page.locator("#user-input .thumbnail-item").first.wait_for(timeout=WAIT_MS)  # uploaded
+    box = page.locator("#user-input textarea")
+    box.fill(IMAGE_QUESTION)
+    box.press("Enter")
+    page.wait_for_function("() => { const i = document.querySelector('#chatbot img.sfui-image');"
+                           " return i && i.complete && i.naturalWidth > 0; }", timeout=WAIT_MS)
+    page.locator("#chatbot [data-testid=bot]", has_text="peaceful evening").wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+    return _shoot(page, path)
+
+
 # --- taking them ----------------------------------------------------------------------------------
 
 
@@ -341,6 +379,7 @@ SHOTS: dict[str, tuple[str, Callable]] = {
     "compare": ("compare.png", compare_screenshot),
     "conversations": ("conversations.png", conversations_screenshot),
     "code": ("code.png", code_screenshot),
+    "images": ("images.png", image_screenshot),
 }
 
 

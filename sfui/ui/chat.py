@@ -114,6 +114,7 @@ class ChatArea:
     clear_btn: gr.Button
     pending_message: gr.MultimodalTextbox  # the message on its way from the box to the streaming step
     api_chat: gr.Button  # a trigger no visitor can press: only for the /chat endpoint
+    api_message: gr.Textbox  # /chat's message: text, as the API has always taken it
     vision_notice: gr.Row  # "this model can't see images", shown instead of sending
     vision_text: gr.Markdown
     send_anyway_btn: gr.Button
@@ -157,8 +158,9 @@ def render_chat_area() -> ChatArea:
     pending_message = gr.MultimodalTextbox(visible=False, elem_id="pending-message", file_count="multiple",
                                            max_plain_text_length=MAX_MESSAGE_CHARS)
     api_chat = gr.Button(visible=False, elem_id="api-chat")
-    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat, vision_notice,
-                    vision_text, send_anyway_btn)
+    api_message = gr.Textbox(visible=False, elem_id="api-message")
+    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat, api_message,
+                    vision_notice, vision_text, send_anyway_btn)
 
 
 class _RetryData(gr.EventData):
@@ -289,13 +291,11 @@ class ChatHandlers:
     async def respond(self, message, history, model, system_prompt, controls: Controls, visitor_key,
                       request: gr.Request):
         """Stream the answer to ``message``: the public ``/chat`` endpoint; its
-        parameters are named after the API's request fields. ``message`` is text, or
-        ``{"text": ..., "files": [...]}`` with pictures. Like the page's step, it skips
-        Gradio's pre- and postprocessing. An API caller names its model on purpose: a
-        picture goes even to a model the catalogue does not know to see images."""
+        parameters are named after the API's request fields. ``message`` is text (the
+        API takes no pictures: a picture in ``history`` is sent again, though). Like the
+        page's step, it skips Gradio's pre- and postprocessing."""
         try:
-            frames = self.converse(message, history, model, system_prompt, controls, visitor_key, request,
-                                   anyway=True)
+            frames = self.converse(as_text(message), history, model, system_prompt, controls, visitor_key, request)
             async for frame in frames:
                 # Gradio would set every output to None if we yielded nothing.
                 yield unchanged(3) if isinstance(frame, Refused | NotVision) else self.serialized(frame)
@@ -432,7 +432,7 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
             trigger_mode="multiple", **stream_options,
         ))
     area.api_chat.click(
-        with_request_fields(handlers.respond), [area.pending_message, *stream_inputs], stream_outputs, api_name="chat",
+        with_request_fields(handlers.respond), [area.api_message, *stream_inputs], stream_outputs, api_name="chat",
         preprocess=False, postprocess=False, **stream_options,
     )
     answered.append(chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, stream_outputs,
