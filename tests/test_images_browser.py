@@ -222,3 +222,77 @@ def test_the_warning_in_chinese(visitors, text_app, tmp_path):
     send(page, "描述一下")
     expect(page.locator("#vision-notice")).to_contain_text("这个模型看不到图片，请选择带 👁 的模型", timeout=WAIT_MS)
     assert text_app.fake.chat_requests() == []
+
+
+PNG_JS = """async ([kind, name]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64; canvas.height = 48;
+    const g = canvas.getContext('2d'); g.fillStyle = '#c83232'; g.fillRect(0, 0, 64, 48);
+    const blob = await new Promise(done => canvas.toBlob(done, 'image/png'));
+    const data = new DataTransfer();
+    data.items.add(new File([blob], name, {type: 'image/png'}));
+    const box = document.querySelector('#user-input textarea');
+    if (kind === 'paste') {
+        box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    } else {
+        const target = box.closest('.full-container') || box.parentElement;
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+            target.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+        }
+    }
+}"""
+
+
+@pytest.mark.parametrize("kind", ["paste", "drop"])
+def test_a_pasted_or_dropped_picture_is_attached_and_sent(page, vision_app, kind):
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    page.evaluate(PNG_JS, [kind, f"{kind}d.png"])
+    expect(page.locator("#user-input .thumbnail-item")).to_have_count(1, timeout=WAIT_MS)
+    send(page, f"A {kind}d picture")
+    assert wait_answer(page, r"Saw 1 image").startswith("Saw 1 image: image/png 64x48")
+
+
+def test_shift_enter_is_a_new_line_and_enter_sends(page, vision_app):
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    box = page.locator("#user-input textarea")
+    box.fill("first line")
+    box.press("Shift+Enter")
+    box.type("second line")
+    expect(box).to_have_value("first line\nsecond line")
+    assert vision_app.fake.chat_requests() == []
+    box.press("Enter")
+    wait_answer(page, r"second line")
+    assert vision_app.fake.chat_requests()[-1]["messages"][-1]["content"] == "first line\nsecond line"
+
+
+def test_an_error_keeps_the_question_and_its_picture_and_retry_sends_it_again(page, vision_app, tmp_path):
+    from tests.support.sfserver import error
+
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    vision_app.fake.push(error(400))  # not retried: the turn ends in an error
+    attach(page, picture(tmp_path / "p.png", (50, 40)))
+    send(page, "Try this")
+    expect(page.locator("#usage-panel")).to_contain_text("error", timeout=WAIT_MS)
+    expect(page.locator("#chatbot [data-testid=user] img.sfui-image")).to_have_count(1)
+    failed = vision_app.fake.chat_requests()[-1]
+    page.locator("#chatbot [data-testid=bot]").last.hover()
+    page.locator("#chatbot button[aria-label='Retry']").last.click()
+    assert wait_answer(page, r"Saw 1 image").startswith("Saw 1 image: image/png 50x40")
+    assert image_parts(vision_app.fake.chat_requests()[-1]) == image_parts(failed)
+
+
+def test_stop_while_an_answer_to_a_picture_streams(page, text_app, tmp_path):
+    """A picture sent anyway to the slow fake: Stop ends it, the question and its picture stay."""
+    text_app.fake.reset()
+    open_app(page, text_app.url)
+    attach(page, picture(tmp_path / "p.png"))
+    send(page, "#fake:slow count")
+    page.locator("#send-anyway-btn").click()
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text("Counting", timeout=WAIT_MS)
+    page.locator("#stop-btn").click()
+    expect(page.locator("#usage-panel")).to_contain_text("stopped", timeout=WAIT_MS)
+    assert text_app.fake.wait_for_disconnect(timeout=WAIT_MS / 1000)
+    expect(page.locator("#chatbot [data-testid=user] img.sfui-image")).to_have_count(1)

@@ -23,6 +23,8 @@ CSS = """
 #usage-panel table { font-size: 0.9em; width: 100%; }
 #usage-panel td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
 footer { display: none !important; }
+#chatbot img.sfui-image { max-width: 100%; max-height: 360px; width: auto; height: auto; border-radius: 6px; }
+#vision-notice { align-items: center; }
 """
 
 
