@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import re
 
@@ -296,3 +297,43 @@ def test_stop_while_an_answer_to_a_picture_streams(page, text_app, tmp_path):
     expect(page.locator("#usage-panel")).to_contain_text("stopped", timeout=WAIT_MS)
     assert text_app.fake.wait_for_disconnect(timeout=WAIT_MS / 1000)
     expect(page.locator("#chatbot [data-testid=user] img.sfui-image")).to_have_count(1)
+
+
+def open_sidebar(page: Page) -> None:
+    sidebar = page.locator("#sidebar")
+    if "open" not in (sidebar.get_attribute("class") or "").split():
+        sidebar.locator(".toggle-button").click()
+    expect(page.locator("#new-chat-btn")).to_be_in_viewport(timeout=WAIT_MS)
+
+
+def download(page: Page, button: str) -> str:
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.locator(button).click()
+    return open(info.value.path(), encoding="utf-8").read()
+
+
+def test_a_saved_conversation_keeps_its_picture_after_a_reload_and_in_exports(page, vision_app, tmp_path):
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    attach(page, picture(tmp_path / "kept.png", (90, 60), color=(250, 200, 0)))
+    send(page, "Keep this picture")
+    wait_answer(page, r"Saw 1 image")
+    sent = image_parts(vision_app.fake.chat_requests()[-1])[0]["image_url"]["url"]
+    open_sidebar(page)
+    expect(page.locator("#conversations label")).to_have_count(1, timeout=WAIT_MS)
+
+    page.reload()
+    open_app(page, vision_app.url)
+    open_sidebar(page)
+    page.locator("#conversations label").first.click()
+    img = page.locator("#chatbot [data-testid=user] img.sfui-image")
+    expect(img).to_have_count(1, timeout=WAIT_MS)
+    assert img.get_attribute("src") == sent
+    exported = json.loads(download(page, "#export-json-btn"))
+    assert sent in exported["messages"][0]["content"][1]["value"]
+    assert f"![🖼 picture: kept.png]({sent})" in download(page, "#export-md-btn")
+
+    # The reopened conversation goes on with its picture.
+    send(page, "Still there?")
+    wait_answer(page, r"Echo: Still there\?")
+    assert [p["image_url"]["url"] for p in image_parts(vision_app.fake.chat_requests()[-1])] == [sent]
