@@ -172,3 +172,32 @@ def test_uploads_are_deleted_only_inside_gradios_upload_folder(tmp_path, monkeyp
     assert uploads.message_parts("plain") == ("plain", [])
     assert uploads.box_value("hi", [uploads.Attachment(str(upload), "p.png")]) == {"text": "hi", "files": []}
     assert os.path.exists(outside)
+
+
+def test_the_sample_picture_is_sent_by_a_plain_call_to_the_chats_ask(fake):
+    """ChatHandlers.ask: the one call that sends text with prepared pictures (what an example
+    prompt "describe this picture" does with SAMPLE_IMAGE), against the fake server."""
+    import asyncio
+
+    from sfui.config import Settings
+    from sfui.images import SAMPLE_IMAGE, prepare_path
+    from sfui.params import Controls
+    from sfui.ui.chat import ChatHandlers
+    from sfui.ui.common import AppContext
+    from tests.support import TEST_KEY
+
+    sample = prepare_path(SAMPLE_IMAGE)
+    assert (sample.mime, sample.width, sample.height, sample.scaled) == ("image/jpeg", 800, 533, False)
+    assert sample.bytes_sent == SAMPLE_IMAGE.stat().st_size < 150 * 1024  # sent byte for byte
+    handlers = ChatHandlers(AppContext(Settings(api_key=TEST_KEY, base_url=fake.base_url)), chatbot=None)
+
+    async def frames():
+        return [frame async for frame in handlers.ask([], "Describe this picture", [sample], "fake/vision", "",
+                                                      Controls(detail="high"), None, "en", "session-1")]
+
+    shown = asyncio.run(frames())
+    messages, _, usage = shown[-1]
+    assert messages[0]["content"][1] == image_block_from_url(sample.data_url, "sample.jpg")
+    assert messages[-1]["content"] == "Saw 1 image: image/jpeg 800x533 detail=high. Echo: Describe this picture"
+    assert "done" in usage
+    assert os.path.exists(SAMPLE_IMAGE)  # the app's own file is never deleted like an upload
