@@ -337,3 +337,29 @@ def test_a_saved_conversation_keeps_its_picture_after_a_reload_and_in_exports(pa
     send(page, "Still there?")
     wait_answer(page, r"Echo: Still there\?")
     assert [p["image_url"]["url"] for p in image_parts(vision_app.fake.chat_requests()[-1])] == [sent]
+
+
+def test_a_question_with_a_picture_offers_no_edit_and_undo_gives_its_text_back(page, vision_app, tmp_path):
+    """Gradio 6.31's Edit cannot submit a message holding a picture block (its edit buffer takes
+    the block for text and the submit fails in the page without a word), so such a message gets no
+    Edit button (Gradio offers it only when the message ends with text): a text-only one still does."""
+    vision_app.fake.reset()
+    open_app(page, vision_app.url)
+    attach(page, picture(tmp_path / "e.png", (70, 50)))
+    send(page, "with a picture")
+    wait_answer(page, r"Saw 1 image")
+    send(page, "text only")
+    wait_answer(page, r"Echo: text only")
+    expect(page.locator("#usage-panel")).to_contain_text("done", timeout=WAIT_MS)
+    users = page.locator("#chatbot [data-testid=user]")
+    users.last.hover()
+    # One Edit in the whole chat: the text-only question's, none for the one with a picture.
+    expect(page.locator("#chatbot button[aria-label=Edit]")).to_have_count(1)
+
+    # (Gradio shows each block of a message as its own element: the picture's question is two)
+    for remaining, text in ((2, "text only"), (0, "with a picture")):  # Undo takes back the last turn
+        page.locator("#chatbot button[aria-label=Undo]").click()
+        expect(users).to_have_count(remaining, timeout=WAIT_MS)
+        # The question's text comes back in the box (a picture's upload is gone: attach it again).
+        expect(page.locator("#user-input textarea")).to_have_value(text)
+    expect(page.locator("#chatbot img.sfui-image")).to_have_count(0)
