@@ -12,8 +12,11 @@ import io
 import json
 import os
 import re
+import time
+from urllib.parse import urljoin
 
 import pytest
+import requests
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -61,7 +64,11 @@ def last_answer(page: Page) -> str:
 
 
 def wait_answer(page: Page, pattern: str) -> str:
+    """The last answer once it matches ``pattern`` and its turn has ended (one answer at a
+    time per page: a message sent before that is given back)."""
     expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text(re.compile(pattern), timeout=WAIT_MS)
+    expect(page.locator("#usage-panel")).to_contain_text(re.compile(r"\b(done|error|stopped)\b|完成|出错|已停止"),
+                                                         timeout=WAIT_MS)
     return last_answer(page)
 
 
@@ -96,6 +103,10 @@ def test_one_image_with_text_arrives_as_an_image_url_part_and_shows_in_its_bubbl
     vision_app.fake.reset()
     open_app(page, vision_app.url)
     attach(page, picture(tmp_path / "blue.png"))
+    # While attached, Gradio serves the upload to anyone with its URL (no cookie, another client)...
+    thumbnail = page.locator("#user-input .thumbnail-item img").first.get_attribute("src")
+    upload_url = urljoin(vision_app.url, thumbnail)
+    assert "/gradio_api/file=" in upload_url and requests.get(upload_url, timeout=10).status_code == 200
     send(page, "What is this?")
     answer = wait_answer(page, r"Saw 1 image")
     assert answer.startswith("Saw 1 image: image/png 320x240 detail=auto. Echo: What is this?")
@@ -113,6 +124,8 @@ def test_one_image_with_text_arrives_as_an_image_url_part_and_shows_in_its_bubbl
     expect(page.locator("#user-input .thumbnail-item")).to_have_count(0)
     leftovers = [f for _, _, files in os.walk(get_upload_folder()) for f in files if f == "blue.png"]
     assert leftovers == []
+    # ... and once sent, not any more.
+    assert requests.get(upload_url, timeout=10).status_code in (403, 404)
 
 
 def test_two_images_a_big_one_scaled_and_resent_on_the_next_turn_and_on_retry(page, vision_app, tmp_path):
@@ -136,13 +149,17 @@ def test_two_images_a_big_one_scaled_and_resent_on_the_next_turn_and_on_retry(pa
     # the usage panel shows what the pictures cost in prompt tokens
     expect(page.locator("#usage-panel")).to_contain_text(re.compile(r"5\d\d"))
 
-    # Retry the first answer: the same pictures are sent again.
+    # Retry (Gradio offers it on the last answer): the pictures are sent again.
     count = len(vision_app.fake.chat_requests())
-    page.locator("#chatbot [data-testid=bot]").first.hover()
-    page.locator("#chatbot button[aria-label='Retry']").first.click()
-    wait_answer(page, r"Echo: Compare them")
+    page.locator("#chatbot [data-testid=bot]").last.hover()
+    page.locator("#chatbot button[aria-label=Retry]").click()
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while len(vision_app.fake.chat_requests()) == count and time.monotonic() < deadline:
+        time.sleep(0.1)  # waiting for the retried request to arrive (not a timing assertion)
     assert len(vision_app.fake.chat_requests()) == count + 1
+    assert wait_answer(page, r"Echo: And now\?").startswith("Saw 2 images")
     retried = vision_app.fake.chat_requests()[-1]
+    assert retried["messages"] == second["messages"]
     assert [p["image_url"]["url"] for p in image_parts(retried)] == [p["image_url"]["url"] for p in image_parts(first)]
 
 
