@@ -201,3 +201,13 @@ def test_the_sample_picture_is_sent_by_a_plain_call_to_the_chats_ask(fake):
     assert messages[-1]["content"] == "Saw 1 image: image/jpeg 800x533 detail=high. Echo: Describe this picture"
     assert "done" in usage
     assert os.path.exists(SAMPLE_IMAGE)  # the app's own file is never deleted like an upload
+
+
+def test_the_code_view_reads_the_boxs_text_and_attached_pictures():
+    from sfui.ui.code import box_text_and_pictures
+
+    assert box_text_and_pictures({"text": "hi", "files": ["/tmp/gradio/ab/cat.jpg"]}) == ("hi", ("cat.jpg",))
+    assert box_text_and_pictures({"text": "hi", "files": [{"path": "/x/y.png", "orig_name": "mine.png"}]}) == (
+        "hi", ("mine.png",))
+    assert box_text_and_pictures("plain") == ("plain", ())
+    assert box_text_and_pictures(None) == (None, ())

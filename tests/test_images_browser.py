@@ -380,3 +380,20 @@ def test_a_question_with_a_picture_offers_no_edit_and_undo_gives_its_text_back(p
         # The question's text comes back in the box (a picture's upload is gone: attach it again).
         expect(page.locator("#user-input textarea")).to_have_value(text)
     expect(page.locator("#chatbot img.sfui-image")).to_have_count(0)
+
+
+def test_choosing_another_model_hides_the_warning(page, text_app, tmp_path):
+    text_app.fake.reset()
+    open_app(page, text_app.url)
+    attach(page, picture(tmp_path / "cat.png"))
+    send(page, "Describe it")
+    expect(page.locator("#vision-notice")).to_be_visible(timeout=WAIT_MS)
+    box = page.locator("#model input")
+    box.click()
+    box.fill("Qwen/Qwen2.5-VL-72B-Instruct")
+    box.press("Enter")
+    expect(page.locator("#vision-notice")).to_be_hidden(timeout=WAIT_MS)
+    page.locator("#send-btn").click()
+    wait_answer(page, r"Echo: Describe it")
+    request = text_app.fake.chat_requests()[-1]
+    assert request["model"] == "Qwen/Qwen2.5-VL-72B-Instruct" and len(image_parts(request)) == 1

@@ -439,6 +439,10 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
                                   api_name="retry", **stream_options))
     answered.append(chatbot.edit(with_request_fields(handlers.edit), stream_inputs, stream_outputs,
                                  api_visibility="private", **stream_options))
+    # Another model chosen: the notice about the previous one no longer holds.
+    model = stream_inputs[1]
+    model.change(lambda: gr.update(visible=False), None, area.vision_notice, queue=False, api_visibility="private",
+                 show_progress="hidden")
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
     undone = chatbot.undo(handlers.undo, [chatbot], [chatbot, area.user_input], queue=False, api_visibility="private")
     cleared = [trigger(handlers.clear, None, stream_outputs, queue=False, api_visibility="private")
