@@ -211,3 +211,23 @@ def test_the_code_view_reads_the_boxs_text_and_attached_pictures():
         "hi", ("mine.png",))
     assert box_text_and_pictures("plain") == ("plain", ())
     assert box_text_and_pictures(None) == (None, ())
+
+
+def test_read_attachments_prepares_good_files_and_names_and_deletes_bad_ones(tmp_path, monkeypatch):
+    from sfui.ui import uploads
+
+    folder = tmp_path / "gradio"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(folder))
+    (folder / "a").mkdir(parents=True)
+    (folder / "b").mkdir()
+    good, bad = folder / "a" / "ok.png", folder / "b" / "notes.png"
+    Image.new("RGB", (9, 7)).save(good, "PNG")
+    bad.write_text("not a picture")
+    missing = folder / "c" / "gone.png"
+    attachments = [uploads.Attachment(str(good), "ok.png"), uploads.Attachment(str(bad), "notes.png"),
+                   uploads.Attachment(str(missing), "gone.png")]
+    images, problems = uploads.read_attachments(attachments, "zh")
+    assert (images[0].width, images[0].height) == (9, 7) and images[1:] == [None, None]
+    assert problems == ["notes.png：文件类型为 text/plain，不是 PNG、JPEG、WebP 或 GIF 图片",
+                        "gone.png：服务器上已没有这次上传的文件，请重新添加图片"]
+    assert good.exists() and not bad.exists()  # the good one is deleted only once the message goes

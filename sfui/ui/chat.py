@@ -37,7 +37,7 @@ from ..chat import (
     undo_last_turn,
 )
 from ..i18n import t
-from ..images import ImageInputError, PreparedImage, prepare_path
+from ..images import PreparedImage
 from ..params import Controls, InputError
 from ..streaming import PanelUpdates, stream_turn
 from . import uploads
@@ -85,24 +85,6 @@ class NotVision:
 
     model: str
     message: Any
-
-
-def read_attachments(attachments: list[uploads.Attachment], lang: str) -> tuple[list[PreparedImage | None], list[str]]:
-    """Each attachment prepared for sending (None where it is refused) and what is
-    wrong with each refused one (named); a refused upload is deleted at once."""
-    images: list[PreparedImage | None] = []
-    problems: list[str] = []
-    for attachment in attachments:
-        try:
-            images.append(prepare_path(attachment.path, attachment.name))
-        except FileNotFoundError:
-            images.append(None)
-            problems.append(ImageInputError("input_image_gone", attachment.name).problem(lang))
-        except InputError as exc:
-            images.append(None)
-            problems.append(exc.problem(lang))
-            uploads.discard(attachment.path)
-    return images, problems
 
 
 @dataclass
@@ -251,7 +233,7 @@ class ChatHandlers:
             return
         images: list[PreparedImage] = []
         if attachments:
-            prepared, problems = await asyncio.to_thread(read_attachments, attachments, lang)
+            prepared, problems = await asyncio.to_thread(uploads.read_attachments, attachments, lang)
             if problems:
                 good = [a for a, image in zip(attachments, prepared, strict=True) if image is not None]
                 gr.Warning(t(lang, "bad_input", problem="; ".join(problems)), duration=20)

@@ -1,4 +1,5 @@
-"""The pictures a visitor attaches to a message, as Gradio hands them over.
+"""The pictures a visitor attaches to a message, as Gradio hands them over, read
+with sfui.images (:func:`read_attachments`).
 
 Gradio stores each attached file in its upload cache as soon as it is attached,
 and ``/gradio_api/file=<path>`` serves any file there to whoever has the path,
@@ -21,7 +22,8 @@ from typing import Any
 
 from gradio.utils import get_upload_folder
 
-from ..images import MAX_BYTES
+from ..images import MAX_BYTES, ImageInputError, PreparedImage, prepare_path
+from ..params import InputError
 
 UPLOAD_LIMIT = 2 * MAX_BYTES
 # delete_cache=(every, older than) in seconds: attachments never sent go within the hour.
@@ -80,3 +82,21 @@ def discard(path: str) -> None:
             os.rmdir(parent)
         except OSError:  # not empty: another upload of the same content lives there
             pass
+
+
+def read_attachments(attachments: list[Attachment], lang: str) -> tuple[list[PreparedImage | None], list[str]]:
+    """Each attachment prepared for sending (None where it is refused) and what is
+    wrong with each refused one (named); a refused upload is deleted at once."""
+    images: list[PreparedImage | None] = []
+    problems: list[str] = []
+    for attachment in attachments:
+        try:
+            images.append(prepare_path(attachment.path, attachment.name))
+        except FileNotFoundError:
+            images.append(None)
+            problems.append(ImageInputError("input_image_gone", attachment.name).problem(lang))
+        except InputError as exc:
+            images.append(None)
+            problems.append(exc.problem(lang))
+            discard(attachment.path)
+    return images, problems
