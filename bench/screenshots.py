@@ -16,6 +16,8 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
   Send on the first screen, the parameters below.
 - ``first-screen.png``: what a new visitor sees first: an app without a server key, the empty
   chat with the example prompts and the presets.
+- ``images.png``: a vision model describing ``assets/sample.jpg`` (attached through
+  the box's file input), the picture in its bubble and the prompt tokens it cost.
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -377,6 +379,42 @@ def first_screen_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -
     return _shoot(page, path)
 
 
+# --- a picture -------------------------------------------------------------------------------------
+
+IMAGE_MODEL = "Qwen/Qwen2.5-VL-72B-Instruct"
+IMAGE_PATH = ASSETS / "sample.jpg"  # python -m bench.sample_image draws it
+IMAGE_QUESTION = "What is in this picture? One short paragraph."
+IMAGE_ANSWER = (
+    "A **sunset over a calm bay**. The sun has just dipped behind a range of purple hills, leaving a warm "
+    "orange glow that fades into a deep blue sky. Its light breaks into a shimmering path across the water, "
+    "and on the left a small **sailing boat** with two pale sails sits still on the surface. It's a quiet, "
+    "peaceful evening scene."
+)
+IMAGE_PROMPT_TOKENS = 712  # the picture's tokens and the question's, as a vision model might count them
+
+
+def image_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """A vision model describing the sample picture: the question with the picture in its bubble,
+    the answer, and the usage panel with the prompt tokens the picture cost."""
+    scenario = stream(IMAGE_ANSWER, prompt_tokens=IMAGE_PROMPT_TOKENS, model=IMAGE_MODEL, token_rate=90)
+    scenario.steps.insert(0, Sleep(0.6))
+    fake.push(scenario)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(url)
+    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    _choose_model(page, IMAGE_MODEL)
+    page.locator("#user-input input[type=file]").set_input_files(str(IMAGE_PATH))
+    page.locator("#user-input .thumbnail-item").first.wait_for(timeout=WAIT_MS)  # uploaded
+    box = page.locator("#user-input textarea")
+    box.fill(IMAGE_QUESTION)
+    box.press("Enter")
+    page.wait_for_function("() => { const i = document.querySelector('#chatbot img.sfui-image');"
+                           " return i && i.complete && i.naturalWidth > 0; }", timeout=WAIT_MS)
+    page.locator("#chatbot [data-testid=bot]", has_text="peaceful evening").wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+    return _shoot(page, path)
+
+
 # --- taking them ----------------------------------------------------------------------------------
 
 
@@ -404,6 +442,7 @@ SHOTS: dict[str, Shot] = {
     "mobile": Shot("mobile.png", mobile_screenshot, context={"viewport": PHONE, "device_scale_factor": 2,
                                                              "is_mobile": True, "has_touch": True}),
     "first-screen": Shot("first-screen.png", first_screen_screenshot, server_key=False),
+    "images": Shot("images.png", image_screenshot),
 }
 
 

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from . import errors
+from .chat_images import clean_image_blocks, image_block, image_urls
 from .events import ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage
 from .i18n import t
+from .images import DETAILS, PreparedImage
 from .params import InputError
 
 # About the largest context window on offer (~128k tokens) in characters: a
@@ -58,16 +60,20 @@ def is_display_only(message: Any) -> bool:
     return bool(metadata.get("title")) if isinstance(metadata, dict) else bool(getattr(metadata, "title", None))
 
 
-def api_messages(history: list, system_prompt: str | None = None) -> list[dict]:
+def api_messages(history: list, system_prompt: str | None = None, detail: str = "auto") -> list[dict]:
     """The ``messages`` for the API: role + content only (never reasoning),
     display-only messages dropped, and a user message that got no answer
-    (it failed) dropped when a newer user message follows it."""
+    (it failed) dropped when a newer user message follows it. A user message
+    with pictures becomes a list of parts (its text, then its pictures as
+    ``image_url`` parts with ``detail``): the model has no memory, so every
+    request carries every picture of the conversation again."""
     turns: list[dict] = []
     for message in history:
         role = _field(message, "role")
         if role not in ("user", "assistant") or is_display_only(message):
             continue
-        text = message_text(_field(message, "content"))
+        content = _field(message, "content")
+        text = message_text(content)
         if role == "user" and turns and turns[-1]["role"] == "user":
             turns.pop()  # the previous question failed; the user moved on
         if role == "assistant" and (not turns or not text):
@@ -75,17 +81,34 @@ def api_messages(history: list, system_prompt: str | None = None) -> list[dict]:
         if role == "assistant" and turns[-1]["role"] == "assistant":
             turns[-1]["content"] += text  # a reply split in two bubbles
             continue
-        turns.append({"role": role, "content": text})
+        if role == "user":
+            turns.append({"role": role, "content": _user_api_content(text, image_urls(content), detail)})
+        else:
+            turns.append({"role": role, "content": text})
     if system_prompt and system_prompt.strip():
         turns.insert(0, {"role": "system", "content": system_prompt})
     return turns
 
 
-def check_message(text: str | None) -> str | None:
-    """The message to send, or None to ignore it (empty or whitespace).
-    Raises InputError for a message too long for any model."""
+def _user_api_content(text: str, urls: list[str], detail: str) -> str | list[dict]:
+    if detail not in DETAILS:
+        raise InputError("input_image_detail", choices=DETAILS)
+    if not urls:
+        return text
+    parts: list[dict] = [{"type": "text", "text": text}] if text.strip() else []
+    return parts + [{"type": "image_url", "image_url": {"url": url, "detail": detail}} for url in urls]
+
+
+def has_images(history: list) -> bool:
+    """Whether any message of the history carries a picture."""
+    return any(image_urls(_field(message, "content")) for message in history)
+
+
+def check_message(text: str | None, has_pictures: bool = False) -> str | None:
+    """The message to send, or None to ignore it (empty or whitespace, and no
+    pictures with it). Raises InputError for a message too long for any model."""
     if text is None or not text.strip():
-        return None
+        return (text or "") if has_pictures else None
     if len(text) > MAX_MESSAGE_CHARS:
         raise InputError("input_too_long", length=f"{len(text):,}", limit=f"{MAX_MESSAGE_CHARS:,}")
     return text
@@ -93,11 +116,17 @@ def check_message(text: str | None) -> str | None:
 
 def edit_history(history: list, index: Any, text: Any) -> list:
     """The history up to the visitor's message at ``index`` with its text replaced
-    by ``text``: the answers after it answered the old text, so they go. Anything
-    but a visitor's message at ``index`` leaves nothing to answer: []."""
+    by ``text`` (its pictures kept): the answers after it answered the old text, so
+    they go. Anything but a visitor's message at ``index`` leaves nothing to answer: []."""
     if not isinstance(index, int) or not 0 <= index < len(history) or _field(history[index], "role") != "user":
         return []
-    return [*history[:index], {"role": "user", "content": message_text(text)}]
+    urls = image_urls(_field(history[index], "content"))
+    if not urls:
+        return [*history[:index], {"role": "user", "content": message_text(text)}]
+    kept = [block for block in clean_image_blocks(_field(history[index], "content")) if block.get("type") != "text"]
+    edited = message_text(text)
+    content = ([{"type": "text", "text": edited}] if edited else []) + kept
+    return [*history[:index], {"role": "user", "content": content}]
 
 
 def last_text(history: list) -> str:
@@ -105,8 +134,28 @@ def last_text(history: list) -> str:
     return message_text(_field(history[-1], "content")) if history else ""
 
 
-def append_user(history: list, text: str) -> list:
-    return [*history, {"role": "user", "content": text}]
+def append_user(history: list, text: str, images: list[PreparedImage] | tuple = ()) -> list:
+    """The history with the visitor's message: its text, then a block per picture
+    (sfui.chat_images), which its bubble shows and later requests send again."""
+    if not images:
+        return [*history, {"role": "user", "content": text}]
+    content = ([{"type": "text", "text": text}] if text.strip() else []) + [image_block(image) for image in images]
+    return [*history, {"role": "user", "content": content}]
+
+
+
+def clean_history(history: list) -> list:
+    """The history as it came back from the browser with only our own picture blocks
+    kept in its content (see sfui.chat_images.clean_image_blocks)."""
+    cleaned = []
+    for message in history:
+        content = _field(message, "content")
+        if isinstance(content, (list, tuple)) and any(isinstance(p, dict) and p.get("type") == "component"
+                                                      for p in content):
+            message = {**(message if isinstance(message, dict) else vars(message)),
+                       "content": clean_image_blocks(content)}
+        cleaned.append(message)
+    return cleaned
 
 
 def awaiting_answer(history: list) -> bool:

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from .chat import Turn
+from .chat_images import clean_image_blocks
 
 SCHEMA_VERSION = 1
 MAX_TITLE_CHARS = 200
@@ -59,7 +60,9 @@ def _text(obj: dict, name: str, limit: int | None = None) -> str:
 def check_content(content: Any, field: str = "messages") -> str | list:
     """Content as stored: a string when it is text only (Gradio hands the history
     over as ``[{"type": "text", "text": ...}]`` blocks), else the list of parts with
-    file and image parts kept as they are."""
+    file and image parts kept as they are. A component part is kept only when it is
+    one of the chat's own pictures (sfui.chat_images), rewritten from its data: URL:
+    the page would render any other one, HTML and all, from a file someone sent."""
     if isinstance(content, str):
         return content
     if isinstance(content, dict):
@@ -72,12 +75,14 @@ def check_content(content: Any, field: str = "messages") -> str | list:
         if part["type"] == "text":
             _need(isinstance(part.get("text"), str), field)
             parts.append({"type": "text", "text": part["text"]})
+        elif part["type"] == "component":
+            parts.extend(clean_image_blocks([part]))
         else:
             try:  # a copy, and proof that it is plain JSON
                 parts.append(json.loads(json.dumps(part, allow_nan=False)))
             except (TypeError, ValueError, RecursionError):
                 raise Malformed(field) from None
-    if all(part["type"] == "text" for part in parts):
+    if all(part["type"] == "text" for part in parts):  # (also when every part was dropped)
         return "".join(part["text"] for part in parts)
     return parts
 

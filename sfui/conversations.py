@@ -31,6 +31,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .chat import MAX_MESSAGE_CHARS, Turn, message_text
+from .chat_images import image_name_of, image_url_of
 from .conversation_format import (
     ANSWER_STATUSES,
     MAX_NAME_CHARS,
@@ -310,14 +311,26 @@ def _md_header(conversation: dict, lang: str) -> list[str]:
     return [*lines, "", "---", ""]
 
 
-def _md_text(content: str | list) -> str:
+def _md_text(content: str | list, lang: str = "en") -> str:
+    """A message's text; each picture as its data: URL in a Markdown image (a viewer
+    shows it, and the file carries it), anything else as its type."""
     if isinstance(content, str):
         return content
-    return "\n\n".join(part["text"] if part["type"] == "text" else f"*[{part['type']}]*" for part in content)
+    lines = []
+    for part in content:
+        url = image_url_of(part)
+        if part["type"] == "text":
+            lines.append(part["text"])
+        elif url:
+            alt = t(lang, "conv_md_image", name=image_name_of(part)).replace("[", "(").replace("]", ")")
+            lines.append(f"![{alt}]({url})")
+        else:
+            lines.append(f"*[{part['type']}]*")
+    return "\n\n".join(lines)
 
 
 def _md_message(message: dict, lang: str) -> list[str]:
-    text, metadata = _md_text(message["content"]), message.get("metadata") or {}
+    text, metadata = _md_text(message["content"], lang), message.get("metadata") or {}
     if "duration" in metadata or "status" in metadata:  # thinking (only its bubbles have a status)
         summary = metadata.get("title", "")
         if "duration" in metadata:

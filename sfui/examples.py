@@ -50,6 +50,8 @@ EXAMPLES: tuple[Example, ...] = (
     # Answered with formulas: the chat renders $...$ and $$...$$.
     Example("math", "Qwen/Qwen3-8B"),
     Example("poem", "THUDM/GLM-4-9B-0414"),
+    # A free model that sees images (👁), with the sample picture that ships in assets/.
+    Example("picture", "THUDM/GLM-4.1V-9B-Thinking", image="sample.jpg"),
 )
 
 BY_KEY: dict[str, Example] = {example.key: example for example in EXAMPLES}

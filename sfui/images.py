@@ -32,6 +32,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps
@@ -51,6 +52,9 @@ JPEG_QUALITY = 90
 # screenshot compresses well losslessly, a photo does not (3 bytes a pixel uncompressed).
 PNG_BYTES_PER_PIXEL = 1.5
 DETAILS = ("auto", "low", "high")
+# A small photo-like picture shipped with the app (drawn by bench/sample_image.py), for
+# "describe this picture": prepare_path(SAMPLE_IMAGE) and send it like an upload.
+SAMPLE_IMAGE = Path(__file__).resolve().parent.parent / "assets" / "sample.jpg"
 
 _MB = 1024 * 1024
 _ORIENTATION = 0x0112  # the EXIF tag

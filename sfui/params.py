@@ -134,6 +134,9 @@ class RequestField:
     integer: bool = False
     choices: dict[str, Any] | None = None
     advanced: bool = False  # under "More request fields" instead of "Parameters"
+    # False: not a top-level field of the request body but an attribute of each picture's
+    # ``image_url`` part (``detail``): to_params leaves it out, Controls.image_detail reads it.
+    in_body: bool = True
 
     @property
     def label_key(self) -> str:
@@ -170,6 +173,8 @@ FIELDS: tuple[RequestField, ...] = (
     RequestField("tools", JSON, parse_tools, elem_id="tools", default="", advanced=True),
     _number("presence_penalty", -2.0, 2.0),
     _number("seed", 0, 2**63 - 1, integer=True),
+    RequestField("detail", CHOICE, parse_choice, elem_id="image-detail", default="auto",
+                 choices={"auto": "auto", "low": "low", "high": "high"}, advanced=True, in_body=False),
 )
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 BY_NAME: dict[str, RequestField] = {f.name: f for f in FIELDS}
@@ -201,5 +206,11 @@ class Controls:
     def to_params(self) -> dict[str, Any]:
         """Validated keyword arguments for ``SiliconFlowClient.chat_stream``: the
         fields that are set. Raises InputError with a message for the visitor."""
-        params = {f.name: f.parse(f, self.values[f.name]) for f in FIELDS}
+        params = {f.name: f.parse(f, self.values[f.name]) for f in FIELDS if f.in_body}
         return {name: value for name, value in params.items() if value is not None}
+
+    @property
+    def image_detail(self) -> str:
+        """``detail`` of every picture sent (auto, low, high), validated like the body's fields."""
+        field = BY_NAME["detail"]
+        return field.parse(field, self.values["detail"]) or field.default

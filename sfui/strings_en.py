@@ -340,6 +340,8 @@ EN: dict[str, str] = {
     "example_poem_prompt": (
         "Write a short classical Chinese poem (五言绝句) about autumn moonlight, then translate it into English."
     ),
+    "label_example_picture": "👁 Describe this picture",
+    "example_picture_prompt": "Describe this picture: what is in it, and what mood does it have?",
     "label_presets": "Style of answer",
     "help_presets": "Sets temperature and top_p for you: Precise = focused, Creative = more varied.",
     "label_preset_precise": "Precise",
@@ -349,4 +351,14 @@ EN: dict[str, str] = {
     "help_system_prompt": "Instructions the model follows for the whole chat: a role, a tone, a language.",
     "help_compare_model": "Each model gets the same question; their answers appear side by side.",
     "help_compare_temperature": "Higher = more varied.",
+    # --- images in the chat (issue 12) ---
+    "field_detail": "detail (pictures)",
+    "help_detail": "How closely a vision model looks at each picture: low is cheaper, high reads small print.",
+    "image_not_vision": (
+        "**{model}** is not known to see images: this model can't see images; pick a 👁 model. "
+        "Your message is still in the box."
+    ),
+    "label_send_anyway": "Send anyway",
+    "conv_md_image": "🖼 picture: {name}",
+    "input_image_gone": "the upload is no longer on the server; attach the picture again",
 }

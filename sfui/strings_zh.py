@@ -309,6 +309,8 @@ ZH: dict[str, str] = {
     "example_math_prompt": "一步一步解释为什么 1 + 2 + ... + n = n(n+1)/2，公式用 LaTeX 写出。",
     "label_example_poem": "写一首中文诗",
     "example_poem_prompt": "写一首关于秋夜月光的五言绝句，并简单解释诗意。",
+    "label_example_picture": "👁 描述这张图片",
+    "example_picture_prompt": "描述这张图片：画面里有什么？给人什么感觉？",
     "label_presets": "回答风格",
     "help_presets": "一键设置 temperature 和 top_p：精确 = 更集中，创意 = 更多变。",
     "label_preset_precise": "精确",
@@ -318,4 +320,13 @@ ZH: dict[str, str] = {
     "help_system_prompt": "模型在整个对话中遵循的指示：角色、语气、语言等。",
     "help_compare_model": "每个模型收到同一个问题，回答并排显示。",
     "help_compare_temperature": "越高越多变。",
+    # --- images in the chat (issue 12) ---
+    "field_detail": "detail（图片）",
+    "help_detail": "视觉模型看每张图片的细致程度：low 更便宜，high 能看清小字。",
+    "image_not_vision": (
+        "**{model}** 不在已知能看图的模型之列：这个模型看不到图片，请选择带 👁 的模型。你的消息仍在输入框中。"
+    ),
+    "label_send_anyway": "仍然发送",
+    "conv_md_image": "🖼 图片：{name}",
+    "input_image_gone": "服务器上已没有这次上传的文件，请重新添加图片",
 }

@@ -82,3 +82,36 @@ def test_the_first_screen_phone_and_dark_screenshots_are_taken(tmp_path):
             return sum(grey.getdata()) / 10_000
 
         assert brightness(image) < 100 < 200 < brightness(light)
+
+
+@pytest.mark.timeout(300)
+def test_the_image_screenshot_is_taken(tmp_path):
+    """A vision model describing assets/sample.jpg: the picture attached through the box and shown
+    in its bubble (the step waits for it to be decoded), the answer, the usage panel done."""
+    sample = ROOT / "assets" / "sample.jpg"
+    assert sample.stat().st_size < 150 * 1024
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.screenshots", "--only", "images", "--out-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=280,
+    )
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+    picture = tmp_path / "images.png"
+    assert f"images: {picture}" in proc.stdout
+    with Image.open(picture) as image:
+        assert image.size == (VIEWPORT["width"], VIEWPORT["height"])
+        # The sample's warm sunset colours are on screen (the page itself is white and grey).
+        warm = sum(1 for r, g, b in image.convert("RGB").resize((280, 200)).getdata() if r > 180 and 90 < g < 190
+                   and b < 140)
+    assert warm > 50, warm
+
+
+def test_the_sample_picture_is_what_its_script_draws(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "bench.sample_image", "--out", str(tmp_path / "s.jpg")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    from PIL import ImageChops, ImageStat
+
+    with Image.open(tmp_path / "s.jpg") as drawn, Image.open(ROOT / "assets" / "sample.jpg") as committed:
+        assert drawn.size == committed.size
+        # (a JPEG encoder of another version may round a few values differently)
+        assert max(ImageStat.Stat(ImageChops.difference(drawn.convert("RGB"), committed.convert("RGB"))).mean) < 2

@@ -4,13 +4,14 @@ one-line ``info`` in both languages on every control that sets a request."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import gradio as gr
 import pytest
 from gradio.i18n import I18nData
 
 from sfui.catalog import DEFAULT_MODELS
-from sfui.examples import EXAMPLES, Example
+from sfui.examples import BY_KEY, EXAMPLES, Example
 from sfui.i18n import STRINGS
 from sfui.params import BY_NAME, FIELDS, JSON, Controls
 from sfui.presets import DEFAULT_PRESET, PRESETS, matching_preset, preset_values
@@ -156,8 +157,15 @@ def test_request_field_labels_stay_the_apis_names():
         assert i18n_key(controls[field.elem_id].label) == field.label_key
 
 
-def test_a_picture_example_is_refused_until_the_chat_sends_pictures():
+def test_the_picture_example_hands_its_picture_to_a_model_that_sees_images():
+    from sfui.catalog import model_info
+    from sfui.images import SAMPLE_IMAGE
     from sfui.ui.examples import _picker
 
-    with pytest.raises(NotImplementedError, match="picture"):
-        _picker(Example("picture", "Qwen/Qwen2.5-VL-72B-Instruct", image="screenshot.png"))
+    picture = BY_KEY["picture"]
+    assert picture.image_path == SAMPLE_IMAGE and SAMPLE_IMAGE.is_file()
+    assert model_info(picture.model).vision
+    model, message = _picker(picture)(SimpleNamespace(headers={"accept-language": "zh-CN"}))
+    assert model == picture.model
+    assert message == {"text": STRINGS["zh"]["example_picture_prompt"], "files": [str(SAMPLE_IMAGE)]}
+    assert _picker(BY_KEY["code"])(SimpleNamespace(headers={}))[1]["files"] == []

@@ -52,6 +52,27 @@ def test_an_example_sends_its_prompt_with_its_model_then_hides(launch_app, page)
     expect(examples).to_be_visible()  # an empty chat again
 
 
+def test_the_picture_example_sends_the_sample_picture_to_a_vision_model(launch_app, page):
+    import base64
+
+    from sfui.images import SAMPLE_IMAGE
+
+    app = launch_app()
+    open_app(page, app.url)
+    example = BY_KEY["picture"]
+    click_example(page, "picture")
+    body = wait_for_requests(app.fake, 1, page)[-1]
+    assert body["model"] == example.model
+    text_part, image_part = body["messages"][-1]["content"]
+    assert text_part == {"type": "text", "text": example.prompt("en")}
+    url = image_part["image_url"]["url"]
+    assert url.startswith("data:image/jpeg;base64,")
+    assert base64.b64decode(url.split(",", 1)[1]) == SAMPLE_IMAGE.read_bytes()  # small: sent as it is
+    # The picture is in its bubble, and the sample is still there for the next visitor.
+    expect(page.locator("#chatbot img.sfui-image")).to_have_count(1, timeout=WAIT_MS)
+    assert SAMPLE_IMAGE.is_file()
+
+
 def test_examples_in_chinese_are_chinese_and_send_chinese(launch_app, visitors):
     app = launch_app()
     page = visitors(app.url, **ZH_CONTEXT).page

@@ -152,11 +152,22 @@ def test_boundary_values_are_accepted():
 
 
 def test_every_row_is_a_field_the_client_sends():
-    # build_payload refuses unknown fields: a row the client cannot send fails here.
-    values = {f.name: f.parse(f, f.default) for f in FIELDS}
+    # build_payload refuses unknown fields: a body row the client cannot send fails here.
+    values = {f.name: f.parse(f, f.default) for f in FIELDS if f.in_body}
     build_payload("m", [], stream=True, **{k: v for k, v in values.items() if v is not None})
     assert len(set(FIELD_NAMES)) == len(FIELDS)
     assert len({f.elem_id for f in FIELDS}) == len(FIELDS)
+
+
+def test_detail_is_a_part_attribute_not_a_body_field():
+    # detail rides on each picture's image_url part: never a top-level field of the body.
+    assert not BY_NAME["detail"].in_body and BY_NAME["detail"].elem_id == "image-detail"
+    assert "detail" not in Controls(detail="high").to_params()
+    assert Controls().image_detail == "auto"
+    assert Controls(detail="low").image_detail == "low"
+    with pytest.raises(InputError):
+        _ = Controls(detail="ultra").image_detail
+    assert [f.name for f in FIELDS if not f.in_body] == ["detail"]
 
 
 def test_controls_take_exactly_the_table_fields():

@@ -317,3 +317,44 @@ def test_the_log_says_when_the_client_hung_up(fake):
     assert record.disconnected_at is not None and record.ended_at == record.disconnected_at
     assert record.first_chunk_at < record.disconnected_at and record.disconnected_at - left < 1
     assert record.ended_at is not None
+
+
+def _data_url(fmt: str, size: tuple[int, int], mime: str) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(buffer, fmt)
+    return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode()}"
+
+
+def test_vision_says_what_images_it_received_across_the_whole_request(fake):
+    def part(fmt, size, mime, detail):
+        return {"type": "image_url", "image_url": {"url": _data_url(fmt, size, mime), "detail": detail}}
+
+    messages = [
+        {"role": "user", "content": [{"type": "text", "text": "first"}, part("PNG", (300, 200), "image/png", "auto")]},
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": [{"type": "text", "text": "what now"},
+                                     part("JPEG", (64, 48), "image/jpeg", "low"),
+                                     part("WEBP", (33, 21), "image/webp", "high"),
+                                     part("GIF", (7, 5), "image/gif", "auto")]},
+    ]
+    body = {"model": "fake/vision", "messages": messages, "stream": False}
+    r = requests.post(f"{fake.base_url}/chat/completions", json=body, headers=AUTH, timeout=10)
+    answer = r.json()["choices"][0]["message"]["content"]
+    assert answer == ("Saw 4 images: image/png 300x200 detail=auto, image/jpeg 64x48 detail=low, "
+                      "image/webp 33x21 detail=high, image/gif 7x5 detail=auto. Echo: what now")
+    # every image costs prompt tokens (the words of both questions plus one image part each)
+    assert r.json()["usage"]["prompt_tokens"] == 1 + 1 + 2 + 4 * 256
+
+
+def test_vision_without_images_and_other_models_ignore_images(fake):
+    r = chat(fake, "plain", stream_=False, model="fake/vision")
+    assert r.json()["choices"][0]["message"]["content"] == "Saw 0 images. Echo: plain"
+    content = [{"type": "text", "text": "look"},
+               {"type": "image_url", "image_url": {"url": _data_url("PNG", (5, 5), "image/png")}}]
+    r = chat(fake, content, stream_=False)
+    assert r.json()["choices"][0]["message"]["content"] == "Echo: look"

@@ -3,34 +3,44 @@ and the public ``/chat`` and ``/retry`` endpoints.
 
 Send is a chain. Its first step runs in the browser (no server round trip
 before the request is queued): it empties the box, unless the message is
-blank, and hands the message over through a hidden textbox. The queued step
-streams into the chat and the side panels only; the box is touched again only
-to give back a refused message.
+blank, and hands the message (its text and attached pictures) over through a
+hidden box. The queued step reads and checks the pictures (sfui/ui/uploads.py:
+each upload is deleted once read; the picture goes on as a data: URL in the
+chat history), then streams into the chat and the side panels only; the box is
+touched again only to give back a refused message. A message with pictures to
+a model not known to see images is not sent: a notice says so, with Send anyway
+for a model id the catalogue does not know.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
+from ..catalog import model_info
 from ..chat import (
+    MAX_MESSAGE_CHARS,
     FramePacer,
     Turn,
     api_messages,
     append_user,
     awaiting_answer,
     check_message,
+    clean_history,
     edit_history,
     last_text,
     truncate_for_retry,
     undo_last_turn,
 )
 from ..i18n import t
+from ..images import PreparedImage
 from ..params import Controls, InputError
 from ..streaming import PanelUpdates, stream_turn
+from . import uploads
 from .common import AppContext, FinishedAnswer, as_text, label, lang_of, unchanged
 from .examples import ExampleButtons, render_examples
 from .fields import with_request_fields
@@ -51,19 +61,46 @@ FPS = 10
 # The browser-side first step of Send: empty the box (a blank message stays, and is
 # ignored) and pass the message on to the queued step through a hidden textbox.
 TAKE_MESSAGE_JS = "(message) => [message && message.trim() ? '' : message, message]"
+# The same for the chat's box, whose value is {text, files}: a message with only a
+# picture is not blank.
+TAKE_MULTIMODAL_JS = """(message) => {
+  const blank = !message || (!(message.text || '').trim() && !(message.files || []).length);
+  return [blank ? message : {text: '', files: []}, message];
+}"""
 
-REFUSED = object()  # converse()'s only frame when a message cannot be sent
+
+
+@dataclass(frozen=True)
+class Refused:
+    """converse()'s only frame when a message cannot be sent (a toast says why):
+    ``message`` is what goes back in the box (the text and the pictures still
+    attachable)."""
+
+    message: Any
+
+
+@dataclass(frozen=True)
+class NotVision:
+    """converse()'s only frame when pictures go to a model not known to see them;
+    the message goes back in the box as it was."""
+
+    model: str
+    message: Any
 
 
 @dataclass
 class ChatArea:
     chatbot: gr.Chatbot
-    user_input: gr.Textbox
+    user_input: gr.MultimodalTextbox
     send_btn: gr.Button
     stop_btn: gr.Button
     clear_btn: gr.Button
-    pending_message: gr.Textbox  # the message on its way from the box to the streaming step
+    pending_message: gr.MultimodalTextbox  # the message on its way from the box to the streaming step
     api_chat: gr.Button  # a trigger no visitor can press: only for the /chat endpoint
+    api_message: gr.Textbox  # /chat's message: text, as the API has always taken it
+    vision_notice: gr.Row  # "this model can't see images", shown instead of sending
+    vision_text: gr.Markdown
+    send_anyway_btn: gr.Button
     examples: ExampleButtons  # the starters under the empty chat
 
 
@@ -79,12 +116,22 @@ def render_chat_area() -> ChatArea:
         placeholder=label("label_chat_placeholder"),
     )
     examples = render_examples()
+    with gr.Row(visible=False, elem_id="vision-notice") as vision_notice:
+        vision_text = gr.Markdown(elem_id="vision-notice-text")
+        send_anyway_btn = gr.Button(label("label_send_anyway"), elem_id="send-anyway-btn", size="sm", scale=0,
+                                    min_width=140)
     with gr.Row(elem_id="input-row"):
-        user_input = gr.Textbox(
+        user_input = gr.MultimodalTextbox(
             elem_id="user-input",
             show_label=False,
             placeholder=label("label_placeholder"),
-            lines=1,  # Gradio submits on Enter only for lines=1; it still grows to max_lines
+            sources=["upload"],  # the clip button; drag-drop and paste work as well
+            file_types=["image"],
+            file_count="multiple",
+            # A longer paste would become a pasted_text.txt attachment instead of text.
+            max_plain_text_length=MAX_MESSAGE_CHARS,
+            submit_btn=False,  # Send is its own button, beside Stop
+            lines=1,
             max_lines=12,
             scale=8,
             autofocus=True,
@@ -93,9 +140,12 @@ def render_chat_area() -> ChatArea:
             send_btn = gr.Button(label("label_send"), variant="primary", elem_id="send-btn")
             stop_btn = gr.Button(label("label_stop"), variant="stop", elem_id="stop-btn")
             clear_btn = gr.Button(label("label_clear"), elem_id="clear-btn")
-    pending_message = gr.Textbox(visible=False, elem_id="pending-message")
+    pending_message = gr.MultimodalTextbox(visible=False, elem_id="pending-message", file_count="multiple",
+                                           max_plain_text_length=MAX_MESSAGE_CHARS)
     api_chat = gr.Button(visible=False, elem_id="api-chat")
-    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat, examples)
+    api_message = gr.Textbox(visible=False, elem_id="api-message")
+    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat, api_message,
+                    vision_notice, vision_text, send_anyway_btn, examples)
 
 
 class _RetryData(gr.EventData):
@@ -126,6 +176,7 @@ class ChatHandlers:
         """Yield (chat messages, reasoning text, usage table): first the visitor's
         message with a "waiting" table, then the answer as it streams."""
         ctx = self.ctx
+        history = clean_history(history)
         turn = Turn(history, lang)
         waiting = turn.usage_markdown()
         # Registered before the first yield: from the caller's busy check to here
@@ -134,7 +185,8 @@ class ChatHandlers:
         with ctx.runs.track(session) as run:
             yield history, "", waiting
             stream = ctx.client_for(ctx.effective_key(visitor_key)).chat_stream(
-                (model_id or ctx.settings.default_model).strip(), api_messages(history, system), **controls.to_params()
+                (model_id or ctx.settings.default_model).strip(),
+                api_messages(history, system, controls.image_detail), **controls.to_params()
             )
             panels = PanelUpdates(reasoning="", usage=waiting)
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
@@ -144,36 +196,74 @@ class ChatHandlers:
                     ctx.answers.remember(session, FinishedAnswer(shown, stream.payload))
                 yield panels.render(shown)
 
-    def refusal(self, message: str | None, controls: Controls, visitor_key: str | None, lang: str) -> str | None:
+    def refusal(self, message: str | None, controls: Controls, visitor_key: str | None, lang: str,
+                has_pictures: bool = False) -> str | None:
         """Why this message cannot be sent (shown as a toast), or None if it can.
         An empty message is not refused: it is ignored."""
         try:
-            check_message(message)
+            check_message(message, has_pictures)
             controls.to_params()
+            _ = controls.image_detail
         except InputError as exc:
             return exc.user_message(lang)
         if not self.ctx.effective_key(visitor_key):
             return t(lang, "no_key_toast")
         return None
 
-    async def converse(self, message, history, model, system_prompt, controls: Controls, visitor_key, request):
-        """The frames answering ``message``, or just REFUSED (with a toast saying
-        why) if it cannot be sent. An empty message is ignored: no frame at all."""
+    async def converse(self, message, history, model, system_prompt, controls: Controls, visitor_key, request,
+                       anyway: bool = False, one_at_a_time: bool = False):
+        """The frames answering ``message`` (the box's value: text and attached
+        pictures), or just one frame saying why not: Refused (with a toast saying
+        why), or NotVision for pictures to a model not known to see them (unless
+        ``anyway``). An empty message is ignored: no frame at all. Pictures are read
+        only once nothing else stands in the way, and then deleted from Gradio's
+        upload cache; a refused picture is deleted and left out of the message given
+        back. ``one_at_a_time``: refuse while this page's previous answer streams."""
         lang = lang_of(request)
-        # Text fields as Gradio's Textbox preprocessing (skipped here) would pass them.
-        message, model, system_prompt = as_text(message), as_text(model), as_text(system_prompt)
-        problem = self.refusal(message, controls, visitor_key, lang)
+        text, attachments = uploads.message_parts(message)
+        model, system_prompt = as_text(model), as_text(system_prompt)
+        problem = self.refusal(text, controls, visitor_key, lang, bool(attachments))
         if problem:
             gr.Warning(problem, duration=15)
-            yield REFUSED
+            yield Refused(message)
             return
-        if check_message(message) is None:
-            yield REFUSED
+        if check_message(text, bool(attachments)) is None:
+            yield Refused(message)
             return
-        history = append_user(history or [], message)
-        frames = self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash)
+        model_id = (model or self.ctx.settings.default_model).strip()
+        if attachments and not anyway and not model_info(model_id).vision:
+            yield NotVision(model_id, message)
+            return
+        images: list[PreparedImage] = []
+        if attachments:
+            prepared, problems = await asyncio.to_thread(uploads.read_attachments, attachments, lang)
+            if problems:
+                good = [a for a, image in zip(attachments, prepared, strict=True) if image is not None]
+                gr.Warning(t(lang, "bad_input", problem="; ".join(problems)), duration=20)
+                yield Refused(uploads.box_value(text, good))
+                return
+            if one_at_a_time and self.ctx.runs.busy(request.session_hash):
+                # (another Send of this page started while the pictures were read)
+                gr.Warning(t(lang, "busy_toast"), duration=10)
+                yield Refused(message)
+                return
+            for attachment in attachments:
+                uploads.discard(attachment.path)
+            images = [image for image in prepared if image is not None]
+        frames = self.ask(history or [], text or "", images, model, system_prompt, controls, visitor_key, lang,
+                          request.session_hash)
         async for frame in frames:
             yield frame
+
+    def ask(self, history: list, text: str, images: list[PreparedImage], model: str | None,
+            system_prompt: str | None, controls: Controls, visitor_key: str | None, lang: str,
+            session: str) -> AsyncIterator[tuple[list, str, str]]:
+        """Send ``text`` with ``images`` (sfui.images.prepare_path / prepare_image) after
+        ``history``: the frames of the answer, as Send streams them. The one call for a
+        message with pictures that has passed the checks (an example prompt with a
+        sample picture can call it too)."""
+        asked = append_user(history, text, images)
+        return self.stream_reply(asked, model, system_prompt, controls, visitor_key, lang, session)
 
     def serialized(self, frame: tuple[list, str, str]) -> tuple[Any, str, str]:
         """A frame as Gradio's postprocessing would have sent it: the streaming steps
@@ -186,12 +276,14 @@ class ChatHandlers:
     async def respond(self, message, history, model, system_prompt, controls: Controls, visitor_key,
                       request: gr.Request):
         """Stream the answer to ``message``: the public ``/chat`` endpoint; its
-        parameters are named after the API's request fields. Like the page's
-        step, it skips Gradio's pre- and postprocessing."""
+        parameters are named after the API's request fields. ``message`` is text (the
+        API takes no pictures: a picture in ``history`` is sent again, though). Like the
+        page's step, it skips Gradio's pre- and postprocessing."""
         try:
-            async for frame in self.converse(message, history, model, system_prompt, controls, visitor_key, request):
+            frames = self.converse(as_text(message), history, model, system_prompt, controls, visitor_key, request)
+            async for frame in frames:
                 # Gradio would set every output to None if we yielded nothing.
-                yield unchanged(3) if frame is REFUSED else self.serialized(frame)
+                yield unchanged(3) if isinstance(frame, Refused | NotVision) else self.serialized(frame)
         finally:
             # An API caller has no saved conversations: nothing will take this answer.
             self.ctx.answers.take(request.session_hash)
@@ -202,16 +294,43 @@ class ChatHandlers:
         so a refused message is put back in it (nothing the visitor typed is lost).
 
         Runs without Gradio's pre- and postprocessing: the inputs arrive as the page
-        sent them, validated here (Controls, check_message; the chat by its data
-        model), and the chat goes out serialized by the Chatbot's own postprocess."""
-        if self.ctx.runs.busy(request.session_hash) and (as_text(message) or "").strip():
+        sent them, validated here (Controls, check_message, the pictures by
+        sfui.images; the chat by its data model), and the chat goes out serialized by
+        the Chatbot's own postprocess."""
+        async for frame in self._respond_in_page(message, history, model, system_prompt, controls, visitor_key,
+                                                 request, anyway=False):
+            yield frame
+
+    async def respond_anyway(self, message, history, model, system_prompt, controls: Controls, visitor_key,
+                             request: gr.Request):
+        """Send anyway: the message with pictures goes to the chosen model although the
+        catalogue does not know it to see images (a custom model id)."""
+        async for frame in self._respond_in_page(message, history, model, system_prompt, controls, visitor_key,
+                                                 request, anyway=True):
+            yield frame
+
+    async def _respond_in_page(self, message, history, model, system_prompt, controls, visitor_key, request,
+                               anyway: bool):
+        hidden = gr.update(visible=False)
+        text, attachments = uploads.message_parts(message)
+        if self.ctx.runs.busy(request.session_hash) and ((text or "").strip() or attachments):
             # Sent while this page's previous answer still streams: one answer at a
             # time per page, and the message goes back in the box, not into the void.
             gr.Warning(t(lang_of(request), "busy_toast"), duration=10)
-            yield (*unchanged(3), message)
+            yield (*unchanged(3), message, gr.skip(), gr.skip())
             return
-        async for frame in self.converse(message, history, model, system_prompt, controls, visitor_key, request):
-            yield (*unchanged(3), message) if frame is REFUSED else (*self.serialized(frame), gr.skip())
+        first = True
+        frames = self.converse(message, history, model, system_prompt, controls, visitor_key, request,
+                               anyway=anyway, one_at_a_time=True)
+        async for frame in frames:
+            if isinstance(frame, Refused):
+                yield (*unchanged(3), frame.message, hidden, gr.skip())
+            elif isinstance(frame, NotVision):
+                notice = t(lang_of(request), "image_not_vision", model=frame.model)
+                yield (*unchanged(3), frame.message, gr.update(visible=True), notice)
+            else:
+                yield (*self.serialized(frame), gr.skip(), hidden if first else gr.skip(), gr.skip())
+                first = False
 
     async def regenerate(self, history, model, system_prompt, controls: Controls, visitor_key,
                          retry_data: _RetryData, request: gr.Request):
@@ -251,7 +370,8 @@ class ChatHandlers:
 
     def undo(self, history: list, undo_data: gr.UndoData):
         index = getattr(undo_data, "index", None)
-        return undo_last_turn(history, index if isinstance(index, int) else None)
+        # (the question's pictures are not put back in the box: their uploads are gone)
+        return undo_last_turn(clean_history(history), index if isinstance(index, int) else None)
 
     async def clear(self, request: gr.Request):
         # Stops this session's answer too, without letting its last update redraw the chat.
@@ -283,28 +403,39 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     # The streaming steps skip Gradio's pre- and postprocessing: Gradio runs each
     # component's (trivial) conversion in a worker thread, a thread hop per input per
     # event and per output per frame, which under many visitors delayed every request.
-    taken = [
-        trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS, queue=False)
-        for trigger in (area.user_input.submit, area.send_btn.click)
-    ]
     answered = []
-    for first_step in (*taken, *sends):
+    page_outputs = [*stream_outputs, area.user_input, area.vision_notice, area.vision_text]
+    take = dict(js=TAKE_MULTIMODAL_JS, queue=False)
+    first_steps = [
+        (area.user_input.submit(None, [area.user_input], [area.user_input, area.pending_message], **take),
+         handlers.respond_in_page),
+        (area.send_btn.click(None, [area.user_input], [area.user_input, area.pending_message], **take),
+         handlers.respond_in_page),
+        (area.send_anyway_btn.click(None, [area.user_input], [area.user_input, area.pending_message], **take),
+         handlers.respond_anyway),
+        *((first_step, handlers.respond_in_page) for first_step in sends),
+    ]
+    for first_step, handler in first_steps:
         answered.append(first_step.then(
-            with_request_fields(handlers.respond_in_page), [area.pending_message, *stream_inputs],
-            [*stream_outputs, area.user_input], api_visibility="private", preprocess=False, postprocess=False,
+            with_request_fields(handler), [area.pending_message, *stream_inputs],
+            page_outputs, api_visibility="private", preprocess=False, postprocess=False,
             # "multiple": a message sent while an answer streams must reach the handler,
             # which gives it back; Gradio's default ("once") dropped it, and the box
             # had already been emptied.
             trigger_mode="multiple", **stream_options,
         ))
     area.api_chat.click(
-        with_request_fields(handlers.respond), [area.pending_message, *stream_inputs], stream_outputs, api_name="chat",
+        with_request_fields(handlers.respond), [area.api_message, *stream_inputs], stream_outputs, api_name="chat",
         preprocess=False, postprocess=False, **stream_options,
     )
     answered.append(chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, stream_outputs,
                                   api_name="retry", **stream_options))
     answered.append(chatbot.edit(with_request_fields(handlers.edit), stream_inputs, stream_outputs,
                                  api_visibility="private", **stream_options))
+    # Another model chosen: the notice about the previous one no longer holds.
+    model = stream_inputs[1]
+    model.change(lambda: gr.update(visible=False), None, area.vision_notice, queue=False, api_visibility="private",
+                 show_progress="hidden")
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
     undone = chatbot.undo(handlers.undo, [chatbot], [chatbot, area.user_input], queue=False, api_visibility="private")
     cleared = [trigger(handlers.clear, None, stream_outputs, queue=False, api_visibility="private")

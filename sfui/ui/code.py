@@ -13,6 +13,7 @@ system prompt and fields saved with it (``request_body(model, history, None, ...
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -60,23 +61,35 @@ def render_code_panel() -> CodePanel:
     return CodePanel(accordion, language, answer, code, refresh_btn)
 
 
+def box_text_and_pictures(message: Any) -> tuple[str | None, tuple[str, ...]]:
+    """The message box's text and its attached pictures' names, from its value as
+    gr.MultimodalTextbox.preprocess passes it ({"text", "files": [paths]})."""
+    if not isinstance(message, dict):
+        return as_text(message), ()
+    files = message.get("files") or []
+    names = tuple(os.path.basename(f if isinstance(f, str) else str(f.get("orig_name") or f.get("path") or ""))
+                  for f in files)
+    return as_text(message.get("text")), names
+
+
 class CodeHandlers:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
     def view(self, language: Any, history: list | None, message: str | None, model: str | None,
-             system_prompt: str | None, controls: Controls, lang: str) -> tuple[str, str]:
+             system_prompt: str | None, controls: Controls, lang: str,
+             pictures: tuple[str, ...] = ()) -> tuple[str, str]:
         """(the code view's text, its highlighting). A request Send would refuse shows
         the same refusal instead of code; an empty box, what to do. Those are prose,
         shown as Markdown: gr.Code cannot go back to no highlighting at all."""
         language = language if language in LANGUAGES else LANGUAGES[0]
         try:
             params = controls.to_params()
-            if check_message(message) is None:
+            if check_message(message, bool(pictures)) is None:
                 return t(lang, "code_no_message"), PROSE
             # The model as Send resolves it: an empty choice means the default model.
             body = request_body(model or self.ctx.settings.default_model, history or [], message, system_prompt,
-                                params)
+                                params, detail=controls.image_detail, pictures=pictures)
         except InputError as exc:
             return exc.user_message(lang), PROSE
         return snippet(language, self.ctx.settings.base_url, body), code_language(language)
@@ -106,12 +119,13 @@ class CodeHandlers:
             text, highlight = self.past_answer(language, conversation, index)
         else:
             answer = NEXT_SEND
-            text, highlight = self.view(language, history, as_text(message), as_text(model),
-                                        as_text(system_prompt), controls, lang)
+            text, pictures = box_text_and_pictures(message)
+            text, highlight = self.view(language, history, text, as_text(model), as_text(system_prompt), controls,
+                                        lang, pictures)
         yield gr.update(value=text, language=highlight), gr.update(choices=choices, value=answer)
 
 
-def wire_code_panel(panel: CodePanel, ctx: AppContext, *, chatbot: gr.Chatbot, user_input: gr.Textbox,
+def wire_code_panel(panel: CodePanel, ctx: AppContext, *, chatbot: gr.Chatbot, user_input: gr.MultimodalTextbox,
                     model: gr.Dropdown, system_prompt: gr.Textbox, fields: list, store: gr.BrowserState,
                     current: gr.State) -> None:
     """Update the code when the panel opens, the language or the answer changes, or

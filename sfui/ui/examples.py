@@ -20,6 +20,10 @@ import gradio as gr
 from ..examples import EXAMPLES, Example
 from .common import label, lang_of
 
+# The pictures the examples send, served from where they are (never copied into the
+# upload cache, so sending one never deletes it).
+EXAMPLE_PICTURES = [str(example.image_path) for example in EXAMPLES if example.image]
+
 
 @dataclass
 class ExampleButtons:
@@ -38,21 +42,19 @@ def render_examples() -> ExampleButtons:
     return ExampleButtons(row, buttons)
 
 
-def _picker(example: Example) -> Callable[[gr.Request], tuple[str, str]]:
-    if example.image:
-        # The record can name a picture, but the chat's Send path takes text only until
-        # the image input (issue 12) lands: wire the picture into the message there.
-        raise NotImplementedError(f"example {example.key!r} has a picture; the chat does not send pictures yet")
+def _picker(example: Example) -> Callable[[gr.Request], tuple[str, dict]]:
+    files = [str(example.image_path)] if example.image else []
 
-    def pick(request: gr.Request) -> tuple[str, str]:
-        """The example's model for the picker, and its prompt in the visitor's language."""
-        return example.model, example.prompt(lang_of(request))
+    def pick(request: gr.Request) -> tuple[str, dict]:
+        """The example's model for the picker, and its message (the prompt in the
+        visitor's language, and its picture) as the message box would hand it over."""
+        return example.model, {"text": example.prompt(lang_of(request)), "files": list(files)}
 
     pick.__name__ = f"pick_example_{example.key}"
     return pick
 
 
-def wire_examples(area: ExampleButtons, *, model: gr.Dropdown, pending_message: gr.Textbox) -> list:
+def wire_examples(area: ExampleButtons, *, model: gr.Dropdown, pending_message: gr.MultimodalTextbox) -> list:
     """Each button's first step (set the model picker, pass the prompt on). Returns
     the events, for the chat to chain its streaming step after each."""
     return [

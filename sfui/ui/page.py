@@ -9,12 +9,13 @@ import gradio as gr
 
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
+from . import uploads
 from .chat import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare import wire_compare
 from .conversations import wire_sidebar
-from .examples import wire_examples
+from .examples import EXAMPLE_PICTURES, wire_examples
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
@@ -72,6 +73,8 @@ footer { display: none !important; }
   #input-row > .column { min-width: 88px !important; }
   .gradio-container * { overflow-wrap: anywhere; }
 }
+#chatbot img.sfui-image { max-width: 100%; max-height: 360px; width: auto; height: auto; border-radius: 6px; }
+#vision-notice { align-items: center; }
 """
 
 
@@ -84,9 +87,10 @@ def emoji_font_css() -> str:
 
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
-    gr.set_static_paths([str(EMOJI_FONT)])  # served as a file, cached by the browser
+    gr.set_static_paths([str(EMOJI_FONT), *EXAMPLE_PICTURES])  # served as files, cached by the browser
     curated = ctx.directory.get(ctx.client_for(None), None).ids
-    with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True) as demo:
+    # delete_cache: attached pictures are deleted once Send reads them; this sweeps the ones never sent.
+    with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True, delete_cache=uploads.UPLOAD_SWEEP) as demo:
         page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
                            bool(ctx.settings.api_key))
         side = page.side
@@ -134,6 +138,8 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
         # Streams are async and do not hold a thread, but sync handlers (key,
         # model list) do: leave room for every concurrent visitor.
         max_threads=max(40, settings.concurrency_limit),
+        # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
+        max_file_size=uploads.UPLOAD_LIMIT,
     )
 
 

@@ -49,6 +49,12 @@ name              what the client receives
 ``length``        a short answer cut off with ``finish_reason: "length"``
 ``xss``           an answer carrying script, ``onerror``, ``javascript:`` and ``<style>``
                   payloads that set ``window.__xss`` (or hide the page) if rendered unsafely
+``vision``        what it was shown: ``"Saw 2 images: image/png 2048x1536 detail=auto,
+                  image/jpeg 640x480 detail=low. Echo: <prompt>"`` (every ``image_url`` part of
+                  the whole request, in order, sizes read from the data: URL's bytes;
+                  ``"Saw 0 images."`` when there are none). ``fake/vision`` matches the
+                  catalogue's vision rule, so the page treats it as a model that sees images.
+                  Every scenario counts ``IMAGE_PROMPT_TOKENS`` prompt tokens per image part
 ``error-<nnn>``   :func:`error` with that status and SiliconFlow's body, e.g. ``error-429``
 ================  ==========================================================================
 
@@ -75,12 +81,14 @@ An unknown ``fake/<name>`` / ``#fake:<name>`` gets SiliconFlow's 400 "Model does
 
 from __future__ import annotations
 
+import base64
 import http
 import json
 import re
 import selectors
 import socket
 import socketserver
+import struct
 import sys
 import threading
 import time
@@ -644,6 +652,76 @@ class _Request:
     prompt_tokens: int
     max_tokens: int | None
     n: int = 1  # choices asked for: n > 1 gets that many from the scenarios that honour it
+    images: tuple[str, ...] = ()  # the request's image_url parts, described (see _images_of)
+
+
+IMAGE_PROMPT_TOKENS = 256  # prompt tokens an image part costs (a fixed figure; real models vary)
+
+
+def _image_size(data: bytes) -> str:
+    """``WxH`` of a PNG, GIF, JPEG or WebP file from its header, else ``?x?``."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return f"{width}x{height}"
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return f"{width}x{height}"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        chunk = data[12:16]
+        if chunk == b"VP8X" and len(data) >= 30:
+            return f"{int.from_bytes(data[24:27], 'little') + 1}x{int.from_bytes(data[27:30], 'little') + 1}"
+        if chunk == b"VP8 " and len(data) >= 30:
+            width, height = struct.unpack("<HH", data[26:30])
+            return f"{width & 0x3FFF}x{height & 0x3FFF}"
+        if chunk == b"VP8L" and len(data) >= 25:
+            bits = int.from_bytes(data[21:25], "little")
+            return f"{(bits & 0x3FFF) + 1}x{((bits >> 14) & 0x3FFF) + 1}"
+    if data.startswith(b"\xff\xd8"):
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                i += 1
+                continue
+            marker = data[i + 1]
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+                i += 1 if marker == 0xFF else 2
+                continue
+            length = struct.unpack(">H", data[i + 2:i + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", data[i + 5:i + 9])
+                return f"{width}x{height}"
+            i += 2 + length
+    return "?x?"
+
+
+def _images_of(messages: list[dict]) -> list[str]:
+    """Each ``image_url`` part of the request as ``"<mime> <W>x<H> detail=<detail>"``."""
+    seen = []
+    for message in messages:
+        content = message.get("content")
+        for part in content if isinstance(content, list) else []:
+            if not (isinstance(part, dict) and part.get("type") == "image_url"
+                    and isinstance(part.get("image_url"), dict)):
+                continue
+            url, detail = str(part["image_url"].get("url") or ""), part["image_url"].get("detail", "-")
+            match = re.fullmatch(r"data:([\w/+.-]+);base64,([A-Za-z0-9+/=]*)", url)
+            if match is None:
+                seen.append(f"url {url[:40]} detail={detail}")
+                continue
+            try:
+                data = base64.b64decode(match.group(2), validate=True)
+            except ValueError:
+                seen.append(f"{match.group(1)} undecodable detail={detail}")
+                continue
+            seen.append(f"{match.group(1)} {_image_size(data)} detail={detail}")
+    return seen
+
+
+def _vision(req: _Request) -> Scenario:
+    images = req.images
+    listing = f"Saw {len(images)} image{'' if len(images) == 1 else 's'}"
+    seen = f"{listing}: {', '.join(images)}." if images else f"{listing}."
+    return _reply(req, f"{seen} Echo: {req.prompt}")
 
 
 def _text_of(content: Any) -> str:
@@ -744,6 +822,7 @@ _NAMED = {
     "length": lambda r: _reply(r, _tokens("This answer is cut short because it ran into max_tokens")[:8],
                                finish_reason="length"),
     "xss": lambda r: _reply(r, _XSS_ANSWER),
+    "vision": _vision,
 }
 _MAX_N = 16  # more choices than this is refused (400), so a typo cannot make the fake stream for hours
 _STREAM_ONLY = {"stall", "drop", "no-done", "bare-error", "malformed", "huge", "invalid-utf8", "keepalive"}
@@ -768,13 +847,16 @@ def _default_scenario(body: dict | None) -> Scenario:
         name = "echo"
 
     max_tokens, n = body.get("max_tokens"), body.get("n")
+    images = _images_of(messages)
     n = n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1
     if n > _MAX_N:
         return error(400, _INVALID_PARAMETER)
     req = _Request(
         prompt=prompt, model=model, stream=bool(body.get("stream")),
-        prompt_tokens=max(1, sum(len(_text_of(m.get("content")).split()) for m in messages)),
+        prompt_tokens=max(1, sum(len(_text_of(m.get("content")).split()) for m in messages))
+        + IMAGE_PROMPT_TOKENS * len(images),
         max_tokens=max_tokens if isinstance(max_tokens, int) and max_tokens > 0 else None, n=n,
+        images=tuple(images),
     )
     if name.startswith("error-") and name[6:].isdigit() and 400 <= int(name[6:]) <= 599:
         return error(int(name[6:]))
