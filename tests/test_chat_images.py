@@ -177,14 +177,13 @@ def test_uploads_are_deleted_only_inside_gradios_upload_folder(tmp_path, monkeyp
 def test_the_sample_picture_is_sent_by_a_plain_call_to_the_chats_ask(fake):
     """ChatHandlers.ask: the one call that sends text with prepared pictures (what an example
     prompt "describe this picture" does with SAMPLE_IMAGE), against the fake server."""
-    import asyncio
-
     from sfui.config import Settings
     from sfui.images import SAMPLE_IMAGE, prepare_path
     from sfui.params import Controls
     from sfui.ui.chat import ChatHandlers
     from sfui.ui.common import AppContext
     from tests.support import TEST_KEY
+    from tests.support.asyncutil import run_async
 
     sample = prepare_path(SAMPLE_IMAGE)
     assert (sample.mime, sample.width, sample.height, sample.scaled) == ("image/jpeg", 800, 533, False)
@@ -195,7 +194,8 @@ def test_the_sample_picture_is_sent_by_a_plain_call_to_the_chats_ask(fake):
         return [frame async for frame in handlers.ask([], "Describe this picture", [sample], "fake/vision", "",
                                                       Controls(detail="high"), None, "en", "session-1")]
 
-    shown = asyncio.run(frames())
+    # (run_async: the session's Playwright browser may be running a loop in this thread)
+    shown = run_async(frames())
     messages, _, usage = shown[-1]
     assert messages[0]["content"][1] == image_block_from_url(sample.data_url, "sample.jpg")
     assert messages[-1]["content"] == "Saw 1 image: image/jpeg 800x533 detail=high. Echo: Describe this picture"
