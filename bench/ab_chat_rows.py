@@ -26,7 +26,7 @@ import statistics
 from bench import measure_conversations as mc
 from bench.apps import SFUI, AppProcess
 from bench.common import TEST_KEY, Answer, FakeSiliconFlow
-from bench.measure_browser import PAGE_READY_TIMEOUT, SETTLE_BETWEEN_QUESTIONS, ask, chromium
+from bench.measure_browser import SETTLE_BETWEEN_QUESTIONS, ask, chromium
 from tests.support.launch import isolate_environment
 
 
@@ -48,18 +48,7 @@ TIMEOUT = 30.0
 async def open_page(browser, app: AppProcess, rule_on: bool):
     """A fresh visitor with measure_conversations' timing scripts (and the rule off unless ``rule_on``),
     the sidebar open, and a CDP session reporting thread-time metrics."""
-    context = await browser.new_context(viewport=mc.VIEWPORT, locale="en-US")
-    await context.add_init_script(mc.INIT_SCRIPT)
-    await context.add_init_script(mc.PAGE_SCRIPT)
-    if not rule_on:
-        await context.add_init_script(off_script())
-    page = await context.new_page()
-    await page.goto(app.url, timeout=PAGE_READY_TIMEOUT * 1000)
-    await page.locator(app.spec.input_selector).wait_for(state="visible", timeout=PAGE_READY_TIMEOUT * 1000)
-    sidebar = page.locator("#sidebar")
-    if "open" not in (await sidebar.get_attribute("class") or "").split():
-        await sidebar.locator(".toggle-button").click()
-    await page.locator("#new-chat-btn").wait_for(state="visible", timeout=mc.WAIT_MS)
+    context, page = await mc.open_page(browser, app, () if rule_on else (off_script(),))
     cdp = await context.new_cdp_session(page)
     await cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
     return context, page, cdp

@@ -294,11 +294,13 @@ class LongConversation:
     protocol_deep: list[ProtocolTurn] = field(default_factory=list)
 
 
-async def open_page(browser: Browser, app: AppProcess) -> tuple[BrowserContext, Page]:
-    """A fresh visitor with both timing scripts, the page loaded and the sidebar open."""
+async def open_page(browser: Browser, app: AppProcess, extra_scripts: tuple[str, ...] = ()
+                    ) -> tuple[BrowserContext, Page]:
+    """A fresh visitor with both timing scripts (and ``extra_scripts``), the page loaded and
+    the sidebar open."""
     context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
-    await context.add_init_script(INIT_SCRIPT)
-    await context.add_init_script(PAGE_SCRIPT)
+    for script in (INIT_SCRIPT, PAGE_SCRIPT, *extra_scripts):
+        await context.add_init_script(script)
     page = await context.new_page()
     await page.goto(app.url, timeout=PAGE_READY_TIMEOUT * 1000)
     await page.locator(app.spec.input_selector).wait_for(state="visible", timeout=PAGE_READY_TIMEOUT * 1000)

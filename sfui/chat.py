@@ -176,11 +176,19 @@ def truncate_for_retry(history: list, index: int | None = None) -> list:
 def undo_last_turn(history: list, index: int | None = None) -> tuple[list, str]:
     """Remove the last user message (or the one at ``index``) and everything
     after it; return the new history and that message's text."""
+    history, text, _ = undo_last_question(history, index)
+    return history, text
+
+
+def undo_last_question(history: list, index: int | None = None) -> tuple[list, str, list[str]]:
+    """As :func:`undo_last_turn`, and also that message's pictures (their data: URLs,
+    in order), so the question can go back into the message box whole."""
     end = len(history) if index is None else min(index + 1, len(history))
     for i in range(end - 1, -1, -1):
         if _field(history[i], "role") == "user":
-            return list(history[:i]), message_text(_field(history[i], "content"))
-    return list(history), ""
+            content = _field(history[i], "content")
+            return list(history[:i]), message_text(content), image_urls(content)
+    return list(history), "", []
 
 
 # --- stream events -> what the panels show ----------------------------------------------

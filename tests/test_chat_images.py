@@ -19,6 +19,7 @@ from sfui.chat import (
     edit_history,
     has_images,
     truncate_for_retry,
+    undo_last_question,
     undo_last_turn,
 )
 from sfui.chat_images import IMAGE_CLASS, clean_image_blocks, image_block_from_url, image_name_of, image_url_of
@@ -109,6 +110,8 @@ def test_retry_undo_and_edit_keep_or_drop_the_pictures_with_their_question():
     history += [{"role": "assistant", "content": "A red square."}]
     assert truncate_for_retry(history) == history[:1]
     assert undo_last_turn(history) == ([], "first")
+    assert undo_last_question(history) == ([], "first", [RED.data_url])
+    assert undo_last_question([{"role": "user", "content": "plain"}]) == ([], "plain", [])
     edited = edit_history(history, 0, "what colour?")
     assert edited == [{"role": "user", "content": [{"type": "text", "text": "what colour?"},
                                                    image_block_from_url(RED.data_url, "red.png")]}]

@@ -356,10 +356,11 @@ def test_a_saved_conversation_keeps_its_picture_after_a_reload_and_in_exports(pa
     assert [p["image_url"]["url"] for p in image_parts(vision_app.fake.chat_requests()[-1])] == [sent]
 
 
-def test_a_question_with_a_picture_offers_no_edit_and_undo_gives_its_text_back(page, vision_app, tmp_path):
+def test_a_question_with_a_picture_offers_no_edit_and_undo_gives_it_back_whole(page, vision_app, tmp_path):
     """Gradio 6.31's Edit cannot submit a message holding a picture block (its edit buffer takes
     the block for text and the submit fails in the page without a word), so such a message gets no
-    Edit button (Gradio offers it only when the message ends with text): a text-only one still does."""
+    Edit button (Gradio offers it only when the message ends with text): a text-only one still does.
+    Undo puts the question back in the box with its text and its picture, ready to send again."""
     vision_app.fake.reset()
     open_app(page, vision_app.url)
     attach(page, picture(tmp_path / "e.png", (70, 50)))
@@ -373,13 +374,21 @@ def test_a_question_with_a_picture_offers_no_edit_and_undo_gives_its_text_back(p
     # One Edit in the whole chat: the text-only question's, none for the one with a picture.
     expect(page.locator("#chatbot button[aria-label=Edit]")).to_have_count(1)
 
+    thumbnails = page.locator("#user-input .thumbnail-item")
     # (Gradio shows each block of a message as its own element: the picture's question is two)
-    for remaining, text in ((2, "text only"), (0, "with a picture")):  # Undo takes back the last turn
+    for remaining, text, pictures in ((2, "text only", 0), (0, "with a picture", 1)):  # the last turn each time
         page.locator("#chatbot button[aria-label=Undo]").click()
         expect(users).to_have_count(remaining, timeout=WAIT_MS)
-        # The question's text comes back in the box (a picture's upload is gone: attach it again).
         expect(page.locator("#user-input textarea")).to_have_value(text)
+        expect(thumbnails).to_have_count(pictures, timeout=WAIT_MS)
     expect(page.locator("#chatbot img.sfui-image")).to_have_count(0)
+
+    # Sent again as it stands in the box: the same picture, byte for byte.
+    first = image_parts(vision_app.fake.chat_requests()[0])
+    page.locator("#user-input textarea").press("Enter")
+    wait_answer(page, r"Saw 1 image")
+    again = image_parts(vision_app.fake.chat_requests()[-1])
+    assert [p["image_url"]["url"] for p in again] == [p["image_url"]["url"] for p in first]
 
 
 def test_choosing_another_model_hides_the_warning(page, text_app, tmp_path):

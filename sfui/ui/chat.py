@@ -34,7 +34,7 @@ from ..chat import (
     edit_history,
     last_text,
     truncate_for_retry,
-    undo_last_turn,
+    undo_last_question,
 )
 from ..i18n import t
 from ..images import PreparedImage
@@ -370,8 +370,10 @@ class ChatHandlers:
 
     def undo(self, history: list, undo_data: gr.UndoData):
         index = getattr(undo_data, "index", None)
-        # (the question's pictures are not put back in the box: their uploads are gone)
-        return undo_last_turn(clean_history(history), index if isinstance(index, int) else None)
+        history, text, pictures = undo_last_question(clean_history(history), index if isinstance(index, int) else None)
+        # The question goes back in the box whole: its text and its pictures (their
+        # uploads were deleted when it was sent, so they are written back from the chat).
+        return history, {"text": text, "files": uploads.restore(pictures)}
 
     async def clear(self, request: gr.Request):
         # Stops this session's answer too, without letting its last update redraw the chat.

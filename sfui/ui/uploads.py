@@ -16,7 +16,9 @@ gets sfui's own refusal, with its size and the limit, in the visitor's language.
 
 from __future__ import annotations
 
+import base64
 import os
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ from ..params import InputError
 UPLOAD_LIMIT = 2 * MAX_BYTES
 # delete_cache=(every, older than) in seconds: attachments never sent go within the hour.
 UPLOAD_SWEEP = (900, 3600)
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,25 @@ def message_parts(message: Any) -> tuple[str | None, list[Attachment]]:
         elif isinstance(item, str):
             files.append(Attachment(item, os.path.basename(item)))
     return (None if text is None else str(text)), files
+
+
+def restore(data_urls: list[str]) -> list[str]:
+    """The pictures of an undone question written back as uploads, so the box holds
+    them again: one new folder in Gradio's upload folder (Gradio then serves them from
+    there without a copy), living by an upload's rules: deleted once Send reads them,
+    else swept with the unsent attachments."""
+    if not data_urls:
+        return []
+    folder = tempfile.mkdtemp(dir=get_upload_folder())
+    paths = []
+    for number, data_url in enumerate(data_urls, 1):
+        header, _, data = data_url.partition(",")
+        mime = header.removeprefix("data:").split(";", 1)[0]
+        path = os.path.join(folder, f"picture-{number}.{_EXTENSIONS.get(mime, 'png')}")
+        with open(path, "wb") as file:
+            file.write(base64.b64decode(data))
+        paths.append(path)
+    return paths
 
 
 def box_value(text: str | None, files: list[Attachment]) -> dict:
