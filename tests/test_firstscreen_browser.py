@@ -142,6 +142,15 @@ def test_at_400_px_the_chat_comes_first_and_send_is_in_view(launch_app, visitors
         assert shown["chat"]["bottom"] <= shown["model"]["top"] and shown["send"]["bottom"] <= shown["params"]["top"]
 
 
+def test_on_a_desktop_with_no_key_the_card_the_box_and_send_are_all_in_view(launch_app, visitors):
+    app = launch_app(api_key=None)
+    page = visitors(app.url, viewport={"width": 1400, "height": 1000}).page
+    expect(page.locator("#key-card")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator("#examples button").first).to_be_visible(timeout=WAIT_MS)
+    shown = _layout(page)
+    assert shown["box"]["bottom"] <= shown["innerHeight"] and shown["send"]["bottom"] <= shown["innerHeight"], shown
+
+
 def test_at_400_px_a_long_answer_scrolls_nothing_sideways(launch_app, visitors):
     app = launch_app()
     page = visitors(app.url, viewport=PHONE).page

@@ -55,14 +55,16 @@ footer { display: none !important; }
 #examples-title { flex: 0 0 auto; width: auto; min-width: 0; }
 #examples .example-btn { flex: 0 1 auto; width: auto; }
 #chat-tab:has(#chatbot [data-testid="user"]) #examples { display: none; }
+/* While the key card is on top, an empty chat is shorter: the card, the examples, the
+   box and Send all stay on the first screen. */
+#main-column:has(#key-card) #chat-tab:not(:has(#chatbot [data-testid="user"])) #chatbot {
+  height: 400px !important; max-height: 400px !important; }
 /* A phone: the chat, the box and Send fit on the first screen; the side panels
    follow below; nothing scrolls sideways. */
 @media (max-width: 640px) {
   #title h2 { font-size: 1.15em; margin: 0; }
   #chatbot { height: 42vh !important; max-height: 42vh !important; min-height: 220px; }
   #chatbot [data-testid="block-label"] { display: none; }  /* it would cover the first message */
-  /* While the key card is on top, an empty chat is shorter: the card, the box and Send
-     all stay on the first screen. */
   #main-column:has(#key-card) #chat-tab:not(:has(#chatbot [data-testid="user"])) #chatbot {
     height: 240px !important; max-height: 240px !important; min-height: 0; }
   /* One line of examples that scrolls sideways by itself, not the page. */
