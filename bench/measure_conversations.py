@@ -561,3 +561,43 @@ def summarise(result: LongConversation, floor_first_token_ms: float | None) -> d
     if "p_turn1_first_token_ms" in row and "p_turnN_first_token_ms" in row:
         row["p_turnN_growth_ms"] = row["p_turnN_first_token_ms"] - row["p_turn1_first_token_ms"]
     return row
+
+
+# --- on its own -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only these rows, in a fresh sfui process (``python -m bench.measure_conversations``):
+    for checking a change to them without the whole benchmark's 15 minutes."""
+    import argparse
+    import os
+
+    from bench.apps import SFUI
+    from bench.common import TEST_KEY
+    from bench.measure_browser import chromium
+    from tests.support.launch import isolate_environment
+
+    parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); figures are not meaningful")
+    args = parser.parse_args(argv)
+    isolate_environment()
+    sizes = QUICK if args.quick else FULL
+    answer = Answer(20, 100)  # bench/run.py's first-token answer
+    load = os.getloadavg()[0]
+
+    async def run() -> LongConversation:
+        with FakeSiliconFlow(api_key=TEST_KEY) as fake, AppProcess.start(SFUI, fake.base_url) as app:
+            async with chromium() as browser:
+                return await measure(browser, app, fake, answer, sizes, 60.0, print)
+
+    row = summarise(asyncio.run(run()), None)
+    print(f"long conversations (medians; load average {load:.1f} -> {os.getloadavg()[0]:.1f})")
+    for name in ("reopen_ms", "reopen_dom_ms", "reopen_result_kb", "turn1_first_token_ms", "turnN_first_token_ms",
+                 "turnN_growth_ms", "turn1_join_kb", "turnN_join_kb", "turnN_first_frame_kb", "p_turnN_growth_ms"):
+        value = row.get(name)
+        print(f"  {name:24s} {'-' if value is None else f'{value:,.1f}'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

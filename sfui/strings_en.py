@@ -105,6 +105,8 @@ EN: dict[str, str] = {
     "label_send": "Send",
     "label_stop": "Stop",
     "label_clear": "Clear",
+    "label_show_earlier": "Show earlier messages",
+    "show_earlier": "Show the {count} earlier questions and answers",
     "label_model": "Model",
     "label_reasoning": "Reasoning",
     "label_parameters": "Parameters",

@@ -93,6 +93,8 @@ ZH: dict[str, str] = {
     "label_send": "发送",
     "label_stop": "停止",
     "label_clear": "清空",
+    "label_show_earlier": "显示更早的消息",
+    "show_earlier": "显示更早的 {count} 轮问答",
     "label_model": "模型",
     "label_reasoning": "思考过程",
     "label_parameters": "参数",

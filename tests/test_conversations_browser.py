@@ -9,6 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from sfui.chat_window import SHOWN_QUESTIONS
 from tests.support import TEST_KEY
 
 WAIT_MS = 20_000
@@ -272,6 +273,9 @@ def test_a_long_conversation_draws_only_what_is_near_the_view_and_opens_at_its_e
     import_text(page, "long.json", json.dumps({"messages": messages}).encode())
     chat = page.locator("#chatbot")
     rows = chat.locator(".message-row")
+    # Only the latest questions are in the chat until the rest is asked for (sfui.chat_window).
+    expect(rows).to_have_count(2 * SHOWN_QUESTIONS, timeout=WAIT_MS)
+    page.locator("#show-earlier-btn").click()
     expect(rows).to_have_count(2 * turns, timeout=WAIT_MS)
     last = chat.locator("[data-testid=bot]").last
     expect(last).to_contain_text("THE-LAST-ANSWER", timeout=WAIT_MS)

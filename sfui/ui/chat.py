@@ -36,6 +36,7 @@ from ..chat import (
     truncate_for_retry,
     undo_last_question,
 )
+from ..chat_window import ChatView, view_of, whole_conversation, whole_index, whole_view
 from ..i18n import t
 from ..images import PreparedImage
 from ..params import Controls, InputError
@@ -90,21 +91,45 @@ class NotVision:
 
 @dataclass
 class ChatArea:
-    chatbot: gr.Chatbot
+    chatbot: gr.Chatbot  # the latest turns of the conversation (sfui.chat_window)
+    history: gr.State  # the whole conversation, on the server (per tab)
+    show_earlier_btn: gr.Button  # "Show the N earlier questions", above the chat while some are hidden
     user_input: gr.MultimodalTextbox
     send_btn: gr.Button
     stop_btn: gr.Button
     clear_btn: gr.Button
     pending_message: gr.MultimodalTextbox  # the message on its way from the box to the streaming step
     api_chat: gr.Button  # a trigger no visitor can press: only for the /chat endpoint
+    api_retry: gr.Button  # the same for /retry
     api_message: gr.Textbox  # /chat's message: text, as the API has always taken it
     vision_notice: gr.Row  # "this model can't see images", shown instead of sending
     vision_text: gr.Markdown
     send_anyway_btn: gr.Button
     examples: ExampleButtons  # the starters under the empty chat
 
+    def view_outputs(self) -> list:
+        """The outputs that show a conversation: the chat, the whole conversation and
+        the "show earlier" button, in :func:`chat_view`'s order."""
+        return [self.chatbot, self.history, self.show_earlier_btn]
+
+
+def earlier_button(view: ChatView, lang: str) -> Any:
+    """The "show earlier" button for ``view``: shown with how many questions it
+    would add back, or hidden when nothing is hidden."""
+    if not view.hidden_questions:
+        return gr.update(visible=False)
+    return gr.update(visible=True, value=t(lang, "show_earlier", count=view.hidden_questions))
+
+
+def chat_view(messages: list, lang: str) -> tuple[list, list, Any]:
+    """A conversation as the chat shows it (:meth:`ChatArea.view_outputs`): its latest
+    turns, the whole of it, and the "show earlier" button."""
+    view = view_of(messages)
+    return view.shown, list(messages), earlier_button(view, lang)
+
 
 def render_chat_area() -> ChatArea:
+    show_earlier_btn = gr.Button(label("label_show_earlier"), visible=False, size="sm", elem_id="show-earlier-btn")
     chatbot = gr.Chatbot(
         elem_id="chatbot",
         editable="user",  # edit an earlier question and send it again from there
@@ -143,9 +168,11 @@ def render_chat_area() -> ChatArea:
     pending_message = gr.MultimodalTextbox(visible=False, elem_id="pending-message", file_count="multiple",
                                            max_plain_text_length=MAX_MESSAGE_CHARS)
     api_chat = gr.Button(visible=False, elem_id="api-chat")
+    api_retry = gr.Button(visible=False, elem_id="api-retry")
     api_message = gr.Textbox(visible=False, elem_id="api-message")
-    return ChatArea(chatbot, user_input, send_btn, stop_btn, clear_btn, pending_message, api_chat, api_message,
-                    vision_notice, vision_text, send_anyway_btn, examples)
+    return ChatArea(chatbot, gr.State([]), show_earlier_btn, user_input, send_btn, stop_btn, clear_btn,
+                    pending_message, api_chat, api_retry, api_message, vision_notice, vision_text, send_anyway_btn,
+                    examples)
 
 
 class _RetryData(gr.EventData):
@@ -273,13 +300,15 @@ class ChatHandlers:
 
     # --- the endpoints --------------------------------------------------------------
 
-    async def respond(self, message, history, model, system_prompt, controls: Controls, visitor_key,
+    async def respond(self, message, history, kept, model, system_prompt, controls: Controls, visitor_key,
                       request: gr.Request):
         """Stream the answer to ``message``: the public ``/chat`` endpoint; its
         parameters are named after the API's request fields. ``message`` is text (the
         API takes no pictures: a picture in ``history`` is sent again, though). Like the
-        page's step, it skips Gradio's pre- and postprocessing."""
+        page's step, it skips Gradio's pre- and postprocessing. The caller's
+        ``history`` is the whole conversation, and so is the chat it gets back."""
         try:
+            history = whole_conversation(kept, history)
             frames = self.converse(as_text(message), history, model, system_prompt, controls, visitor_key, request)
             async for frame in frames:
                 # Gradio would set every output to None if we yielded nothing.
@@ -288,7 +317,7 @@ class ChatHandlers:
             # An API caller has no saved conversations: nothing will take this answer.
             self.ctx.answers.take(request.session_hash)
 
-    async def respond_in_page(self, message, history, model, system_prompt, controls: Controls, visitor_key,
+    async def respond_in_page(self, message, history, kept, model, system_prompt, controls: Controls, visitor_key,
                               request: gr.Request):
         """/chat for the page's Send: the message box was emptied in the browser,
         so a refused message is put back in it (nothing the visitor typed is lost).
@@ -297,88 +326,156 @@ class ChatHandlers:
         sent them, validated here (Controls, check_message, the pictures by
         sfui.images; the chat by its data model), and the chat goes out serialized by
         the Chatbot's own postprocess."""
-        async for frame in self._respond_in_page(message, history, model, system_prompt, controls, visitor_key,
+        async for frame in self._respond_in_page(message, history, kept, model, system_prompt, controls, visitor_key,
                                                  request, anyway=False):
             yield frame
 
-    async def respond_anyway(self, message, history, model, system_prompt, controls: Controls, visitor_key,
+    async def respond_anyway(self, message, history, kept, model, system_prompt, controls: Controls, visitor_key,
                              request: gr.Request):
         """Send anyway: the message with pictures goes to the chosen model although the
         catalogue does not know it to see images (a custom model id)."""
-        async for frame in self._respond_in_page(message, history, model, system_prompt, controls, visitor_key,
+        async for frame in self._respond_in_page(message, history, kept, model, system_prompt, controls, visitor_key,
                                                  request, anyway=True):
             yield frame
 
-    async def _respond_in_page(self, message, history, model, system_prompt, controls, visitor_key, request,
+    async def _respond_in_page(self, message, history, kept, model, system_prompt, controls, visitor_key, request,
                                anyway: bool):
         hidden = gr.update(visible=False)
         text, attachments = uploads.message_parts(message)
+        lang = lang_of(request)
         if self.ctx.runs.busy(request.session_hash) and ((text or "").strip() or attachments):
             # Sent while this page's previous answer still streams: one answer at a
             # time per page, and the message goes back in the box, not into the void.
-            gr.Warning(t(lang_of(request), "busy_toast"), duration=10)
-            yield (*unchanged(3), message, gr.skip(), gr.skip())
+            gr.Warning(t(lang, "busy_toast"), duration=10)
+            yield (*unchanged(PANE_OUTPUTS), message, gr.skip(), gr.skip())
             return
-        first = True
-        frames = self.converse(message, history, model, system_prompt, controls, visitor_key, request,
-                               anyway=anyway, one_at_a_time=True)
+        pane = PaneFrames(self.chatbot, lang, serialize=True)
+        frames = self.converse(message, whole_conversation(kept, history), model, system_prompt, controls,
+                               visitor_key, request, anyway=anyway, one_at_a_time=True)
         async for frame in frames:
             if isinstance(frame, Refused):
-                yield (*unchanged(3), frame.message, hidden, gr.skip())
+                yield (*unchanged(PANE_OUTPUTS), frame.message, hidden, gr.skip())
             elif isinstance(frame, NotVision):
-                notice = t(lang_of(request), "image_not_vision", model=frame.model)
-                yield (*unchanged(3), frame.message, gr.update(visible=True), notice)
+                notice = t(lang, "image_not_vision", model=frame.model)
+                yield (*unchanged(PANE_OUTPUTS), frame.message, gr.update(visible=True), notice)
             else:
-                yield (*self.serialized(frame), gr.skip(), hidden if first else gr.skip(), gr.skip())
-                first = False
+                first = pane.started is None
+                yield (*pane.frame(frame), gr.skip(), hidden if first else gr.skip(), gr.skip())
 
-    async def regenerate(self, history, model, system_prompt, controls: Controls, visitor_key,
-                         retry_data: _RetryData, request: gr.Request):
-        """Retry: drop the answer to the last question (or the one clicked) and stream a new one."""
-        lang = lang_of(request)
-        index = getattr(retry_data, "index", None)
+    async def _regenerate(self, history, model, system_prompt, controls: Controls, visitor_key, index, lang,
+                          session: str):
+        """The frames of a new answer to the question the answer at ``index`` (of the
+        whole conversation ``history``; None: the last one) replied to, or nothing."""
         history = truncate_for_retry(history, index if isinstance(index, int) else None)
         problem = self.refusal(None, controls, visitor_key, lang)
         if problem:
             gr.Warning(problem, duration=15)
         if problem or not awaiting_answer(history):
-            yield unchanged(3)
             return
-        frames = self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash)
-        async for frame in frames:
+        async for frame in self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, session):
             yield frame
 
-    async def edit(self, history, model, system_prompt, controls: Controls, visitor_key, edit_data: gr.EditData,
-                   request: gr.Request):
+    async def regenerate(self, history, kept, model, system_prompt, controls: Controls, visitor_key,
+                         retry_data: _RetryData, request: gr.Request):
+        """Retry in the page: drop the answer clicked (the chat's index, of its latest
+        turns) and stream a new one into the chat."""
+        lang = lang_of(request)
+        whole = whole_conversation(kept, history)
+        index = whole_index(whole, history, getattr(retry_data, "index", None))
+        pane = PaneFrames(self.chatbot, lang, serialize=False)
+        async for frame in self._regenerate(whole, model, system_prompt, controls, visitor_key, index, lang,
+                                            request.session_hash):
+            yield pane.frame(frame)
+        if pane.started is None:
+            yield unchanged(PANE_OUTPUTS)
+
+    async def regenerate_api(self, history, kept, model, system_prompt, controls: Controls, visitor_key,
+                             request: gr.Request):
+        """The public ``/retry``: a new answer to the last question of ``history``
+        (the whole conversation, which comes back whole)."""
+        lang = lang_of(request)
+        answered = False
+        async for frame in self._regenerate(whole_conversation(kept, history), model, system_prompt, controls,
+                                            visitor_key, None, lang, request.session_hash):
+            answered = True
+            yield frame
+        if not answered:
+            yield unchanged(3)
+
+    async def edit(self, history, kept, model, system_prompt, controls: Controls, visitor_key,
+                   edit_data: gr.EditData, request: gr.Request):
         """An earlier message of the visitor's, edited: the answers after it are
         replaced by a new answer to the edited message."""
         lang = lang_of(request)
-        history = edit_history(history, getattr(edit_data, "index", None), getattr(edit_data, "value", None))
-        problem = self.refusal(last_text(history), controls, visitor_key, lang) if history else None
+        whole = whole_conversation(kept, history)
+        index = whole_index(whole, history, getattr(edit_data, "index", None))
+        whole = edit_history(whole, index, getattr(edit_data, "value", None))
+        problem = self.refusal(last_text(whole), controls, visitor_key, lang) if whole else None
         if problem:
             gr.Warning(problem, duration=15)
-        if problem or not history or not awaiting_answer(history):
-            yield unchanged(3)
+        if problem or not whole or not awaiting_answer(whole):
+            yield unchanged(PANE_OUTPUTS)
             return
-        frames = self.stream_reply(history, model, system_prompt, controls, visitor_key, lang, request.session_hash)
+        pane = PaneFrames(self.chatbot, lang, serialize=False)
+        frames = self.stream_reply(whole, model, system_prompt, controls, visitor_key, lang, request.session_hash)
         async for frame in frames:
-            yield frame
+            yield pane.frame(frame)
 
     async def stop(self, request: gr.Request) -> None:
         # Async and queue=False: runs on the event loop at once, like the pumps it closes.
         self.ctx.runs.stop(request.session_hash)
 
-    def undo(self, history: list, undo_data: gr.UndoData):
-        index = getattr(undo_data, "index", None)
-        history, text, pictures = undo_last_question(clean_history(history), index if isinstance(index, int) else None)
+    def undo(self, history: list, kept: list, undo_data: gr.UndoData, request: gr.Request):
+        """Undo: take back the question clicked (the chat's index) and what followed.
+        Outputs: the chat's view (chat_view) and the message box."""
+        whole = whole_conversation(kept, clean_history(history or []))
+        index = whole_index(whole, history, getattr(undo_data, "index", None))
+        whole, text, pictures = undo_last_question(whole, index if isinstance(index, int) else None)
         # The question goes back in the box whole: its text and its pictures (their
         # uploads were deleted when it was sent, so they are written back from the chat).
-        return history, {"text": text, "files": uploads.restore(pictures)}
+        return (*chat_view(whole, lang_of(request)), {"text": text, "files": uploads.restore(pictures)})
+
+    def show_earlier(self, kept: list):
+        """Show earlier: the whole conversation in the chat. Outputs: chat_view's."""
+        view = whole_view(kept or [])
+        return view.shown, gr.skip(), gr.update(visible=False)
 
     async def clear(self, request: gr.Request):
         # Stops this session's answer too, without letting its last update redraw the chat.
         self.ctx.runs.stop(request.session_hash, discard=True)
-        return [], "", t(lang_of(request), "usage_empty")
+        return [], [], gr.update(visible=False), "", t(lang_of(request), "usage_empty")
+
+
+# The outputs of the page's streaming steps: the chat's view (ChatArea.view_outputs), then the two panels.
+PANE_OUTPUTS = 5
+
+
+class PaneFrames:
+    """An answer's frames (the whole conversation, the reasoning, the usage) as the
+    page's streaming steps send them: the chat gets the latest turns (the window is
+    fixed at the first frame, so it does not move while the answer streams), the
+    session keeps the whole conversation, and the "show earlier" button is set once.
+    ``serialize``: the step skips Gradio's postprocessing, so the chat goes out
+    through the Chatbot's own."""
+
+    def __init__(self, chatbot: gr.Chatbot, lang: str, serialize: bool) -> None:
+        self.chatbot = chatbot
+        self.lang = lang
+        self.serialize = serialize
+        self.started: int | None = None  # the index of the first message shown
+
+    def frame(self, frame: tuple[list, str, str]) -> tuple:
+        """(chat, whole conversation, button, reasoning, usage): the view's outputs
+        (ChatArea.view_outputs), then the panels'."""
+        messages, reasoning, usage = frame
+        button = gr.skip()
+        if self.started is None:
+            view = view_of(messages)
+            self.started, button = view.hidden_messages, earlier_button(view, self.lang)
+        shown = messages[self.started:]
+        if self.serialize:
+            shown = self.chatbot.postprocess(shown).model_dump()
+        return shown, messages, button, reasoning, usage
 
 
 @dataclass
@@ -392,21 +489,23 @@ class ChatEvents:
 
 
 def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list, sends: tuple = ()) -> ChatEvents:
-    """Send, the API's /chat and /retry, Edit, Stop, Undo and Clear. ``stream_inputs``:
-    the chat, model, system prompt, every request field and the key state, in the
-    handlers' order; ``panels``: the reasoning and usage panels; ``sends``: other
-    first steps that put a message in ``pending_message`` (the example prompts),
-    each followed by the same streaming step as Send."""
+    """Send, the API's /chat and /retry, Retry, Edit, Stop, Undo, Clear and Show
+    earlier. ``stream_inputs``: the chat, the whole conversation, the model, system
+    prompt, every request field and the key state, in the handlers' order;
+    ``panels``: the reasoning and usage panels; ``sends``: other first steps that put
+    a message in ``pending_message`` (the example prompts), each followed by the same
+    streaming step as Send."""
     handlers = ChatHandlers(ctx, area.chatbot)
     chatbot = area.chatbot
-    stream_outputs = [chatbot, *panels]
+    api_outputs = [chatbot, *panels]  # an API caller gets the whole chat back
+    pane_outputs = [*area.view_outputs(), *panels]  # the page gets its latest turns (PaneFrames)
     stream_options = dict(concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
                           show_progress="minimal", show_progress_on=[chatbot])
     # The streaming steps skip Gradio's pre- and postprocessing: Gradio runs each
     # component's (trivial) conversion in a worker thread, a thread hop per input per
     # event and per output per frame, which under many visitors delayed every request.
     answered = []
-    page_outputs = [*stream_outputs, area.user_input, area.vision_notice, area.vision_text]
+    page_outputs = [*pane_outputs, area.user_input, area.vision_notice, area.vision_text]
     take = dict(js=TAKE_MULTIMODAL_JS, queue=False)
     first_steps = [
         (area.user_input.submit(None, [area.user_input], [area.user_input, area.pending_message], **take),
@@ -427,19 +526,24 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
             trigger_mode="multiple", **stream_options,
         ))
     area.api_chat.click(
-        with_request_fields(handlers.respond), [area.api_message, *stream_inputs], stream_outputs, api_name="chat",
+        with_request_fields(handlers.respond), [area.api_message, *stream_inputs], api_outputs, api_name="chat",
         preprocess=False, postprocess=False, **stream_options,
     )
-    answered.append(chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, stream_outputs,
-                                  api_name="retry", **stream_options))
-    answered.append(chatbot.edit(with_request_fields(handlers.edit), stream_inputs, stream_outputs,
+    area.api_retry.click(with_request_fields(handlers.regenerate_api), stream_inputs, api_outputs, api_name="retry",
+                         **stream_options)
+    answered.append(chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, pane_outputs,
+                                  api_visibility="private", **stream_options))
+    answered.append(chatbot.edit(with_request_fields(handlers.edit), stream_inputs, pane_outputs,
                                  api_visibility="private", **stream_options))
     # Another model chosen: the notice about the previous one no longer holds.
-    model = stream_inputs[1]
+    model = stream_inputs[2]
     model.change(lambda: gr.update(visible=False), None, area.vision_notice, queue=False, api_visibility="private",
                  show_progress="hidden")
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
-    undone = chatbot.undo(handlers.undo, [chatbot], [chatbot, area.user_input], queue=False, api_visibility="private")
-    cleared = [trigger(handlers.clear, None, stream_outputs, queue=False, api_visibility="private")
+    undone = chatbot.undo(handlers.undo, [chatbot, area.history], [*area.view_outputs(), area.user_input],
+                          queue=False, api_visibility="private")
+    area.show_earlier_btn.click(handlers.show_earlier, [area.history], area.view_outputs(), queue=False,
+                                api_visibility="private")
+    cleared = [trigger(handlers.clear, None, pane_outputs, queue=False, api_visibility="private")
                for trigger in (area.clear_btn.click, chatbot.clear)]
     return ChatEvents(answered, [undone], cleared)

@@ -125,7 +125,7 @@ class CodeHandlers:
         yield gr.update(value=text, language=highlight), gr.update(choices=choices, value=answer)
 
 
-def wire_code_panel(panel: CodePanel, ctx: AppContext, *, chatbot: gr.Chatbot, user_input: gr.MultimodalTextbox,
+def wire_code_panel(panel: CodePanel, ctx: AppContext, *, history: gr.State, user_input: gr.MultimodalTextbox,
                     model: gr.Dropdown, system_prompt: gr.Textbox, fields: list, store: gr.BrowserState,
                     current: gr.State) -> None:
     """Update the code when the panel opens, the language or the answer changes, or
@@ -136,7 +136,7 @@ def wire_code_panel(panel: CodePanel, ctx: AppContext, *, chatbot: gr.Chatbot, u
     gr.on(
         [panel.accordion.expand, panel.language.change, panel.answer.input, panel.refresh_btn.click],
         with_request_fields(handlers.show),
-        [panel.language, panel.answer, store, current, chatbot, user_input, model, system_prompt, *fields],
+        [panel.language, panel.answer, store, current, history, user_input, model, system_prompt, *fields],
         [panel.code, panel.answer],
         # Private: the page's own view, not an API; the chat it reads is the visitor's.
         api_visibility="private",

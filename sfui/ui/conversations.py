@@ -22,6 +22,7 @@ from .. import conversations as store_logic
 from ..chat import awaiting_answer
 from ..i18n import t
 from ..params import InputError
+from .chat import ChatArea, chat_view
 from .common import AppContext, label, lang_of
 
 STORAGE_KEY = "sfui-conversations"
@@ -121,9 +122,21 @@ def _listing(store: dict, current: str | None, lang: str) -> Any:
     return gr.update(choices=store_logic.list_rows(store, lang, time.time()), value=current)
 
 
+# The chat's view (chat_view: the latest turns, the whole conversation, the button) and the two panels.
+VIEW_OUTPUTS = 5
+
+
+def _view(messages: list, conversation: dict | None, lang: str) -> tuple:
+    """What the chat and the side panels show of ``messages`` (a saved ``conversation``'s,
+    with its panels as they were after its last answer; None: a new chat)."""
+    panels = (conversation or {}).get("panels") or {}
+    return (*chat_view(messages, lang), panels.get("reasoning", ""), panels.get("usage") or t(lang, "usage_empty"))
+
+
 class SidebarHandlers:
-    """Outputs are named in each docstring; ``view`` = (chat, reasoning panel, usage
-    panel, model) as a reopened conversation shows them."""
+    """Outputs are named in each docstring; ``view`` = the chat's view (its latest
+    turns, the whole conversation, the "show earlier" button: sfui.ui.chat.chat_view),
+    the reasoning panel and the usage panel, as a reopened conversation shows them."""
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -182,19 +195,18 @@ class SidebarHandlers:
         """Outputs: current, list, title box, chat, reasoning, usage."""
         lang = lang_of(request)
         self.ctx.runs.stop(request.session_hash, discard=True)
-        return None, _listing(store_logic.clean_store(store), None, lang), "", [], "", t(lang, "usage_empty")
+        return None, _listing(store_logic.clean_store(store), None, lang), "", *_view([], None, lang)
 
     def open(self, request: gr.Request, chosen, store):
-        """Outputs: current, title box, chat, reasoning, usage, model."""
+        """Outputs: current, title box, view, model."""
         lang = lang_of(request)
         conversation = store_logic.get(store_logic.clean_store(store), chosen)
         if conversation is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return (gr.skip(),) * (3 + VIEW_OUTPUTS)
         self.ctx.runs.stop(request.session_hash, discard=True)
-        panels = conversation.get("panels") or {}
         model = conversation.get("model") or gr.skip()
-        return (conversation["id"], conversation["title"], conversation["messages"], panels.get("reasoning", ""),
-                panels.get("usage") or t(lang, "usage_empty"), model)
+        return (conversation["id"], conversation["title"], *_view(conversation["messages"], conversation, lang),
+                model)
 
     def rename(self, request: gr.Request, title, store, current):
         """Outputs: store, list."""
@@ -211,27 +223,25 @@ class SidebarHandlers:
         return renamed, _listing(renamed, current, lang)
 
     def delete(self, request: gr.Request, store, current):
-        """Outputs: store, current, deleted, list, undo button, storage, title box, chat, reasoning, usage."""
+        """Outputs: store, current, deleted, list, undo button, storage, title box, view."""
         lang = lang_of(request)
         store, removed = store_logic.delete(store_logic.clean_store(store), current)
         if removed is None:
             gr.Warning(t(lang, "conv_nothing_open"), duration=8)
-            return (gr.skip(),) * 10
+            return (gr.skip(),) * (7 + VIEW_OUTPUTS)
         self.ctx.runs.stop(request.session_hash, discard=True)
         gr.Info(t(lang, "conv_deleted", title=removed["title"]), duration=8)
         return (store, None, removed, _listing(store, None, lang), gr.update(visible=True),
-                self._status(store, lang), "", [], "", t(lang, "usage_empty"))
+                self._status(store, lang), "", *_view([], None, lang))
 
     def undo_delete(self, request: gr.Request, store, deleted):
-        """Outputs: store, current, deleted, list, undo button, storage, title box, chat, reasoning, usage."""
+        """Outputs: store, current, deleted, list, undo button, storage, title box, view."""
         lang = lang_of(request)
         if not isinstance(deleted, dict):
-            return (gr.skip(),) * 3 + (gr.skip(), gr.update(visible=False)) + (gr.skip(),) * 5
+            return (gr.skip(),) * 4 + (gr.update(visible=False),) + (gr.skip(),) * (2 + VIEW_OUTPUTS)
         store = store_logic.restore(store_logic.clean_store(store), deleted)
-        panels = deleted.get("panels") or {}
         return (store, deleted["id"], None, _listing(store, deleted["id"], lang), gr.update(visible=False),
-                self._status(store, lang), deleted["title"], deleted["messages"], panels.get("reasoning", ""),
-                panels.get("usage") or t(lang, "usage_empty"))
+                self._status(store, lang), deleted["title"], *_view(deleted["messages"], deleted, lang))
 
     def export(self, kind: str):
         def export_conversation(request: gr.Request, store, current):
@@ -247,9 +257,9 @@ class SidebarHandlers:
         return export_conversation
 
     def import_file(self, request: gr.Request, text, store):
-        """Outputs: store, current, list, storage, title box, chat, reasoning, usage."""
+        """Outputs: store, current, list, storage, title box, view."""
         lang = lang_of(request)
-        nothing = (gr.skip(),) * 8
+        nothing = (gr.skip(),) * (5 + VIEW_OUTPUTS)
         if not text:
             return nothing
         try:
@@ -263,24 +273,25 @@ class SidebarHandlers:
         saved = self._keep(store, conversation, lang)
         if saved is None:
             return nothing
-        panels = conversation.get("panels") or {}
         cid = conversation["id"]
         return (saved, cid, _listing(saved, cid, lang), self._status(saved, lang), conversation["title"],
-                conversation["messages"], panels.get("reasoning", ""), panels.get("usage") or t(lang, "usage_empty"))
+                *_view(conversation["messages"], conversation, lang))
 
 
-def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chatbot, reasoning_panel, usage_panel, model) -> None:
+def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, reasoning_panel, usage_panel,
+                 model) -> None:
     """``events``: the chat's ChatEvents (answers, edits, clears) that the open conversation follows."""
     h = SidebarHandlers(ctx)
     # Quick steps: no progress indicator over the chat and panels they update.
     private = dict(api_visibility="private", show_progress="hidden")
-    view = [chatbot, reasoning_panel, usage_panel]
+    view = [*chat.view_outputs(), reasoning_panel, usage_panel]
+    whole = chat.history  # the whole conversation: what is saved
     bar.store.change(h.show, [bar.store, bar.current], [bar.listing, bar.storage], queue=False, **private)
     for event in events.answered:
-        event.then(h.after_answer, [chatbot, bar.store, bar.current, reasoning_panel, usage_panel],
+        event.then(h.after_answer, [whole, bar.store, bar.current, reasoning_panel, usage_panel],
                    [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box], **private)
     for event in events.edited:
-        event.then(h.after_edit, [chatbot, bar.store, bar.current], [bar.store, bar.listing, bar.storage], **private)
+        event.then(h.after_edit, [whole, bar.store, bar.current], [bar.store, bar.listing, bar.storage], **private)
     for event in events.cleared:
         # Clear starts a new conversation; the saved one stays in the list.
         event.then(lambda: (None, gr.update(value=None), ""), None, [bar.current, bar.listing, bar.rename_box],

@@ -43,7 +43,8 @@ class Page:
     def stream_inputs(self) -> list:
         """The streaming handlers' inputs, in their parameters' order."""
         side = self.side
-        return [self.chat.chatbot, side.model, side.system_prompt, *field_inputs(side.fields), self.keys.key_state]
+        return [self.chat.chatbot, self.chat.history, side.model, side.system_prompt, *field_inputs(side.fields),
+                self.keys.key_state]
 
 
 def _render_model_and_panels(model_choices: list, default_model: str) -> tuple:

@@ -100,11 +100,11 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         chat_events = wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel],
                                 sends=example_sends)
         wire_presets(side.presets, temperature=side.fields["temperature"], top_p=side.fields["top_p"])
-        wire_sidebar(page.sidebar, ctx, chat_events, chatbot=page.chat.chatbot, reasoning_panel=side.reasoning_panel,
+        wire_sidebar(page.sidebar, ctx, chat_events, chat=page.chat, reasoning_panel=side.reasoning_panel,
                      usage_panel=side.usage_panel, model=side.model)
         compare_answered = wire_compare(page.compare, ctx, system_prompt=side.system_prompt,
                                         fields=field_inputs(side.fields), key_state=page.keys.key_state)
-        wire_code_panel(side.code, ctx, chatbot=page.chat.chatbot, user_input=page.chat.user_input, model=side.model,
+        wire_code_panel(side.code, ctx, history=page.chat.history, user_input=page.chat.user_input, model=side.model,
                         system_prompt=side.system_prompt, fields=field_inputs(side.fields),
                         store=page.sidebar.store, current=page.sidebar.current)
         wire_keys(demo, page.keys, ctx, model=side.model, model_hint_md=side.model_hint, usage_panel=side.usage_panel,

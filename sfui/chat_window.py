@@ -1,0 +1,92 @@
+"""A long conversation in the chat pane: only its latest turns are shown.
+
+The browser's chat component re-renders and copies every message it holds on
+each update, so a chat holding the whole of a long conversation gets slower with
+every turn: the first token at turn 50 and reopening a saved 100-turn
+conversation both paid for every earlier message. The chat pane therefore holds
+only the last few questions with their answers (the *window*); the whole
+conversation stays on the server, in the page's session state, for the API
+requests, saving, export, View code, Retry, Undo and Edit. "Show earlier" puts
+the whole conversation in the pane on request; the next answer slides the window
+back to the latest turns.
+
+The shown messages are always the tail of the whole conversation, so an index
+the chat component reports (Retry, Undo, Edit) is turned into one of the whole
+conversation by adding how many messages are hidden.
+
+Plain Python, no Gradio: messages are dicts or objects with ``role`` and
+``content``, as the chat holds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# How many of the latest questions the chat pane shows, each with what answered it.
+SHOWN_QUESTIONS = 4
+
+
+def _role(message: Any) -> Any:
+    return message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
+
+
+def window_start(history: list, questions: int = SHOWN_QUESTIONS) -> int:
+    """The index of the first message shown: the ``questions``-th visitor message
+    from the end (so the window opens on a question), or 0 when there are fewer."""
+    seen = 0
+    for i in range(len(history) - 1, -1, -1):
+        if _role(history[i]) == "user":
+            seen += 1
+            if seen == questions:
+                return i
+    return 0
+
+
+@dataclass(frozen=True)
+class ChatView:
+    """What the chat pane shows of a conversation: ``shown`` (its tail), and how
+    many messages and questions are hidden before it."""
+
+    shown: list
+    hidden_messages: int
+    hidden_questions: int
+
+
+def view_of(history: list, questions: int = SHOWN_QUESTIONS) -> ChatView:
+    """The latest ``questions`` questions of ``history`` with their answers."""
+    start = window_start(history, questions)
+    hidden = sum(1 for message in history[:start] if _role(message) == "user")
+    return ChatView(list(history[start:]), start, hidden)
+
+
+def whole_view(history: list) -> ChatView:
+    """All of ``history`` ("Show earlier")."""
+    return ChatView(list(history), 0, 0)
+
+
+def whole_conversation(kept: list | None, shown: list | None) -> list:
+    """The whole conversation behind the chat pane's ``shown`` messages, given the
+    session's ``kept`` copy. ``kept`` counts when ``shown`` is its tail, message by
+    message by role (the browser sends the content back in its own block form, and
+    an Edit has changed a question's text in the pane before it arrives). Otherwise
+    the pane is the truth: a session that lost its copy (a restarted server), or an
+    API caller, who sends the whole history as the chat."""
+    kept, shown = list(kept or []), list(shown or [])
+    if not shown:
+        return []  # the pane always shows the latest question of a conversation
+    if len(kept) < len(shown):
+        return shown
+    tail = kept[len(kept) - len(shown):]
+    if all(_role(a) == _role(b) for a, b in zip(tail, shown, strict=True)):
+        return kept
+    return shown
+
+
+def whole_index(kept_whole: list, shown: list | None, index: Any) -> Any:
+    """A message index the chat pane reported, as an index of the whole conversation
+    (``kept_whole`` as :func:`whole_conversation` returned it). Anything but an int
+    passes through unchanged."""
+    if not isinstance(index, int) or isinstance(index, bool):
+        return index
+    return index + max(0, len(kept_whole) - len(shown or []))

@@ -1,0 +1,95 @@
+"""sfui.chat_window: which messages of a long conversation the chat pane shows,
+and how the pane's value and indexes map back to the whole conversation."""
+
+from __future__ import annotations
+
+from sfui.chat_window import SHOWN_QUESTIONS, view_of, whole_conversation, whole_index, whole_view, window_start
+
+
+def conversation(turns: int, thinking: bool = True) -> list[dict]:
+    messages: list[dict] = []
+    for i in range(1, turns + 1):
+        messages.append({"role": "user", "content": f"q{i}"})
+        if thinking:
+            messages.append({"role": "assistant", "content": f"t{i}", "metadata": {"title": "Thought"}})
+        messages.append({"role": "assistant", "content": f"a{i}"})
+    return messages
+
+
+def as_browser_sends(messages: list[dict]) -> list[dict]:
+    """The chat's value as the page sends it back: text content as blocks."""
+    return [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in messages]
+
+
+def test_a_short_conversation_is_shown_whole():
+    for turns in range(SHOWN_QUESTIONS + 1):
+        history = conversation(turns)
+        view = view_of(history)
+        assert view.shown == history and view.hidden_messages == 0 and view.hidden_questions == 0
+
+
+def test_a_long_conversation_shows_its_latest_questions_with_their_answers():
+    history = conversation(50)
+    view = view_of(history)
+    assert [m["content"] for m in view.shown if m["role"] == "user"] == ["q47", "q48", "q49", "q50"]
+    assert view.shown[0] == {"role": "user", "content": "q47"}  # the window opens on a question
+    assert view.shown == history[-3 * SHOWN_QUESTIONS:]
+    assert view.hidden_messages == 3 * 46 and view.hidden_questions == 46
+
+
+def test_a_question_being_answered_counts_as_one_of_the_latest():
+    history = [*conversation(10), {"role": "user", "content": "q11"}]
+    view = view_of(history)
+    assert [m["content"] for m in view.shown if m["role"] == "user"] == ["q8", "q9", "q10", "q11"]
+    assert window_start(history, 1) == len(history) - 1
+
+
+def test_answers_without_a_question_before_them_stay_with_the_window():
+    # An imported conversation may open with assistant messages: they are hidden with the first question.
+    history = [{"role": "assistant", "content": "hello"}, *conversation(6, thinking=False)]
+    view = view_of(history)
+    assert view.shown[0]["content"] == "q3" and view.hidden_questions == 2 and view.hidden_messages == 5
+
+
+def test_show_earlier_shows_everything():
+    history = conversation(9)
+    assert whole_view(history).shown == history and whole_view(history).hidden_questions == 0
+
+
+def test_the_kept_conversation_stands_behind_the_pane_when_the_pane_is_its_tail():
+    whole = conversation(20)
+    shown = as_browser_sends(view_of(whole).shown)
+    assert whole_conversation(whole, shown) is not shown
+    assert whole_conversation(whole, shown) == whole
+    # "Show earlier": the pane holds everything.
+    assert whole_conversation(whole, as_browser_sends(whole)) == whole
+
+
+def test_an_edited_question_in_the_pane_still_matches():
+    whole = conversation(8)
+    shown = as_browser_sends(view_of(whole).shown)
+    shown[3]["content"] = [{"type": "text", "text": "q6, edited"}]
+    assert whole_conversation(whole, shown) == whole
+
+
+def test_the_pane_is_the_truth_when_the_kept_copy_does_not_match():
+    shown = as_browser_sends(conversation(3))
+    # A session that lost its copy (a restarted server), or an API caller.
+    assert whole_conversation(None, shown) == shown
+    assert whole_conversation([], shown) == shown
+    # A copy whose tail is not the pane (another conversation's shape).
+    other = conversation(5, thinking=False)
+    assert whole_conversation(other, shown) == shown
+    # An empty pane is an empty conversation, whatever was kept.
+    assert whole_conversation(conversation(5), []) == []
+
+
+def test_a_pane_index_becomes_an_index_of_the_whole_conversation():
+    whole = conversation(30)
+    shown = view_of(whole).shown
+    hidden = len(whole) - len(shown)
+    for index in range(len(shown)):
+        assert whole[whole_index(whole, shown, index)] == shown[index]
+    assert whole_index(whole, shown, None) is None
+    assert whole_index(whole, whole, 5) == 5
+    assert whole_index(whole, shown, 0) == hidden

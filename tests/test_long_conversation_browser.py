@@ -1,0 +1,141 @@
+"""A long conversation in a real browser: the chat shows its latest questions and
+"Show earlier" the rest, while every request, save, export, View code, Retry,
+Undo and Edit works on the whole conversation (sfui.chat_window)."""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import Page, expect
+
+from sfui.chat_window import SHOWN_QUESTIONS
+from tests.support.sfserver import stream
+from tests.test_browser import open_accordion, wait_turn_ended
+from tests.test_code_browser import copied_code
+from tests.test_conversations_browser import WAIT_MS, ask, download, import_text, open_app, open_sidebar, wait_saved
+
+TURNS = 10
+
+
+def questions(page: Page):
+    return page.locator("#chatbot [data-testid=user]")
+
+
+def shown_questions(page: Page) -> list[str]:
+    return [text.strip() for text in questions(page).all_inner_texts()]
+
+
+def import_long(page: Page, turns: int = TURNS) -> None:
+    messages = []
+    for i in range(1, turns + 1):
+        messages += [{"role": "user", "content": f"Step {i} question"},
+                     {"role": "assistant", "content": f"Step {i} answer"}]
+    import_text(page, "long.json", json.dumps({"messages": messages}).encode())
+    wait_saved(page, 1)
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_have_text("Step 10 answer", timeout=WAIT_MS)
+
+
+def expect_window(page: Page, first: int, last_question: str, hidden: int) -> None:
+    """The chat shows SHOWN_QUESTIONS questions, from "Step {first}" to ``last_question``,
+    and the button offers the ``hidden`` earlier ones."""
+    expect(questions(page)).to_have_count(SHOWN_QUESTIONS, timeout=WAIT_MS)
+    expect(questions(page).first).to_have_text(f"Step {first} question", timeout=WAIT_MS)
+    expect(questions(page).last).to_have_text(last_question)
+    expect(page.locator("#show-earlier-btn")).to_have_text(f"Show the {hidden} earlier questions and answers")
+
+
+def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(launch_app, page):
+    app = launch_app()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
+    open_app(page, app.url)
+    open_sidebar(page)
+    import_long(page)
+    expect_window(page, 7, "Step 10 question", hidden=6)
+
+    # View code shows the whole conversation, not only what the chat shows.
+    page.locator("#user-input textarea").fill("What next?")
+    open_accordion(page, "View code")
+    expect(page.locator("#code-view .cm-content")).to_contain_text("curl", timeout=WAIT_MS)
+    code = copied_code(page)
+    assert "Step 1 question" in code and "Step 1 answer" in code and "What next?" in code
+
+    ask(page, "What next?")
+    sent = app.fake.chat_requests()[-1]["messages"]
+    assert len(sent) == 2 * TURNS + 1
+    assert sent[0] == {"role": "user", "content": "Step 1 question"}
+    assert sent[-1] == {"role": "user", "content": "What next?"}
+    wait_turn_ended(page)
+    expect_window(page, 8, "What next?", hidden=7)
+
+    # The save holds the whole conversation.
+    page.wait_for_function("() => document.querySelector('#conversations') !== null")
+    exported = json.loads(download(page, "#export-json-btn"))
+    assert len(exported["messages"]) == 2 * TURNS + 2
+    assert exported["messages"][0]["content"] == "Step 1 question"
+
+    # Show earlier: every question, and the button goes.
+    page.locator("#show-earlier-btn").click()
+    expect(questions(page)).to_have_count(TURNS + 1, timeout=WAIT_MS)
+    expect(questions(page).first).to_have_text("Step 1 question")
+    expect(page.locator("#show-earlier-btn")).to_be_hidden()
+
+    # The next answer slides the chat back to the latest turns; the request is whole again.
+    ask(page, "And then?")
+    assert len(app.fake.chat_requests()[-1]["messages"]) == 2 * TURNS + 3
+    wait_turn_ended(page)
+    expect_window(page, 9, "And then?", hidden=8)
+
+    # Reopened after a reload: the latest turns again, the rest behind the button.
+    page.reload()
+    open_app(page, app.url)
+    open_sidebar(page)
+    wait_saved(page, 1)
+    page.locator("#conversations label").first.click()
+    expect_window(page, 9, "And then?", hidden=8)
+
+    # Clear: a new conversation, with nothing of the old one in its request.
+    page.locator("#clear-btn").click()
+    expect(questions(page)).to_have_count(0, timeout=WAIT_MS)
+    expect(page.locator("#show-earlier-btn")).to_be_hidden()
+    ask(page, "Fresh start")
+    assert app.fake.chat_requests()[-1]["messages"] == [{"role": "user", "content": "Fresh start"}]
+
+
+def test_retry_undo_and_edit_act_on_the_message_clicked(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    import_long(page)
+
+    # Retry the last answer: the request is the whole conversation up to its question.
+    app.fake.push(stream("A second, different answer."))
+    page.locator("#chatbot button[aria-label=Retry]").click()
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_have_text("A second, different answer.",
+                                                                          timeout=WAIT_MS)
+    wait_turn_ended(page)
+    sent = app.fake.chat_requests()[-1]["messages"]
+    assert len(sent) == 2 * TURNS - 1 and sent[0]["content"] == "Step 1 question"
+    assert sent[-1]["content"] == "Step 10 question"
+    expect_window(page, 7, "Step 10 question", hidden=6)
+
+    # Undo the last question: it goes back in the box, and an earlier question comes into view.
+    page.locator("#chatbot button[aria-label=Undo]").click()
+    expect(page.locator("#user-input textarea")).to_have_value("Step 10 question", timeout=WAIT_MS)
+    expect_window(page, 6, "Step 9 question", hidden=5)
+    page.locator("#user-input textarea").fill("")
+
+    # Edit the first question shown (Step 6): the five hidden turns before it are still sent.
+    first_shown = questions(page).first
+    first_shown.hover()
+    first_shown.locator("xpath=ancestor::*[contains(@class,'message-row')][1]").hover()
+    page.locator("#chatbot button[aria-label=Edit]").first.click()
+    page.locator("#chatbot textarea").first.fill("Step 6, edited")
+    page.locator("#chatbot button[aria-label=Submit]").click()
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text("Echo: Step 6, edited",
+                                                                            timeout=WAIT_MS)
+    wait_turn_ended(page)
+    sent = app.fake.chat_requests()[-1]["messages"]
+    assert [m["content"] for m in sent[:2]] == ["Step 1 question", "Step 1 answer"]
+    assert len(sent) == 11 and sent[-1] == {"role": "user", "content": "Step 6, edited"}
+    expect_window(page, 3, "Step 6, edited", hidden=2)
+    assert "Step 7 question" not in shown_questions(page)
