@@ -38,6 +38,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 
 INIT_SCRIPT = """
 (() => {
+  const USER = '[data-testid="user"]';
   const BOT = '[data-testid="bot"]';
   const MARKER = __END_MARKER__;
   const state = window.__bench = {sent: null};
@@ -45,17 +46,26 @@ INIT_SCRIPT = """
   window.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey) return;
     Object.assign(state, {
-      sent: performance.now(), sentEpoch: Date.now(),
-      botsBefore: document.querySelectorAll(BOT).length,
+      sent: performance.now(), sentEpoch: Date.now(), asked: false,
       first: null, final: null, updates: 0, lastText: null,
     });
     state.done = new Promise((resolve) => { resolveDone = resolve; });
   }, true);
+  // The answer is told by the chat's shape, not by counting messages: sfui's chat shows
+  // only the latest turns, so a new turn can drop an old one as it adds its own. First the
+  // new question is the chat's last message; then the answer is a bot message after it.
   const check = () => {
     if (state.sent === null || state.final !== null) return;
-    const bots = document.querySelectorAll(BOT);
-    if (bots.length <= state.botsBefore) return;
-    const text = bots[bots.length - 1].textContent;
+    const chat = document.querySelector('#chatbot') || document;
+    const messages = chat.querySelectorAll(`${USER}, ${BOT}`);
+    const last = messages[messages.length - 1];
+    if (!last) return;
+    if (!state.asked) {
+      if (last.matches(USER)) state.asked = true;
+      return;
+    }
+    if (!last.matches(BOT)) return;
+    const text = last.textContent;
     if (text === state.lastText) return;
     const now = performance.now();
     state.lastText = text;
