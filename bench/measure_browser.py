@@ -45,27 +45,28 @@ INIT_SCRIPT = """
   let resolveDone = () => {};
   window.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey) return;
+    const bots = (document.querySelector('#chatbot') || document).querySelectorAll(BOT);
     Object.assign(state, {
       sent: performance.now(), sentEpoch: Date.now(), asked: false,
+      previous: bots.length ? bots[bots.length - 1].textContent : null,
       first: null, final: null, updates: 0, lastText: null,
     });
     state.done = new Promise((resolve) => { resolveDone = resolve; });
   }, true);
   // The answer is told by the chat's shape, not by counting messages: sfui's chat shows
-  // only the latest turns, so a new turn can drop an old one as it adds its own. First the
-  // new question is the chat's last message; then the answer is a bot message after it.
+  // only the latest turns, so a new turn can drop an old one as it adds its own. The answer
+  // is the chat's last message once it is a bot message after the new question: seen as
+  // the last message, or (when the page drew the question and the first text in one go)
+  // told by a text other than the previous answer's.
   const check = () => {
     if (state.sent === null || state.final !== null) return;
     const chat = document.querySelector('#chatbot') || document;
     const messages = chat.querySelectorAll(`${USER}, ${BOT}`);
     const last = messages[messages.length - 1];
     if (!last) return;
-    if (!state.asked) {
-      if (last.matches(USER)) state.asked = true;
-      return;
-    }
-    if (!last.matches(BOT)) return;
+    if (last.matches(USER)) { state.asked = true; return; }
     const text = last.textContent;
+    if (!state.asked && text === state.previous) return;
     if (text === state.lastText) return;
     const now = performance.now();
     state.lastText = text;

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # How many of the latest questions the chat pane shows, each with what answered it.
-SHOWN_QUESTIONS = 4
+SHOWN_QUESTIONS = 2
 
 
 def _role(message: Any) -> Any:

@@ -21,10 +21,6 @@ def questions(page: Page):
     return page.locator("#chatbot [data-testid=user]")
 
 
-def shown_questions(page: Page) -> list[str]:
-    return [text.strip() for text in questions(page).all_inner_texts()]
-
-
 def import_long(page: Page, turns: int = TURNS) -> None:
     messages = []
     for i in range(1, turns + 1):
@@ -35,12 +31,16 @@ def import_long(page: Page, turns: int = TURNS) -> None:
     expect(page.locator("#chatbot [data-testid=bot]").last).to_have_text("Step 10 answer", timeout=WAIT_MS)
 
 
-def expect_window(page: Page, first: int, last_question: str, hidden: int) -> None:
-    """The chat shows SHOWN_QUESTIONS questions, from "Step {first}" to ``last_question``,
-    and the button offers the ``hidden`` earlier ones."""
+def steps(first: int, last: int) -> list[str]:
+    return [f"Step {i} question" for i in range(first, last + 1)]
+
+
+def expect_window(page: Page, asked: list[str]) -> None:
+    """The conversation has asked the questions ``asked``: the chat shows the latest
+    SHOWN_QUESTIONS of them, and the button offers the others."""
     expect(questions(page)).to_have_count(SHOWN_QUESTIONS, timeout=WAIT_MS)
-    expect(questions(page).first).to_have_text(f"Step {first} question", timeout=WAIT_MS)
-    expect(questions(page).last).to_have_text(last_question)
+    expect(questions(page)).to_have_text(asked[-SHOWN_QUESTIONS:], timeout=WAIT_MS)
+    hidden = len(asked) - SHOWN_QUESTIONS
     expect(page.locator("#show-earlier-btn")).to_have_text(f"Show the {hidden} earlier questions and answers")
 
 
@@ -50,7 +50,7 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     open_app(page, app.url)
     open_sidebar(page)
     import_long(page)
-    expect_window(page, 7, "Step 10 question", hidden=6)
+    expect_window(page, steps(1, TURNS))
 
     # View code shows the whole conversation, not only what the chat shows.
     page.locator("#user-input textarea").fill("What next?")
@@ -65,7 +65,7 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     assert sent[0] == {"role": "user", "content": "Step 1 question"}
     assert sent[-1] == {"role": "user", "content": "What next?"}
     wait_turn_ended(page)
-    expect_window(page, 8, "What next?", hidden=7)
+    expect_window(page, [*steps(1, TURNS), "What next?"])
 
     # The save holds the whole conversation.
     page.wait_for_function("() => document.querySelector('#conversations') !== null")
@@ -83,7 +83,7 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     ask(page, "And then?")
     assert len(app.fake.chat_requests()[-1]["messages"]) == 2 * TURNS + 3
     wait_turn_ended(page)
-    expect_window(page, 9, "And then?", hidden=8)
+    expect_window(page, [*steps(1, TURNS), "What next?", "And then?"])
 
     # Reopened after a reload: the latest turns again, the rest behind the button.
     page.reload()
@@ -91,7 +91,7 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     open_sidebar(page)
     wait_saved(page, 1)
     page.locator("#conversations label").first.click()
-    expect_window(page, 9, "And then?", hidden=8)
+    expect_window(page, [*steps(1, TURNS), "What next?", "And then?"])
 
     # Clear: a new conversation, with nothing of the old one in its request.
     page.locator("#clear-btn").click()
@@ -116,26 +116,26 @@ def test_retry_undo_and_edit_act_on_the_message_clicked(launch_app, page):
     sent = app.fake.chat_requests()[-1]["messages"]
     assert len(sent) == 2 * TURNS - 1 and sent[0]["content"] == "Step 1 question"
     assert sent[-1]["content"] == "Step 10 question"
-    expect_window(page, 7, "Step 10 question", hidden=6)
+    expect_window(page, steps(1, TURNS))
 
     # Undo the last question: it goes back in the box, and an earlier question comes into view.
     page.locator("#chatbot button[aria-label=Undo]").click()
     expect(page.locator("#user-input textarea")).to_have_value("Step 10 question", timeout=WAIT_MS)
-    expect_window(page, 6, "Step 9 question", hidden=5)
+    expect_window(page, steps(1, TURNS - 1))
     page.locator("#user-input textarea").fill("")
 
-    # Edit the first question shown (Step 6): the five hidden turns before it are still sent.
+    # Edit the first question shown: the hidden turns before it are still sent.
+    edited = TURNS - SHOWN_QUESTIONS  # its step number
     first_shown = questions(page).first
+    expect(first_shown).to_have_text(f"Step {edited} question")
     first_shown.hover()
-    first_shown.locator("xpath=ancestor::*[contains(@class,'message-row')][1]").hover()
     page.locator("#chatbot button[aria-label=Edit]").first.click()
-    page.locator("#chatbot textarea").first.fill("Step 6, edited")
+    page.locator("#chatbot textarea").first.fill(f"Step {edited}, edited")
     page.locator("#chatbot button[aria-label=Submit]").click()
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text("Echo: Step 6, edited",
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text(f"Echo: Step {edited}, edited",
                                                                             timeout=WAIT_MS)
     wait_turn_ended(page)
     sent = app.fake.chat_requests()[-1]["messages"]
     assert [m["content"] for m in sent[:2]] == ["Step 1 question", "Step 1 answer"]
-    assert len(sent) == 11 and sent[-1] == {"role": "user", "content": "Step 6, edited"}
-    expect_window(page, 3, "Step 6, edited", hidden=2)
-    assert "Step 7 question" not in shown_questions(page)
+    assert len(sent) == 2 * (edited - 1) + 1 and sent[-1] == {"role": "user", "content": f"Step {edited}, edited"}
+    expect_window(page, [*steps(1, edited - 1), f"Step {edited}, edited"])
