@@ -293,11 +293,16 @@ async def _feed_panes(feed: _Feed, state: _FrameState, ended: list[_Feed]) -> No
     state.wake.set()
 
 
-async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer) -> AsyncIterator[list[Turn]]:
+async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer, *,
+                       sent: bool = False) -> AsyncIterator[list[Turn]]:
     """Stream several requests at once into their panes: yield the list of every
     source's Turns (in order) whenever something changed and ``pacer`` (one frame
     budget for them all) says a frame is due, or a pane's first token arrived (shown
     at once), and once more when every request has ended, every Turn finished.
+
+    ``sent``: yield the Turns once more first, as soon as every request is on its
+    way (before any answer arrived; not a frame of the budget), so that the caller
+    shows the question while the requests travel, not before they leave.
 
     Each request is read in its own thread and fed in its own task, so a slow one
     never holds back another's first token. A failing request ends its own panes
@@ -315,6 +320,8 @@ async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer) -> Asyn
         for feed in feeds:
             feed.start()
         tasks = [asyncio.create_task(_feed_panes(feed, state, ended)) for feed in feeds]
+        if sent:
+            yield turns
         while len(ended) < len(feeds):
             state.wake.clear()
             if any(feed.run.discarded for feed in feeds):

@@ -379,3 +379,38 @@ def test_a_closed_tab_closes_every_request(fake, client):
     run_async(run())
     assert fake.wait_for_disconnect(2, timeout=5)
     assert len(registry) == 0
+
+
+def test_sent_yields_once_when_every_request_is_on_its_way_before_any_answer(fake, client):
+    """stream_panes(sent=True): the caller gets the Turns at once, before any answer, while
+    the requests are already on their way: the page's first frame (the question in every
+    pane) no longer delays them. Then the frames go on as without it."""
+    registry = RunRegistry()
+    fake.token_rate = 20
+
+    async def run():
+        frames = []
+        with registry.track("v") as run_a, registry.track("v") as run_b:
+            sources = [PaneSource(client.chat_stream("fake/slow-first", HELLO), [Turn(HELLO)], run_a),
+                       PaneSource(client.chat_stream("fake/echo", HELLO), [Turn(HELLO)], run_b)]
+            async for turns in stream_panes(sources, pacer(), sent=True):
+                frames.append([(turn.status, turn.answer) for turn in turns])
+                if len(frames) == 1:
+                    # The generator is suspended here: the requests must reach the server anyway.
+                    arrived = await asyncio.to_thread(lambda: _wait_for(lambda: len(fake.chat_received()) == 2))
+                    assert arrived, "the requests were not sent before the first yield"
+        return frames
+
+    frames = run_async(run())
+    assert frames[0] == [("waiting", ""), ("waiting", "")]
+    assert frames[-1] == [("done", "Echo: hello"), ("done", "Echo: hello")]
+    assert len(registry) == 0
+
+
+def _wait_for(condition, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False

@@ -58,7 +58,7 @@ class CompareArea:
     tally_view: gr.Dataframe
     tally_reset: gr.Button
     tally_store: gr.BrowserState
-    round: gr.State  # this round's slots, pane titles, labels, blind flag and whether it was voted on
+    round: gr.State  # this round's slots, pane titles, labels, blind flag, whether it was voted on, and the panes' view
 
 
 def _render_slots(model_choices: list, default_models: list[str | None]) -> tuple[list, list]:
@@ -206,40 +206,57 @@ class CompareHandlers:
                 gr.Warning(problem, duration=15)
             yield (*unchanged(2 * k + 5), message)
             return
+        view = _view_of(round_)
         round_, follow_up = self._plan_round(round_, message, samples, blind, models, temperatures, lang)
         histories = [list(h or []) if follow_up else [] for h in histories]
         client = self.ctx.client_for(self.ctx.effective_key(visitor_key))
         sources_plan = self._sources(round_, histories, message, as_text(system_prompt), controls.to_params())
+        asking = t(lang, "compare_requests", count=len(round_["slots"]))
         # Registered before the first yield: nothing awaits between the busy check and here.
         with ExitStack() as stack:
             runs = [stack.enter_context(self.ctx.runs.track(_compare_session(request))) for _ in sources_plan]
             sources = [PaneSource(client.chat_stream(model, messages, **params), [Turn(h, lang) for h in hs], run)
                        for (model, messages, params, hs), run in zip(sources_plan, runs, strict=True)]
-            turns: list[Turn] = [turn for source in sources for turn in source.turns]
-            yield self._first_frame(turns, round_, lang)
-            ended = None
+            ended, first = None, True
             pacer = FramePacer(FPS, streams=lambda: len(self.ctx.runs))
-            async with aclosing(stream_panes(sources, pacer)) as frames:
+            # The requests leave first, then the panes show the question (sent=True): what
+            # Gradio does with the first frame no longer delays them.
+            async with aclosing(stream_panes(sources, pacer, sent=True)) as frames:
                 async for turns in frames:
-                    if all(turn.ended_at is not None for turn in turns):
+                    if first:
+                        first = False
+                        frame, round_ = self._first_frame(turns, round_, view, asking, lang)
+                        yield frame
+                    elif all(turn.ended_at is not None for turn in turns):
                         ended = turns
                         break
-                    yield self._frame(turns, round_, lang, final=False)
+                    else:
+                        yield self._frame(turns, round_, lang, asking, final=False)
         # The last frame goes out once this round's requests are no longer registered: a
         # vote cast as soon as the results show must not find the round still busy.
         if ended is not None:
-            yield self._frame(ended, round_, lang, final=True)
+            yield self._frame(ended, round_, lang, asking, final=True)
 
-    def _first_frame(self, turns: list[Turn], round_: dict, lang: str) -> tuple:
-        """The round's panes labelled and shown (the others hidden), each with its question."""
-        k, names = logic.MAX_SLOTS, pane_names(round_, lang)
-        panes = [gr.update(label=names[i], value=self.area.panes[i].postprocess(turn.messages()).model_dump())
-                 for i, turn in enumerate(turns)]
-        panes += [gr.update(value=[])] * (k - len(turns))
-        columns = [gr.update(visible=i < len(turns)) for i in range(k)]
-        asking = t(lang, "compare_requests", count=len(round_["slots"]))
+    def _first_frame(self, turns: list[Turn], round_: dict, view: dict | None, asking: str,
+                     lang: str) -> tuple[tuple, dict]:
+        """The round's panes labelled and shown (the others hidden and emptied), each with
+        its question; and the round, with what the page now shows.
+
+        A label or a column's visibility is sent only when it changes (``view``: what the
+        page shows, if known): every update of a property other than a value makes Gradio
+        build a new component on the server (a Chatbot: several ms), and the page copy the
+        component's whole value, its column's too (bench/ab_compare_first_token.py)."""
+        k, names, count = logic.MAX_SLOTS, pane_names(round_, lang), len(turns)
+        labels, visible = _shown(view)
+        panes: list = []
+        for i, turn in enumerate(turns):
+            value = self.area.panes[i].postprocess(turn.messages()).model_dump()
+            panes.append(value if labels[i] == names[i] else gr.update(label=names[i], value=value))
+        panes += [[]] * (k - count)  # a plain value: nothing to build, and no change if already empty
+        columns = [gr.skip() if visible[i] == (i < count) else gr.update(visible=i < count) for i in range(k)]
+        round_ = {**round_, "view": {"labels": names + labels[count:], "visible": [i < count for i in range(k)]}}
         # The last round's results stay until this one's are in.
-        return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), asking, round_, gr.skip())
+        return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), asking, round_, gr.skip()), round_
 
     def _sources(self, round_: dict, histories: list, message: str, system: str | None, base: dict) -> list:
         """(model, API messages, params, pane histories) per request: one per slot, or
@@ -257,14 +274,17 @@ class CompareHandlers:
             plans.append((slot.model, api_messages(asked, system), logic.slot_params(base, slot), [asked]))
         return plans
 
-    def _frame(self, turns: list[Turn], round_: dict, lang: str, final: bool) -> tuple:
-        """One frame: every pane's chat; at the end also the stats table and the charts."""
+    def _frame(self, turns: list[Turn], round_: dict, lang: str, asking: str, final: bool) -> tuple:
+        """One frame: every pane's chat; at the end also the stats table and the charts.
+        The hidden panes and the status get the very value the first frame sent them:
+        Gradio then sends the page nothing for them, and builds no component for them,
+        as it would for gr.skip() (a Chatbot: several ms per frame)."""
         area = self.area
         panes = [area.panes[i].postprocess(turn.messages()).model_dump() for i, turn in enumerate(turns)]
-        panes += [gr.skip()] * (logic.MAX_SLOTS - len(turns))
+        panes += [[]] * (logic.MAX_SLOTS - len(turns))
         columns = [gr.skip()] * logic.MAX_SLOTS
         if not final:
-            return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), asking, gr.skip(), gr.skip())
         rows = logic.stats_rows(pane_names(round_, lang), turns)
         stats = area.stats.postprocess(pd.DataFrame(rows, columns=logic.stats_header(lang))).model_dump()
         # The charts plot the table's own columns: first-token time and speed.
@@ -299,8 +319,9 @@ class CompareHandlers:
             gr.Warning(t(lang, "compare_nothing_to_vote"), duration=8)
             return gr.skip(), gr.skip(), gr.skip(), *unchanged(logic.MAX_SLOTS), gr.skip()
         tally = logic.record_vote(logic.clean_tally(tally), round_["names"], vote)
-        round_ = {**round_, "voted": True}
-        names = pane_names(round_, lang)
+        names = pane_names({**round_, "voted": True}, lang)
+        shown_labels, visible = _shown(round_.get("view"))
+        round_ = {**round_, "voted": True, "view": {"labels": names + shown_labels[count:], "visible": visible}}
         labels = [gr.update(label=names[i]) if i < count else gr.skip() for i in range(logic.MAX_SLOTS)]
         picked = names[vote] if isinstance(vote, int) else t(lang, f"compare_vote_{vote}")
         return tally, tally_frame(tally, lang), round_, *labels, t(lang, "compare_voted", choice=picked)
@@ -311,6 +332,19 @@ class CompareHandlers:
     def reset_tally(self, request: gr.Request):
         # An empty dict, not None: BrowserState never writes a falsy value like None.
         return {}, tally_frame({}, lang_of(request))
+
+
+def _view_of(round_) -> dict | None:
+    return round_.get("view") if isinstance(round_, dict) else None
+
+
+def _shown(view: dict | None) -> tuple[list, list]:
+    """What the page shows, as far as this session knows: each pane's label and whether
+    its column is visible (None where not known: after a reload or Clear)."""
+    k = logic.MAX_SLOTS
+    labels, visible = (view or {}).get("labels"), (view or {}).get("visible")
+    return (list(labels) if isinstance(labels, list) and len(labels) == k else [None] * k,
+            list(visible) if isinstance(visible, list) and len(visible) == k else [None] * k)
 
 
 def pane_names(round_: dict, lang: str) -> list[str]:
@@ -352,16 +386,20 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
             with_request_fields(handlers.stream), stream_inputs, stream_outputs, api_visibility="private",
             preprocess=False, postprocess=False, trigger_mode="multiple",
             concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
-            show_progress="minimal", show_progress_on=area.panes,
+            # Progress shows on the status line, not on the panes: the page copies the whole
+            # value of every component that ever showed progress on each status message
+            # and frame of every event (Gradio's loading status), four chats here.
+            show_progress="minimal", show_progress_on=[area.status],
         ))
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
     clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
-    area.clear_btn.click(handlers.clear, None, clear_outputs, queue=False, api_visibility="private")
+    # Nor any progress on the panes for Clear and the votes (see above): it would last the page's life.
+    quiet = dict(queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.status])
+    area.clear_btn.click(handlers.clear, None, clear_outputs, **quiet)
     vote_outputs = [area.tally_store, area.tally_view, area.round, *area.panes, area.status]
     choices: list[int | str] = [*range(logic.MAX_SLOTS), "tie", "bad"]
     for button, vote in zip([*area.votes, area.vote_tie, area.vote_bad], choices, strict=True):
-        button.click(handlers.voter(vote), [area.round, area.tally_store], vote_outputs, queue=False,
-                     api_visibility="private")
+        button.click(handlers.voter(vote), [area.round, area.tally_store], vote_outputs, **quiet)
     # The browser reads the stored tally after the page loads and then fires .change.
     area.tally_store.change(handlers.show_tally, [area.tally_store], [area.tally_view], queue=False,
                             api_visibility="private")

@@ -1,0 +1,120 @@
+"""sfui.ui.compare: what the Compare tab's streaming step sends the page in its frames,
+and where its events show progress. No server: the frames are built directly."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from sfui.chat import Turn
+from sfui.compare import MAX_SLOTS
+from sfui.streaming import RunRegistry
+from sfui.ui.compare import CompareHandlers, render_compare_area
+
+QUESTION = [{"role": "user", "content": "hi"}]
+ASKING = "Asking 3 models"
+
+
+@pytest.fixture(scope="module")
+def area():
+    with gr.Blocks():
+        return render_compare_area(["Qwen/Qwen3-8B"], ["Qwen/Qwen3-8B", "THUDM/GLM-4-9B-0414", None, None])
+
+
+@pytest.fixture
+def handlers(area):
+    return CompareHandlers(SimpleNamespace(runs=RunRegistry()), area)
+
+
+def a_round(count: int, blind: bool = False) -> dict:
+    titles = [f"model-{i}" for i in range(count)]
+    return {"slots": [[title, None] for title in titles], "samples": 1, "titles": titles, "names": titles,
+            "labels": ["A", "B", "C", "D"][:count], "blind": blind, "voted": False}
+
+
+def is_update(value) -> bool:
+    return isinstance(value, dict) and value.get("__type__") == "update"
+
+
+def split(frame: tuple) -> tuple[list, list, tuple]:
+    """(the panes, the columns, the rest) of a frame."""
+    return list(frame[:MAX_SLOTS]), list(frame[MAX_SLOTS:2 * MAX_SLOTS]), frame[2 * MAX_SLOTS:]
+
+
+def test_the_first_frame_labels_and_shows_the_panes_of_a_page_it_knows_nothing_of(handlers):
+    frame, round_ = handlers._first_frame([Turn(QUESTION) for _ in range(3)], a_round(3), None, ASKING, "en")
+    panes, columns, rest = split(frame)
+    assert [p["label"] for p in panes[:3]] == ["model-0", "model-1", "model-2"]
+    assert all(p["value"][0]["role"] == "user" for p in panes[:3])
+    assert panes[3] == []  # hidden and emptied: a plain value
+    assert [c.get("visible") for c in columns] == [True, True, True, False]
+    assert rest[3] == ASKING and rest[4] is round_
+    assert round_["view"] == {"labels": ["model-0", "model-1", "model-2", None],
+                              "visible": [True, True, True, False]}
+
+
+def test_the_first_frame_of_a_follow_up_sends_no_labels_and_no_visibility(handlers):
+    """A label or visibility update makes Gradio build a new component (a Chatbot: several
+    ms) and the page copy the component's whole value: only what changed is sent."""
+    turns = [Turn(QUESTION) for _ in range(3)]
+    _, first = handlers._first_frame(turns, a_round(3), None, ASKING, "en")
+    frame, again = handlers._first_frame(turns, first, first["view"], ASKING, "en")
+    panes, columns, _ = split(frame)
+    assert not any(is_update(p) for p in panes), panes
+    assert all(isinstance(p, list) for p in panes)
+    assert all(c == gr.skip() for c in columns), columns
+    assert again["view"] == first["view"]
+
+
+def test_fewer_panes_hide_only_the_columns_that_were_shown(handlers):
+    turns = [Turn(QUESTION) for _ in range(3)]
+    _, first = handlers._first_frame(turns, a_round(3), None, ASKING, "en")
+    frame, second = handlers._first_frame(turns[:2], a_round(2), first["view"], ASKING, "en")
+    panes, columns, _ = split(frame)
+    assert not any(is_update(p) for p in panes[:2]) and panes[2:] == [[], []]
+    assert [c == gr.skip() for c in columns] == [True, True, False, True]
+    assert columns[2].get("visible") is False
+    # Pane 3 keeps the label it had: it is hidden, not relabelled.
+    assert second["view"] == {"labels": ["model-0", "model-1", "model-2", None],
+                              "visible": [True, True, False, False]}
+
+
+def test_a_vote_relabels_the_panes_and_the_next_round_knows_it(handlers):
+    turns = [Turn(QUESTION) for _ in range(2)]
+    _, blind = handlers._first_frame(turns, a_round(2, blind=True), None, ASKING, "en")
+    assert blind["view"]["labels"][:2] == ["Model A", "Model B"]
+    request = SimpleNamespace(headers={"accept-language": "en"}, session_hash="s")
+    _, _, voted, *labels_and_status = handlers.vote(0, request, blind, {})
+    assert voted["view"]["labels"][:2] == ["A · model-0", "B · model-1"]
+    frame, _ = handlers._first_frame(turns, voted, voted["view"], ASKING, "en")
+    panes, _, _ = split(frame)
+    assert not any(is_update(p) for p in panes[:2])
+
+
+def test_frames_send_the_hidden_panes_and_the_status_what_they_already_show(handlers):
+    """Not gr.skip(): Gradio builds a component for each skip in every frame. The same value
+    as the first frame's is sent as nothing at all (Gradio diffs a stream's frames)."""
+    turns = [Turn(QUESTION) for _ in range(3)]
+    frame = handlers._frame(turns, a_round(3), "en", ASKING, final=False)
+    panes, _, rest = split(frame)
+    assert all(isinstance(p, list) for p in panes) and panes[3] == []
+    assert rest[3] == ASKING
+
+
+def test_compare_events_show_progress_on_the_status_line_never_on_the_panes():
+    """The page copies the whole value of every component that ever showed progress on
+    each status message and frame of any event (Gradio's loading status): four chats."""
+    from sfui.config import Settings
+    from sfui.ui import build_demo
+
+    config = build_demo(Settings(api_key=None, base_url="http://127.0.0.1:9/v1")).get_config_file()
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"] if c.get("props", {}).get("elem_id")}
+    panes = {ids[f"compare-pane-{i}"] for i in range(1, MAX_SLOTS + 1)}
+    touching = [d for d in config["dependencies"] if d.get("backend_fn") and panes & set(d["outputs"])]
+    assert len(touching) >= 2 + 1 + MAX_SLOTS + 2  # Send (Enter, button), Clear, the votes
+    for dep in touching:
+        assert dep["show_progress_on"] == [ids["compare-status"]], dep
+    streaming = [d for d in touching if d.get("queue") is not False]
+    assert len(streaming) == 2 and all(d["show_progress"] == "minimal" for d in streaming)
