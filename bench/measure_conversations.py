@@ -592,9 +592,7 @@ def main(argv: list[str] | None = None) -> int:
 
     row = summarise(asyncio.run(run()), None)
     print(f"long conversations (medians; load average {load:.1f} -> {os.getloadavg()[0]:.1f})")
-    for name in ("reopen_ms", "reopen_dom_ms", "reopen_result_kb", "turn1_first_token_ms", "turnN_first_token_ms",
-                 "turnN_growth_ms", "turn1_join_kb", "turnN_join_kb", "turnN_first_frame_kb", "p_turnN_growth_ms"):
-        value = row.get(name)
+    for name, value in row.items():
         print(f"  {name:24s} {'-' if value is None else f'{value:,.1f}'}")
     return 0
 

@@ -62,6 +62,17 @@ IMPORT_JS = """() => new Promise((resolve) => {
 })"""
 TOO_LARGE = "\u0000too-large:"
 
+# A conversation opened (reopened, imported, restored) shows its end: the chat is
+# scrolled down as soon as it is drawn, for a few frames while it lays out. Gradio's
+# Chatbot would scroll too, but only 300 ms after its value changes.
+SHOW_END_JS = """() => {
+    const box = document.querySelector('#chatbot .bubble-wrap');
+    if (!box) return;
+    let frames = 0;
+    const down = () => { box.scrollTop = box.scrollHeight; if (++frames < 10) requestAnimationFrame(down); };
+    requestAnimationFrame(down);
+}"""
+
 # On a narrow screen the open sidebar covers the whole page: once a conversation is
 # chosen (or a new one started) it closes, so the chat, the box and Send are in view.
 # The step's inputs pass through unchanged.
@@ -299,17 +310,19 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
     bar.new_btn.click(h.new, [bar.store], [bar.current, bar.listing, bar.rename_box, *view], queue=False,
                       js=CLOSE_ON_NARROW_JS, **private)
     bar.listing.select(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, model],
-                      js=CLOSE_ON_NARROW_JS, **private)
+                       js=CLOSE_ON_NARROW_JS, **private).then(None, js=SHOW_END_JS)
     for trigger in (bar.rename_btn.click, bar.rename_box.submit):
         trigger(h.rename, [bar.rename_box, bar.store, bar.current], [bar.store, bar.listing], **private)
     deleted_outputs = [bar.store, bar.current, bar.deleted, bar.listing, bar.undo_delete_btn, bar.storage,
                        bar.rename_box, *view]
     bar.delete_btn.click(h.delete, [bar.store, bar.current], deleted_outputs, **private)
-    bar.undo_delete_btn.click(h.undo_delete, [bar.store, bar.deleted], deleted_outputs, **private)
+    bar.undo_delete_btn.click(h.undo_delete, [bar.store, bar.deleted], deleted_outputs, **private).then(
+        None, js=SHOW_END_JS)
     for button, kind in ((bar.export_md_btn, "md"), (bar.export_json_btn, "json")):
         button.click(h.export(kind), [bar.store, bar.current], [bar.file_text, bar.file_name], **private).then(
             None, [bar.file_text, bar.file_name], None, js=DOWNLOAD_JS)
     import_js = IMPORT_JS % {"limit": store_logic.MAX_IMPORT_BYTES, "too_large": json.dumps(TOO_LARGE)[1:-1]}
     bar.import_btn.click(None, None, [bar.file_text], js=import_js).then(
         h.import_file, [bar.file_text, bar.store],
-        [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box, *view], **private)
+        [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box, *view], **private).then(
+        None, js=SHOW_END_JS)
