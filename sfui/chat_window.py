@@ -7,8 +7,9 @@ conversation both paid for every earlier message. The chat pane therefore holds
 only the last few questions with their answers (the *window*); the whole
 conversation stays on the server, in the page's session state, for the API
 requests, saving, export, View code, Retry, Undo and Edit. "Show earlier" puts
-the whole conversation in the pane on request; the next answer slides the window
-back to the latest turns.
+the whole conversation in the pane on request. While an answer streams the pane
+keeps what it showed and adds the new turn; the answer's last frame slides the
+window back to the latest turns.
 
 The shown messages are always the tail of the whole conversation, so an index
 the chat component reports (Retry, Undo, Edit) is turned into one of the whole
@@ -53,11 +54,32 @@ class ChatView:
     hidden_questions: int
 
 
-def view_of(history: list, questions: int = SHOWN_QUESTIONS) -> ChatView:
-    """The latest ``questions`` questions of ``history`` with their answers."""
-    start = window_start(history, questions)
+def view_from(history: list, start: int) -> ChatView:
+    """``history`` from its message ``start`` on."""
+    start = max(0, min(start, len(history)))
     hidden = sum(1 for message in history[:start] if _role(message) == "user")
     return ChatView(list(history[start:]), start, hidden)
+
+
+def view_of(history: list, questions: int = SHOWN_QUESTIONS) -> ChatView:
+    """The latest ``questions`` questions of ``history`` with their answers."""
+    return view_from(history, window_start(history, questions))
+
+
+def answering_view(history: list, keep_from: int) -> ChatView:
+    """What the chat shows while ``history``'s last question is answered, when it
+    showed the whole conversation from message ``keep_from`` on before: every message
+    it showed stays where it was (and at least the latest questions are shown). The
+    window slides to :func:`view_of` only with the answer's last frame: moving the
+    first message shown makes the browser draw every message in the chat again, and
+    before the first token that would delay it."""
+    return view_from(history, min(keep_from, window_start(history)))
+
+
+def shown_from(whole: list, shown: list | None) -> int:
+    """The index in ``whole`` (as :func:`whole_conversation` returned it) of the
+    first message the chat shows."""
+    return max(0, len(whole) - len(shown or []))
 
 
 def whole_view(history: list) -> ChatView:
@@ -89,4 +111,4 @@ def whole_index(kept_whole: list, shown: list | None, index: Any) -> Any:
     passes through unchanged."""
     if not isinstance(index, int) or isinstance(index, bool):
         return index
-    return index + max(0, len(kept_whole) - len(shown or []))
+    return index + shown_from(kept_whole, shown)

@@ -3,7 +3,16 @@ and how the pane's value and indexes map back to the whole conversation."""
 
 from __future__ import annotations
 
-from sfui.chat_window import SHOWN_QUESTIONS, view_of, whole_conversation, whole_index, whole_view, window_start
+from sfui.chat_window import (
+    SHOWN_QUESTIONS,
+    answering_view,
+    shown_from,
+    view_of,
+    whole_conversation,
+    whole_index,
+    whole_view,
+    window_start,
+)
 
 
 def conversation(turns: int, thinking: bool = True) -> list[dict]:
@@ -95,3 +104,28 @@ def test_a_pane_index_becomes_an_index_of_the_whole_conversation():
     assert whole_index(whole, shown, None) is None
     assert whole_index(whole, whole, 5) == 5
     assert whole_index(whole, shown, 0) == hidden
+
+
+def test_while_an_answer_streams_the_chat_keeps_what_it_showed():
+    before = conversation(49)
+    shown = view_of(before).shown
+    keep_from = shown_from(before, shown)
+    asked = [*before, {"role": "user", "content": "q50"}]
+    view = answering_view(asked, keep_from)
+    # The messages shown stay where they were (the browser need not draw them again); the question follows.
+    assert view.shown[: len(shown)] == shown and view.shown[-1]["content"] == "q50"
+    assert view.hidden_messages == keep_from and view.hidden_questions == 49 - SHOWN_QUESTIONS
+    # Once it has ended, the window slides to the latest questions.
+    after = view_of([*asked, {"role": "assistant", "content": "a50"}])
+    assert [m["content"] for m in after.shown if m["role"] == "user"][-1] == "q50"
+    assert after.hidden_questions == 50 - SHOWN_QUESTIONS
+
+
+def test_while_an_answer_streams_the_latest_questions_are_shown_at_least():
+    whole = conversation(12)
+    # "Show earlier" showed everything: it stays so.
+    assert answering_view(whole, 0).shown == whole
+    # A chat said to show less than the latest questions still shows them.
+    assert answering_view(whole, len(whole)).shown == view_of(whole).shown
+    # After an Undo or an Edit shortened the conversation below what was shown.
+    assert answering_view(conversation(1), 30).shown == conversation(1)

@@ -80,10 +80,14 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     expect(page.locator("#show-earlier-btn")).to_be_hidden()
 
     # The next answer slides the chat back to the latest turns; the request is whole again.
+    stored = page.evaluate("() => localStorage.getItem('sfui-conversations')")
     ask(page, "And then?")
     assert len(app.fake.chat_requests()[-1]["messages"]) == 2 * TURNS + 3
     wait_turn_ended(page)
     expect_window(page, [*steps(1, TURNS), "What next?", "And then?"])
+    # (saved once the answer has ended)
+    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=stored,
+                           timeout=WAIT_MS)
 
     # Reopened after a reload: the latest turns again, the rest behind the button.
     page.reload()

@@ -36,7 +36,15 @@ from ..chat import (
     truncate_for_retry,
     undo_last_question,
 )
-from ..chat_window import ChatView, view_of, whole_conversation, whole_index, whole_view
+from ..chat_window import (
+    ChatView,
+    answering_view,
+    shown_from,
+    view_of,
+    whole_conversation,
+    whole_index,
+    whole_view,
+)
 from ..i18n import t
 from ..images import PreparedImage
 from ..params import Controls, InputError
@@ -69,6 +77,14 @@ TAKE_MULTIMODAL_JS = """(message) => {
   return [blank ? message : {text: '', files: []}, message];
 }"""
 
+
+
+class AnswerFrame(tuple):
+    """One frame of an answer as stream_reply yields it: (chat messages, reasoning
+    text, usage table); ``ended``: it is the answer's last frame (it ended, was
+    stopped or failed)."""
+
+    ended = False
 
 
 @dataclass(frozen=True)
@@ -218,10 +234,12 @@ class ChatHandlers:
             panels = PanelUpdates(reasoning="", usage=waiting)
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
             async for shown in stream_turn(stream, turn, run, pacer=pacer):
+                frame = AnswerFrame(panels.render(shown))
                 if shown.ended_at is not None:
+                    frame.ended = True
                     # For the conversation's save step, which runs right after this one.
                     ctx.answers.remember(session, FinishedAnswer(shown, stream.payload))
-                yield panels.render(shown)
+                yield frame
 
     def refusal(self, message: str | None, controls: Controls, visitor_key: str | None, lang: str,
                 has_pictures: bool = False) -> str | None:
@@ -349,9 +367,10 @@ class ChatHandlers:
             gr.Warning(t(lang, "busy_toast"), duration=10)
             yield (*unchanged(PANE_OUTPUTS), message, gr.skip(), gr.skip())
             return
-        pane = PaneFrames(self.chatbot, lang, serialize=True)
-        frames = self.converse(message, whole_conversation(kept, history), model, system_prompt, controls,
-                               visitor_key, request, anyway=anyway, one_at_a_time=True)
+        whole = whole_conversation(kept, history)
+        pane = PaneFrames(self.chatbot, lang, shown_from(whole, history), serialize=True)
+        frames = self.converse(message, whole, model, system_prompt, controls, visitor_key, request, anyway=anyway,
+                               one_at_a_time=True)
         async for frame in frames:
             if isinstance(frame, Refused):
                 yield (*unchanged(PANE_OUTPUTS), frame.message, hidden, gr.skip())
@@ -382,7 +401,7 @@ class ChatHandlers:
         lang = lang_of(request)
         whole = whole_conversation(kept, history)
         index = whole_index(whole, history, getattr(retry_data, "index", None))
-        pane = PaneFrames(self.chatbot, lang, serialize=False)
+        pane = PaneFrames(self.chatbot, lang, shown_from(whole, history), serialize=False)
         async for frame in self._regenerate(whole, model, system_prompt, controls, visitor_key, index, lang,
                                             request.session_hash):
             yield pane.frame(frame)
@@ -409,6 +428,7 @@ class ChatHandlers:
         lang = lang_of(request)
         whole = whole_conversation(kept, history)
         index = whole_index(whole, history, getattr(edit_data, "index", None))
+        keep_from = shown_from(whole, history)
         whole = edit_history(whole, index, getattr(edit_data, "value", None))
         problem = self.refusal(last_text(whole), controls, visitor_key, lang) if whole else None
         if problem:
@@ -416,7 +436,7 @@ class ChatHandlers:
         if problem or not whole or not awaiting_answer(whole):
             yield unchanged(PANE_OUTPUTS)
             return
-        pane = PaneFrames(self.chatbot, lang, serialize=False)
+        pane = PaneFrames(self.chatbot, lang, keep_from, serialize=False)
         frames = self.stream_reply(whole, model, system_prompt, controls, visitor_key, lang, request.session_hash)
         async for frame in frames:
             yield pane.frame(frame)
@@ -451,16 +471,19 @@ PANE_OUTPUTS = 5
 
 
 class PaneFrames:
-    """An answer's frames (the whole conversation, the reasoning, the usage) as the
-    page's streaming steps send them: the chat gets the latest turns (the window is
-    fixed at the first frame, so it does not move while the answer streams), the
-    session keeps the whole conversation, and the "show earlier" button is set once.
+    """An answer's frames (AnswerFrame: the whole conversation, the reasoning, the
+    usage) as the page's streaming steps send them: while the answer streams the chat
+    keeps the messages it showed and gets the new turn (sfui.chat_window.answering_view;
+    ``keep_from``: the index of the first message it showed); the answer's last frame
+    slides it to the latest turns (view_of). The session keeps the whole conversation;
+    the "show earlier" button is set with the first frame and the last.
     ``serialize``: the step skips Gradio's postprocessing, so the chat goes out
     through the Chatbot's own."""
 
-    def __init__(self, chatbot: gr.Chatbot, lang: str, serialize: bool) -> None:
+    def __init__(self, chatbot: gr.Chatbot, lang: str, keep_from: int, serialize: bool) -> None:
         self.chatbot = chatbot
         self.lang = lang
+        self.keep_from = keep_from
         self.serialize = serialize
         self.started: int | None = None  # the index of the first message shown
 
@@ -469,8 +492,8 @@ class PaneFrames:
         (ChatArea.view_outputs), then the panels'."""
         messages, reasoning, usage = frame
         button = gr.skip()
-        if self.started is None:
-            view = view_of(messages)
+        if self.started is None or getattr(frame, "ended", False):
+            view = view_of(messages) if getattr(frame, "ended", False) else answering_view(messages, self.keep_from)
             self.started, button = view.hidden_messages, earlier_button(view, self.lang)
         shown = messages[self.started:]
         if self.serialize:
