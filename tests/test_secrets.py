@@ -211,6 +211,8 @@ def test_visitor_key_leaks_nowhere(launch_module_app, fake, visitors, debug_log,
     assert all(key == f"Bearer {TEST_KEY}" for key in keys_used), "the key was not in use"
 
     page = visitor.page
+    # The chat shows the latest turns: the rest first, so that the copy holds every turn.
+    page.locator("#show-earlier-btn").click()
     page.locator('#chatbot button[aria-label="Copy conversation"]').click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "Echo: Hello with my own key" in copied  # the copy worked: its content is searched below
