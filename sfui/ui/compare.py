@@ -28,6 +28,14 @@ from .common import AppContext, as_text, label, lang_of, unchanged
 from .fields import with_request_fields
 
 SAMPLE_CHOICES = [1, 2, 3, 4]
+# How long the question waits for a first token before the panes show it alone: an answer
+# that starts this soon brings the question along in its own frame (the page would render
+# the question's frame and then the first token's, back to back).
+QUESTION_GRACE = 0.05
+# How long the round's first answer text waits for the other panes' first tokens (once per
+# round): requests sent at once answer a few ms apart, and the page renders frame after
+# frame, so the slowest pane would wait for every earlier frame's rendering.
+FIRST_TOKENS_TOGETHER = 0.03
 # The tally's place in the browser's localStorage. Fixed, so a restart of the
 # server does not make the stored tally unreadable. Not a secret: the tally
 # holds no more than model names and counts.
@@ -226,8 +234,10 @@ class CompareHandlers:
             ended, first = None, True
             pacer = FramePacer(FPS, streams=lambda: len(self.ctx.runs))
             # The requests leave first, then the panes show the question (sent=True): what
-            # Gradio does with the first frame no longer delays them.
-            async with aclosing(stream_panes(sources, pacer, sent=True)) as frames:
+            # Gradio does with the first frame no longer delays them. With the first token,
+            # if it comes within QUESTION_GRACE.
+            async with aclosing(stream_panes(sources, pacer, sent=True, sent_grace=QUESTION_GRACE,
+                                              together=FIRST_TOKENS_TOGETHER)) as frames:
                 async for turns in frames:
                     if first:
                         first = False
