@@ -293,8 +293,38 @@ async def _feed_panes(feed: _Feed, state: _FrameState, ended: list[_Feed]) -> No
     state.wake.set()
 
 
+async def _first_token_within(state: _FrameState, feeds: Sequence[_Feed], ended: list[_Feed], timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for a first token (or a request's end, or Clear):
+    whether one came."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        state.wake.clear()
+        if state.first_token or ended or any(feed.run.discarded for feed in feeds):
+            return True
+        left = deadline - loop.time()
+        if left <= 0:
+            return False
+        try:
+            await asyncio.wait_for(state.wake.wait(), left)
+        except TimeoutError:
+            return False
+
+
+async def _first_tokens_together(feeds: Sequence[_Feed], ended: list[_Feed], timeout: float) -> None:
+    """Wait up to ``timeout`` seconds until every request has a first token to show (or
+    has shown one, or has ended). Polled: a first token after the first one wakes no one."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline and not any(feed.run.discarded for feed in feeds):
+        if all(feed.shown or feed.first_token_waiting() or feed in ended for feed in feeds):
+            return
+        await asyncio.sleep(min(0.002, max(deadline - loop.time(), 0)))
+
+
 async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer, *,
-                       sent: bool = False) -> AsyncIterator[list[Turn]]:
+                       sent: bool = False, sent_grace: float = 0.0,
+                       together: float = 0.0) -> AsyncIterator[list[Turn]]:
     """Stream several requests at once into their panes: yield the list of every
     source's Turns (in order) whenever something changed and ``pacer`` (one frame
     budget for them all) says a frame is due, or a pane's first token arrived (shown
@@ -303,6 +333,13 @@ async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer, *,
     ``sent``: yield the Turns once more first, as soon as every request is on its
     way (before any answer arrived; not a frame of the budget), so that the caller
     shows the question while the requests travel, not before they leave.
+    ``sent_grace``: that yield waits up to this many seconds for a first token, and is
+    left out if one comes (or a request ends) meanwhile: the first token's frame then
+    shows the question too, one frame where the page would render two back to back.
+    ``together``: the first frame that shows a first token waits up to this many seconds
+    for the other requests' first tokens (requests sent at once answer a few ms apart,
+    and the page renders each frame in turn): once per call, so the fastest pane's first
+    token comes at most this much later, and no later frame waits.
 
     Each request is read in its own thread and fed in its own task, so a slow one
     never holds back another's first token. A failing request ends its own panes
@@ -320,13 +357,18 @@ async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer, *,
         for feed in feeds:
             feed.start()
         tasks = [asyncio.create_task(_feed_panes(feed, state, ended)) for feed in feeds]
-        if sent:
+        if sent and not (sent_grace > 0 and await _first_token_within(state, feeds, ended, sent_grace)):
             yield turns
         while len(ended) < len(feeds):
             state.wake.clear()
             if any(feed.run.discarded for feed in feeds):
                 return
             if state.due():
+                if together > 0 and state.first_token:
+                    await _first_tokens_together(feeds, ended, together)
+                    together = 0.0
+                    if any(feed.run.discarded for feed in feeds):
+                        return
                 first_shown = _sending(feeds, state)
                 yield turns
                 _sent(feeds, first_shown, state)

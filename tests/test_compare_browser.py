@@ -239,3 +239,46 @@ def test_a_refused_comparison_says_why_and_keeps_the_message(launch_app, page):
     expect(toast).to_contain_text("compare-temperature-1", timeout=WAIT_MS)
     expect(page.locator("#compare-input textarea")).to_have_value("keep this text", timeout=WAIT_MS)
     assert app.fake.chat_requests() == []
+
+
+def test_follow_ups_send_each_pane_its_own_conversation_and_clear_forgets_them(launch_app, page):
+    """Each pane's conversation is kept on the server (the page no longer sends the panes):
+    a follow-up still sends every slot its own history, and Clear starts afresh."""
+    from tests.support.sfserver import stream
+
+    app = launch_app()
+    open_compare(page, app.url)
+    pick(page, 1, "Qwen/Qwen3-8B")
+    pick(page, 2, "THUDM/GLM-4-9B-0414")
+    app.fake.push(stream("First answer."), stream("Second answer."))
+    ask(page, "round one")
+    wait_until_done(page, 2)
+    answers = {model: pane_answer(page, slot).inner_text().strip()
+               for slot, model in ((1, "Qwen/Qwen3-8B"), (2, "THUDM/GLM-4-9B-0414"))}
+    assert sorted(answers.values()) == ["First answer.", "Second answer."], answers
+
+    app.fake.reset()
+    ask(page, "round two")
+    for slot in (1, 2):
+        expect(pane(page, slot).locator("[data-testid=user]")).to_have_count(2, timeout=WAIT_MS)
+        expect(pane_answer(page, slot)).to_have_text("Echo: round two", timeout=WAIT_MS)
+
+    def texts(message) -> str:
+        content = message["content"]
+        return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
+
+    requests = app.fake.chat_requests()
+    assert sorted(r["model"] for r in requests) == sorted(answers)
+    for body in requests:
+        sent = [(m["role"], texts(m)) for m in body["messages"] if m["role"] != "system"]
+        assert sent == [("user", "round one"), ("assistant", answers[body["model"]]), ("user", "round two")], sent
+
+    page.locator("#compare-clear-btn").click()
+    expect(pane(page, 1).locator("[data-testid=user]")).to_have_count(0, timeout=WAIT_MS)
+    app.fake.reset()
+    ask(page, "afresh")
+    for slot in (1, 2):
+        expect(pane_answer(page, slot)).to_have_text("Echo: afresh", timeout=WAIT_MS)
+    wait_until_done(page, 2)
+    for body in app.fake.chat_requests():
+        assert [(m["role"], texts(m)) for m in body["messages"] if m["role"] != "system"] == [("user", "afresh")]

@@ -10,8 +10,9 @@ import pytest
 
 from sfui.chat import Turn
 from sfui.compare import MAX_SLOTS
+from sfui.events import Finished, Reply, TextDelta
 from sfui.streaming import RunRegistry
-from sfui.ui.compare import CompareHandlers, render_compare_area
+from sfui.ui.compare import CompareHandlers, kept_histories, render_compare_area
 
 QUESTION = [{"role": "user", "content": "hi"}]
 ASKING = "Asking 3 models"
@@ -50,7 +51,7 @@ def test_the_first_frame_labels_and_shows_the_panes_of_a_page_it_knows_nothing_o
     assert all(p["value"][0]["role"] == "user" for p in panes[:3])
     assert panes[3] == []  # hidden and emptied: a plain value
     assert [c.get("visible") for c in columns] == [True, True, True, False]
-    assert rest[3] == ASKING and rest[4] is round_
+    assert rest[0] == ASKING and rest[1] is round_
     assert round_["view"] == {"labels": ["model-0", "model-1", "model-2", None],
                               "visible": [True, True, True, False]}
 
@@ -100,7 +101,7 @@ def test_frames_send_the_hidden_panes_and_the_status_what_they_already_show(hand
     frame = handlers._frame(turns, a_round(3), "en", ASKING, final=False)
     panes, _, rest = split(frame)
     assert all(isinstance(p, list) for p in panes) and panes[3] == []
-    assert rest[3] == ASKING
+    assert rest[0] == ASKING
 
 
 def test_compare_events_show_progress_on_the_status_line_never_on_the_panes():
@@ -118,3 +119,69 @@ def test_compare_events_show_progress_on_the_status_line_never_on_the_panes():
         assert dep["show_progress_on"] == [ids["compare-status"]], dep
     streaming = [d for d in touching if d.get("queue") is not False]
     assert len(streaming) == 2 and all(d["show_progress"] == "minimal" for d in streaming)
+
+
+def _config_ids():
+    from sfui.config import Settings
+    from sfui.ui import build_demo
+
+    config = build_demo(Settings(api_key=None, base_url="http://127.0.0.1:9/v1")).get_config_file()
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"] if c.get("props", {}).get("elem_id")}
+    return config, ids
+
+
+def test_the_streaming_step_takes_no_pane_and_leaves_the_results_to_the_step_after_it():
+    """The page sends no pane's conversation (the round keeps them on the server), and the
+    frames carry neither the stats table nor the charts (each skip of them made Gradio
+    build them again in every frame): a step after the stream shows them."""
+    config, ids = _config_ids()
+    panes = {ids[f"compare-pane-{i}"] for i in range(1, MAX_SLOTS + 1)}
+    results = {ids["compare-stats"], ids["compare-chart-ttft"], ids["compare-chart-speed"]}
+    streaming = [d for d in config["dependencies"]
+                 if d.get("backend_fn") and d.get("queue") is not False and panes <= set(d["outputs"])]
+    assert len(streaming) == 2  # Enter and the Send button
+    for dep in streaming:
+        assert not panes & set(dep["inputs"]), dep
+        assert not results & set(dep["outputs"]), dep
+    after = [d for d in config["dependencies"]
+             if d.get("trigger_after") in {s["id"] for s in streaming} and results & set(d["outputs"])]
+    assert len(after) == 2
+    for dep in after:
+        assert results <= set(dep["outputs"]) and ids["compare-input"] in dep["outputs"]  # a refused message too
+
+
+def test_the_last_frame_keeps_each_panes_conversation_for_the_next_message(handlers):
+    turns = [Turn(QUESTION) for _ in range(3)]
+    for i, turn in enumerate(turns):
+        turn.reply = Reply()
+        for event in (TextDelta(f"answer {i}"), Finished("stop")):
+            turn.reply.apply(event)
+            turn.apply(event)
+        turn.finish()
+    frame = handlers._frame(turns, a_round(3), "en", ASKING, final=True)
+    panes, _, rest = split(frame)
+    round_, after = rest[1], rest[2]
+    assert round_["histories"] == panes[:3]
+    assert [h[-1]["content"][0]["text"] for h in round_["histories"]] == ["answer 0", "answer 1", "answer 2"]
+    assert len(after["rows"]) == 3 and after["lang"] == "en"
+    # The step after it shows the table and the charts once, then has nothing left to show.
+    stats, ttft, speed, box, left = handlers.after(after)
+    assert stats["data"] and ttft["__type__"] == "update" and is_update(box) and left is None
+    assert all(is_update(value) for value in handlers.after(None))
+
+
+def test_a_refused_message_goes_back_by_the_step_after_the_stream(handlers):
+    stats, ttft, speed, box, left = handlers.after({"refused": "keep this"})
+    assert box == "keep this" and left is None and all(is_update(v) for v in (stats, ttft, speed))
+
+
+def test_a_follow_up_asks_with_the_rounds_conversations(handlers):
+    """The panes' conversations come from the round (the page sends none): each slot's own."""
+    round_ = {**a_round(2), "histories": [[{"role": "user", "content": "q"}, {"role": "assistant", "content": f"a{i}"}]
+                                          for i in range(2)]}
+    histories = kept_histories(round_)
+    assert histories[2:] == [[], []]
+    assert kept_histories(None) == kept_histories(a_round(2)) == kept_histories({"histories": "junk"}) == [[]] * 4
+    plans = handlers._sources(round_, histories, "next", None, {})
+    sent = [[m["content"] for m in messages] for _, messages, _, _ in plans]
+    assert sent == [["q", "a0", "next"], ["q", "a1", "next"]]

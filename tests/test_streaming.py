@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import ExitStack
 
 import pytest
 
@@ -404,6 +405,57 @@ def test_sent_yields_once_when_every_request_is_on_its_way_before_any_answer(fak
     frames = run_async(run())
     assert frames[0] == [("waiting", ""), ("waiting", "")]
     assert frames[-1] == [("done", "Echo: hello"), ("done", "Echo: hello")]
+    assert len(registry) == 0
+
+
+def test_sent_grace_leaves_the_question_frame_out_when_a_first_token_comes_within_it(fake, client):
+    """stream_panes(sent=True, sent_grace=...): the question's frame waits for a first token
+    that long; an answer that starts meanwhile brings the question along in its own frame
+    (one frame for the page to render, not two back to back). A request that stays silent
+    gets the question frame once the grace is over."""
+    registry = RunRegistry()
+
+    async def first_frames(models: list[str], grace: float) -> list:
+        frames = []
+        with ExitStack() as stack:
+            sources = [PaneSource(client.chat_stream(model, HELLO), [Turn(HELLO)], stack.enter_context(
+                registry.track("v"))) for model in models]
+            async for turns in stream_panes(sources, pacer(), sent=True, sent_grace=grace):
+                frames.append([turn.first_token_at is not None for turn in turns])
+                registry.stop("v")  # the first frame is all this test needs
+        return frames[0]
+
+    # The echo answers at once: the first frame already shows a first token.
+    assert any(run_async(first_frames(["fake/echo", "fake/echo"], grace=5.0)))
+    # The slow one waits 3 s: after the grace the question goes out alone.
+    started = time.monotonic()
+    assert run_async(first_frames(["fake/slow-first", "fake/slow-first"], grace=0.2)) == [False, False]
+    assert time.monotonic() - started < 2.5
+    assert len(registry) == 0
+
+
+def test_together_lets_the_first_answer_text_wait_for_the_other_panes_first_tokens(fake, client):
+    """stream_panes(together=...): the first frame with a first token waits that long for
+    the other requests' first tokens (one frame for the page, not one per pane); without
+    it, the first answer text goes out alone."""
+    registry = RunRegistry()
+
+    async def first_shown(together: float) -> list[bool]:
+        late = stream("late one")
+        late.steps.insert(1, Sleep(0.3))  # its first token comes 300 ms after the other's
+        fake.push(stream("early one"), late)
+        with registry.track("v") as run_a, registry.track("v") as run_b:
+            sources = [PaneSource(client.chat_stream("fake/echo", HELLO), [Turn(HELLO)], run_a),
+                       PaneSource(client.chat_stream("fake/echo", HELLO), [Turn(HELLO)], run_b)]
+            async for turns in stream_panes(sources, pacer(), together=together):
+                shown = [turn.first_token_at is not None for turn in turns]
+                if any(shown):
+                    registry.stop("v")
+                    return shown
+        return []
+
+    assert sorted(run_async(first_shown(0.0))) == [False, True]
+    assert run_async(first_shown(3.0)) == [True, True]
     assert len(registry) == 0
 
 

@@ -28,6 +28,14 @@ from .common import AppContext, as_text, label, lang_of, unchanged
 from .fields import with_request_fields
 
 SAMPLE_CHOICES = [1, 2, 3, 4]
+# How long the question waits for a first token before the panes show it alone: an answer
+# that starts this soon brings the question along in its own frame (the page would render
+# the question's frame and then the first token's, back to back).
+QUESTION_GRACE = 0.05
+# How long the round's first answer text waits for the other panes' first tokens (once per
+# round): requests sent at once answer a few ms apart, and the page renders frame after
+# frame, so the slowest pane would wait for every earlier frame's rendering.
+FIRST_TOKENS_TOGETHER = 0.03
 # The tally's place in the browser's localStorage. Fixed, so a restart of the
 # server does not make the stored tally unreadable. Not a secret: the tally
 # holds no more than model names and counts.
@@ -58,7 +66,12 @@ class CompareArea:
     tally_view: gr.Dataframe
     tally_reset: gr.Button
     tally_store: gr.BrowserState
-    round: gr.State  # this round's slots, pane titles, labels, blind flag, whether it was voted on, and the panes' view
+    # This round's slots, pane titles, labels, blind flag, whether it was voted on, the panes'
+    # view and, once it has ended, each pane's conversation (what a follow-up sends).
+    round: gr.State
+    # What the step after a comparison shows: the results table's rows, or a refused message
+    # to put back into the box. The streaming step leaves them to it.
+    after: gr.State
 
 
 def _render_slots(model_choices: list, default_models: list[str | None]) -> tuple[list, list]:
@@ -132,7 +145,7 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
     tally_store = gr.BrowserState({}, storage_key=TALLY_STORAGE_KEY, secret=TALLY_SECRET)
     return CompareArea(models, temperatures, samples, blind, columns, panes, votes, vote_tie, vote_bad, user_input,
                        pending_message, send_btn, stop_btn, clear_btn, status, stats, chart_ttft, chart_speed,
-                       tally_view, tally_reset, tally_store, gr.State(None))
+                       tally_view, tally_reset, tally_store, gr.State(None), gr.State(None))
 
 
 def _compare_session(request: gr.Request) -> str:
@@ -193,22 +206,23 @@ class CompareHandlers:
 
     async def stream(self, request: gr.Request, message, round_, samples, blind, system_prompt, controls: Controls,
                      visitor_key, *slot_values):
-        """Frames of (each pane, each pane's column, stats, the two charts, status, the round,
-        the message box). ``slot_values``: every slot's model, every slot's temperature,
-        then every pane's conversation. Runs without Gradio's pre- and postprocessing, like
-        the chat's streaming step; a refused message goes back into the box."""
+        """Frames of (each pane, each pane's column, status, the round, what the step after
+        it shows). ``slot_values``: every slot's model, then every slot's temperature. Each
+        pane's conversation is the round's (server-side): the page does not send the panes.
+        Runs without Gradio's pre- and postprocessing, like the chat's streaming step; a
+        refused message goes back into the box (by the step after this one)."""
         k = logic.MAX_SLOTS
-        models, temperatures, histories = slot_values[:k], slot_values[k:2 * k], slot_values[2 * k:]
+        models, temperatures = slot_values[:k], slot_values[k:2 * k]
         lang, message = lang_of(request), as_text(message) or ""
         problem = self._refusal(message, list(models), list(temperatures), samples, visitor_key, request)
         if problem or not message.strip():
             if problem:
                 gr.Warning(problem, duration=15)
-            yield (*unchanged(2 * k + 5), message)
+            yield (*unchanged(2 * k + 2), {"refused": message} if problem else gr.skip())
             return
         view = _view_of(round_)
         round_, follow_up = self._plan_round(round_, message, samples, blind, models, temperatures, lang)
-        histories = [list(h or []) if follow_up else [] for h in histories]
+        histories = kept_histories(round_ if follow_up else None)
         client = self.ctx.client_for(self.ctx.effective_key(visitor_key))
         sources_plan = self._sources(round_, histories, message, as_text(system_prompt), controls.to_params())
         asking = t(lang, "compare_requests", count=len(round_["slots"]))
@@ -220,8 +234,10 @@ class CompareHandlers:
             ended, first = None, True
             pacer = FramePacer(FPS, streams=lambda: len(self.ctx.runs))
             # The requests leave first, then the panes show the question (sent=True): what
-            # Gradio does with the first frame no longer delays them.
-            async with aclosing(stream_panes(sources, pacer, sent=True)) as frames:
+            # Gradio does with the first frame no longer delays them. With the first token,
+            # if it comes within QUESTION_GRACE.
+            async with aclosing(stream_panes(sources, pacer, sent=True, sent_grace=QUESTION_GRACE,
+                                              together=FIRST_TOKENS_TOGETHER)) as frames:
                 async for turns in frames:
                     if first:
                         first = False
@@ -256,7 +272,7 @@ class CompareHandlers:
         columns = [gr.skip() if visible[i] == (i < count) else gr.update(visible=i < count) for i in range(k)]
         round_ = {**round_, "view": {"labels": names + labels[count:], "visible": [i < count for i in range(k)]}}
         # The last round's results stay until this one's are in.
-        return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), asking, round_, gr.skip()), round_
+        return (*panes, *columns, asking, round_, gr.skip()), round_
 
     def _sources(self, round_: dict, histories: list, message: str, system: str | None, base: dict) -> list:
         """(model, API messages, params, pane histories) per request: one per slot, or
@@ -275,23 +291,39 @@ class CompareHandlers:
         return plans
 
     def _frame(self, turns: list[Turn], round_: dict, lang: str, asking: str, final: bool) -> tuple:
-        """One frame: every pane's chat; at the end also the stats table and the charts.
-        The hidden panes and the status get the very value the first frame sent them:
-        Gradio then sends the page nothing for them, and builds no component for them,
-        as it would for gr.skip() (a Chatbot: several ms per frame)."""
+        """One frame: every pane's chat. The hidden panes and the status get the very value
+        the first frame sent them: Gradio then sends the page nothing for them, and builds
+        no component for them, as it would for gr.skip() (a Chatbot: several ms per frame).
+        The last frame also keeps each pane's conversation in the round (the next message's
+        history) and hands the results table's rows to the step after this one: the stats
+        table and the charts are no outputs of the frames (each gr.skip() of them made
+        Gradio build those components again, every frame)."""
         area = self.area
         panes = [area.panes[i].postprocess(turn.messages()).model_dump() for i, turn in enumerate(turns)]
         panes += [[]] * (logic.MAX_SLOTS - len(turns))
         columns = [gr.skip()] * logic.MAX_SLOTS
         if not final:
-            return (*panes, *columns, gr.skip(), gr.skip(), gr.skip(), asking, gr.skip(), gr.skip())
+            return (*panes, *columns, asking, gr.skip(), gr.skip())
         rows = logic.stats_rows(pane_names(round_, lang), turns)
+        done = t(lang, "compare_done", count=len(round_["slots"]))
+        round_ = {**round_, "histories": panes[:len(turns)]}
+        return (*panes, *columns, done, round_, {"rows": rows, "lang": lang})
+
+    def after(self, after):
+        """The step after a comparison: its results table and charts, or the refused
+        message back into the box. Outputs: the stats, the two charts, the message box,
+        and what is left to do (a state this step empties once it has shown it)."""
+        area = self.area
+        if not isinstance(after, dict):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        if "refused" in after:
+            return gr.skip(), gr.skip(), gr.skip(), after["refused"], None
+        rows, lang = after["rows"], after["lang"]
         stats = area.stats.postprocess(pd.DataFrame(rows, columns=logic.stats_header(lang))).model_dump()
         # The charts plot the table's own columns: first-token time and speed.
         ttft, speed = (_chart_update(chart, logic.chart_points(rows, column))
                        for chart, column in ((area.chart_ttft, 1), (area.chart_speed, 2)))
-        done = t(lang, "compare_done", count=len(round_["slots"]))
-        return (*panes, *columns, stats, ttft, speed, done, gr.skip(), gr.skip())
+        return stats, ttft, speed, gr.skip(), None
 
 
     # --- Stop, Clear, votes and the tally -----------------------------------------------------
@@ -334,6 +366,14 @@ class CompareHandlers:
         return {}, tally_frame({}, lang_of(request))
 
 
+def kept_histories(round_) -> list[list]:
+    """Each pane's conversation as the round's last frame left it (empty for a new round, or
+    before any frame ended a round): what a follow-up sends. The page does not send them."""
+    kept = round_.get("histories") if isinstance(round_, dict) else None
+    histories = [list(h) if isinstance(h, list) else [] for h in kept] if isinstance(kept, list) else []
+    return (histories + [[]] * logic.MAX_SLOTS)[:logic.MAX_SLOTS]
+
+
 def _view_of(round_) -> dict | None:
     return round_.get("view") if isinstance(round_, dict) else None
 
@@ -373,16 +413,20 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
     ``fields``: the request-field controls in table order (the chat's). Returns the streaming
     steps, for what follows each comparison (the balance)."""
     handlers = CompareHandlers(ctx, area)
+    # Not the panes: each pane's conversation stays on the server, in the round.
     stream_inputs = [area.pending_message, area.round, area.samples, area.blind, system_prompt, *fields, key_state,
-                     *area.models, *area.temperatures, *area.panes]
-    stream_outputs = [*area.panes, *area.columns, area.stats, area.chart_ttft, area.chart_speed, area.status,
-                      area.round, area.user_input]
+                     *area.models, *area.temperatures]
+    stream_outputs = [*area.panes, *area.columns, area.status, area.round, area.after]
+    after_outputs = [area.stats, area.chart_ttft, area.chart_speed, area.user_input, area.after]
+    # No progress on the panes for the step after a comparison, Clear and the votes either
+    # (see the streaming step's): it would last the page's life.
+    quiet = dict(queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.status])
     # Send's first step runs in the browser, as the chat's does: no server round trip
     # before the request is queued. The queued step checks, plans and labels the panes.
     answered = []
     for trigger in (area.user_input.submit, area.send_btn.click):
-        answered.append(trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS,
-                queue=False).then(
+        streamed = trigger(None, [area.user_input], [area.user_input, area.pending_message], js=TAKE_MESSAGE_JS,
+                           queue=False).then(
             with_request_fields(handlers.stream), stream_inputs, stream_outputs, api_visibility="private",
             preprocess=False, postprocess=False, trigger_mode="multiple",
             concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
@@ -390,11 +434,12 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
             # value of every component that ever showed progress on each status message
             # and frame of every event (Gradio's loading status), four chats here.
             show_progress="minimal", show_progress_on=[area.status],
-        ))
+        )
+        answered.append(streamed)
+        # Stop ends the stream (it does not cancel the event): the results show after Stop too.
+        streamed.then(handlers.after, [area.after], after_outputs, postprocess=False, **quiet)
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
     clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
-    # Nor any progress on the panes for Clear and the votes (see above): it would last the page's life.
-    quiet = dict(queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.status])
     area.clear_btn.click(handlers.clear, None, clear_outputs, **quiet)
     vote_outputs = [area.tally_store, area.tally_view, area.round, *area.panes, area.status]
     choices: list[int | str] = [*range(logic.MAX_SLOTS), "tie", "bad"]
