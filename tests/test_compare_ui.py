@@ -160,19 +160,29 @@ def test_the_last_frame_keeps_each_panes_conversation_for_the_next_message(handl
         turn.finish()
     frame = handlers._frame(turns, a_round(3), "en", ASKING, final=True)
     panes, _, rest = split(frame)
-    round_, after = rest[1], rest[2]
+    round_, after, refused = rest[1], rest[2], rest[3]
     assert round_["histories"] == panes[:3]
     assert [h[-1]["content"][0]["text"] for h in round_["histories"]] == ["answer 0", "answer 1", "answer 2"]
     assert len(after["rows"]) == 3 and after["lang"] == "en"
     # The step after it shows the table and the charts once, then has nothing left to show.
-    stats, ttft, speed, box, left = handlers.after(after)
+    assert is_update(refused)
+    stats, ttft, speed, box, left, refused_left = handlers.after(after, None)
     assert stats["data"] and ttft["__type__"] == "update" and is_update(box) and left is None
-    assert all(is_update(value) for value in handlers.after(None))
+    assert is_update(refused_left)
+    assert all(is_update(value) for value in handlers.after(None, None))
 
 
 def test_a_refused_message_goes_back_by_the_step_after_the_stream(handlers):
-    stats, ttft, speed, box, left = handlers.after({"refused": "keep this"})
-    assert box == "keep this" and left is None and all(is_update(v) for v in (stats, ttft, speed))
+    stats, ttft, speed, box, left, refused = handlers.after(None, "keep this")
+    assert box == "keep this" and refused is None and all(is_update(v) for v in (stats, ttft, speed, left))
+
+
+def test_a_message_refused_while_a_round_ends_goes_back_with_that_rounds_results(handlers):
+    """Enter pressed while a round streams: the refusal and the round's results are in their
+    own states, and the step after either event shows both."""
+    after = {"rows": [[name, 0.1, 10.0, 1, 2, 0, 0.3, "stop"] for name in ("A", "B")], "lang": "en"}
+    stats, ttft, speed, box, left, refused = handlers.after(after, "typed meanwhile")
+    assert box == "typed meanwhile" and refused is None and left is None and stats["data"]
 
 
 def test_a_follow_up_asks_with_the_rounds_conversations(handlers):

@@ -69,9 +69,12 @@ class CompareArea:
     # This round's slots, pane titles, labels, blind flag, whether it was voted on, the panes'
     # view and, once it has ended, each pane's conversation (what a follow-up sends).
     round: gr.State
-    # What the step after a comparison shows: the results table's rows, or a refused message
-    # to put back into the box. The streaming step leaves them to it.
+    # What the step after a comparison shows: the results table's rows. The streaming step
+    # leaves them to it.
     after: gr.State
+    # A refused message, for the step after its event to put back into the box. Its own state:
+    # a message refused while a round streams must not share one with that round's results.
+    refused: gr.State
 
 
 def _render_slots(model_choices: list, default_models: list[str | None]) -> tuple[list, list]:
@@ -145,7 +148,8 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
     tally_store = gr.BrowserState({}, storage_key=TALLY_STORAGE_KEY, secret=TALLY_SECRET)
     return CompareArea(models, temperatures, samples, blind, columns, panes, votes, vote_tie, vote_bad, user_input,
                        pending_message, send_btn, stop_btn, clear_btn, status, stats, chart_ttft, chart_speed,
-                       tally_view, tally_reset, tally_store, gr.State(None), gr.State(None))
+                       tally_view, tally_reset, tally_store, gr.State(None), gr.State(None),
+                       gr.State(None))
 
 
 def _compare_session(request: gr.Request) -> str:
@@ -210,7 +214,8 @@ class CompareHandlers:
         it shows). ``slot_values``: every slot's model, then every slot's temperature. Each
         pane's conversation is the round's (server-side): the page does not send the panes.
         Runs without Gradio's pre- and postprocessing, like the chat's streaming step; a
-        refused message goes back into the box (by the step after this one)."""
+        refused message goes back into the box (by the step after this one, or by the step
+        after the round still streaming, whichever runs first)."""
         k = logic.MAX_SLOTS
         models, temperatures = slot_values[:k], slot_values[k:2 * k]
         lang, message = lang_of(request), as_text(message) or ""
@@ -218,7 +223,7 @@ class CompareHandlers:
         if problem or not message.strip():
             if problem:
                 gr.Warning(problem, duration=15)
-            yield (*unchanged(2 * k + 2), {"refused": message} if problem else gr.skip())
+            yield (*unchanged(2 * k + 3), message if problem else gr.skip())
             return
         view = _view_of(round_)
         round_, follow_up = self._plan_round(round_, message, samples, blind, models, temperatures, lang)
@@ -272,7 +277,7 @@ class CompareHandlers:
         columns = [gr.skip() if visible[i] == (i < count) else gr.update(visible=i < count) for i in range(k)]
         round_ = {**round_, "view": {"labels": names + labels[count:], "visible": [i < count for i in range(k)]}}
         # The last round's results stay until this one's are in.
-        return (*panes, *columns, asking, round_, gr.skip()), round_
+        return (*panes, *columns, asking, round_, gr.skip(), gr.skip()), round_
 
     def _sources(self, round_: dict, histories: list, message: str, system: str | None, base: dict) -> list:
         """(model, API messages, params, pane histories) per request: one per slot, or
@@ -303,27 +308,26 @@ class CompareHandlers:
         panes += [[]] * (logic.MAX_SLOTS - len(turns))
         columns = [gr.skip()] * logic.MAX_SLOTS
         if not final:
-            return (*panes, *columns, asking, gr.skip(), gr.skip())
+            return (*panes, *columns, asking, gr.skip(), gr.skip(), gr.skip())
         rows = logic.stats_rows(pane_names(round_, lang), turns)
         done = t(lang, "compare_done", count=len(round_["slots"]))
         round_ = {**round_, "histories": panes[:len(turns)]}
-        return (*panes, *columns, done, round_, {"rows": rows, "lang": lang})
+        return (*panes, *columns, done, round_, {"rows": rows, "lang": lang}, gr.skip())
 
-    def after(self, after):
-        """The step after a comparison: its results table and charts, or the refused
+    def after(self, after, refused):
+        """The step after a comparison: its results table and charts, and a refused
         message back into the box. Outputs: the stats, the two charts, the message box,
-        and what is left to do (a state this step empties once it has shown it)."""
+        then the two states, each emptied once shown."""
         area = self.area
-        if not isinstance(after, dict):
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        if "refused" in after:
-            return gr.skip(), gr.skip(), gr.skip(), after["refused"], None
+        box, refused = (refused, None) if isinstance(refused, str) else (gr.skip(), gr.skip())
+        if not isinstance(after, dict) or "rows" not in after:
+            return gr.skip(), gr.skip(), gr.skip(), box, gr.skip(), refused
         rows, lang = after["rows"], after["lang"]
         stats = area.stats.postprocess(pd.DataFrame(rows, columns=logic.stats_header(lang))).model_dump()
         # The charts plot the table's own columns: first-token time and speed.
         ttft, speed = (_chart_update(chart, logic.chart_points(rows, column))
                        for chart, column in ((area.chart_ttft, 1), (area.chart_speed, 2)))
-        return stats, ttft, speed, gr.skip(), None
+        return stats, ttft, speed, box, None, refused
 
 
     # --- Stop, Clear, votes and the tally -----------------------------------------------------
@@ -416,8 +420,8 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
     # Not the panes: each pane's conversation stays on the server, in the round.
     stream_inputs = [area.pending_message, area.round, area.samples, area.blind, system_prompt, *fields, key_state,
                      *area.models, *area.temperatures]
-    stream_outputs = [*area.panes, *area.columns, area.status, area.round, area.after]
-    after_outputs = [area.stats, area.chart_ttft, area.chart_speed, area.user_input, area.after]
+    stream_outputs = [*area.panes, *area.columns, area.status, area.round, area.after, area.refused]
+    after_outputs = [area.stats, area.chart_ttft, area.chart_speed, area.user_input, area.after, area.refused]
     # No progress on the panes for the step after a comparison, Clear and the votes either
     # (see the streaming step's): it would last the page's life.
     quiet = dict(queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.status])
@@ -437,7 +441,7 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
         )
         answered.append(streamed)
         # Stop ends the stream (it does not cancel the event): the results show after Stop too.
-        streamed.then(handlers.after, [area.after], after_outputs, postprocess=False, **quiet)
+        streamed.then(handlers.after, [area.after, area.refused], after_outputs, postprocess=False, **quiet)
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
     clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
     area.clear_btn.click(handlers.clear, None, clear_outputs, **quiet)
