@@ -282,3 +282,22 @@ def test_follow_ups_send_each_pane_its_own_conversation_and_clear_forgets_them(l
     wait_until_done(page, 2)
     for body in app.fake.chat_requests():
         assert [(m["role"], texts(m)) for m in body["messages"] if m["role"] != "system"] == [("user", "afresh")]
+
+
+def test_a_message_sent_while_a_round_streams_comes_back_to_the_box(launch_app, page):
+    """One comparison at a time: a message sent meanwhile is refused with a toast, and it is
+    back in the box, also once that round has ended and shown its results."""
+    app = launch_app()
+    open_compare(page, app.url)
+    for slot, model in ((1, "fake/slow"), (2, "fake/slow")):
+        pick(page, slot, model)
+    ask(page, "count for me")
+    for slot in (1, 2):
+        expect(pane_answer(page, slot)).to_contain_text("Counting: 1 2 3", timeout=WAIT_MS)
+    ask(page, "typed while it streams")
+    expect(page.locator('[data-testid="toast-body"]').first).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator("#compare-input textarea")).to_have_value("typed while it streams", timeout=WAIT_MS)
+    page.locator("#compare-stop-btn").click()
+    wait_until_done(page, 2)
+    expect(page.locator("#compare-input textarea")).to_have_value("typed while it streams")
+    assert len(app.fake.chat_requests()) == 2
