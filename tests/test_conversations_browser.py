@@ -46,6 +46,16 @@ def ask(page: Page, text: str, answer: str | None = None) -> None:
                                                                             timeout=WAIT_MS)
 
 
+def stored(page: Page) -> str | None:
+    """The saved conversations as the browser holds them (encrypted)."""
+    return page.evaluate("() => localStorage.getItem('sfui-conversations')")
+
+
+def wait_stored_after(page: Page, old: str | None) -> None:
+    """Wait for the next save (a conversation is saved once its answer has ended)."""
+    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=old, timeout=WAIT_MS)
+
+
 def titles(page: Page) -> list[str]:
     return [t.strip() for t in page.locator("#conversations label").all_inner_texts()]
 
@@ -172,12 +182,11 @@ def test_an_edited_question_replaces_the_answers_after_it(launch_app, page):
     open_sidebar(page)
     ask(page, "first version")
     wait_saved(page, 1)
-    first_saved = page.evaluate("() => localStorage.getItem('sfui-conversations')")
+    first_saved = stored(page)
     ask(page, "a follow-up")
     # The follow-up's own save, so that the edit's save is the next change.
-    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=first_saved,
-                           timeout=WAIT_MS)
-    stored = page.evaluate("() => localStorage.getItem('sfui-conversations')")
+    wait_stored_after(page, first_saved)
+    saved = stored(page)
     page.locator("#chatbot [data-testid=user]").first.hover()
     page.locator("#chatbot button[aria-label=Edit]").first.click()
     page.locator("#chatbot textarea").first.fill("second version")
@@ -186,8 +195,7 @@ def test_an_edited_question_replaces_the_answers_after_it(launch_app, page):
     expect(page.locator("#chatbot")).not_to_contain_text("a follow-up")
     assert app.fake.chat_requests()[-1]["messages"] == [{"role": "user", "content": "second version"}]
     # The saved conversation follows the edit (saved once the answer has ended).
-    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=stored,
-                           timeout=WAIT_MS)
+    wait_stored_after(page, saved)
     page.reload()
     open_app(page, app.url)
     open_sidebar(page)

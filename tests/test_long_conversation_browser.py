@@ -12,7 +12,17 @@ from sfui.chat_window import SHOWN_QUESTIONS
 from tests.support.sfserver import stream
 from tests.test_browser import open_accordion, wait_turn_ended
 from tests.test_code_browser import copied_code
-from tests.test_conversations_browser import WAIT_MS, ask, download, import_text, open_app, open_sidebar, wait_saved
+from tests.test_conversations_browser import (
+    WAIT_MS,
+    ask,
+    download,
+    import_text,
+    open_app,
+    open_sidebar,
+    stored,
+    wait_saved,
+    wait_stored_after,
+)
 
 TURNS = 10
 
@@ -80,14 +90,12 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     expect(page.locator("#show-earlier-btn")).to_be_hidden()
 
     # The next answer slides the chat back to the latest turns; the request is whole again.
-    stored = page.evaluate("() => localStorage.getItem('sfui-conversations')")
+    before = stored(page)
     ask(page, "And then?")
     assert len(app.fake.chat_requests()[-1]["messages"]) == 2 * TURNS + 3
     wait_turn_ended(page)
     expect_window(page, [*steps(1, TURNS), "What next?", "And then?"])
-    # (saved once the answer has ended)
-    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=stored,
-                           timeout=WAIT_MS)
+    wait_stored_after(page, before)
 
     # Reopened after a reload: the latest turns again, the rest behind the button.
     page.reload()
