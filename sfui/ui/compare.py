@@ -248,6 +248,11 @@ class CompareHandlers:
                         first = False
                         frame, round_ = self._first_frame(turns, round_, view, asking, lang)
                         yield frame
+                        if all(turn.ended_at is not None for turn in turns):
+                            # Every answer ended before the first frame (a fast answer within the
+                            # question's grace): the results still follow.
+                            ended = turns
+                            break
                     elif all(turn.ended_at is not None for turn in turns):
                         ended = turns
                         break
