@@ -56,6 +56,15 @@ def wait_stored_after(page: Page, old: str | None) -> None:
     page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=old, timeout=WAIT_MS)
 
 
+def reopen_after_reload(page: Page, url: str) -> None:
+    """Reload the page and reopen the newest saved conversation (the only one)."""
+    page.reload()
+    open_app(page, url)
+    open_sidebar(page)
+    wait_saved(page, 1)
+    page.locator("#conversations label").first.click()
+
+
 def titles(page: Page) -> list[str]:
     return [t.strip() for t in page.locator("#conversations label").all_inner_texts()]
 
@@ -196,11 +205,7 @@ def test_an_edited_question_replaces_the_answers_after_it(launch_app, page):
     assert app.fake.chat_requests()[-1]["messages"] == [{"role": "user", "content": "second version"}]
     # The saved conversation follows the edit (saved once the answer has ended).
     wait_stored_after(page, saved)
-    page.reload()
-    open_app(page, app.url)
-    open_sidebar(page)
-    wait_saved(page, 1)
-    page.locator("#conversations label").first.click()
+    reopen_after_reload(page, app.url)
     expect(page.locator("#chatbot")).to_contain_text("Echo: second version", timeout=WAIT_MS)
     expect(page.locator("#chatbot")).not_to_contain_text("a follow-up")
 

@@ -19,6 +19,7 @@ from tests.test_conversations_browser import (
     import_text,
     open_app,
     open_sidebar,
+    reopen_after_reload,
     stored,
     wait_saved,
     wait_stored_after,
@@ -98,11 +99,7 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     wait_stored_after(page, before)
 
     # Reopened after a reload: the latest turns again, the rest behind the button.
-    page.reload()
-    open_app(page, app.url)
-    open_sidebar(page)
-    wait_saved(page, 1)
-    page.locator("#conversations label").first.click()
+    reopen_after_reload(page, app.url)
     expect_window(page, [*steps(1, TURNS), "What next?", "And then?"])
 
     # Clear: a new conversation, with nothing of the old one in its request.
