@@ -12,7 +12,7 @@ thinking bubble and an answer with a code block, a list and inline code.
   edge inside the chat's scroll box), median of N; the short one is clicked
   between samples so each click opens the long one anew. Also noted: the
   click -> the last message in the DOM (before layout and scrolling), and the
-  bytes the page sends for it (the open step takes the whole store).
+  bytes the page sends for it (the open step sends only the conversation it opens).
 - first token at turn N against turn 1: the same question asked in a new chat
   (New chat) and in a conversation that already has N - 1 turns (imported
   afresh before each question, so it is always turn N), alternately, timed as
@@ -132,7 +132,9 @@ assert END_MARKER not in (LONG_MARKER, SHORT_MARKER, DEEP_MARKER)
 # --- in the page ------------------------------------------------------------------------------
 
 # Installed with measure_browser's INIT_SCRIPT (which times the Enter key):
-# - every queue/join request the page sends: when, and how many bytes (Gradio's client posts with fetch);
+# - every request that starts a step (queue/join, or run/predict for a step that is not queued): when,
+#   and how many bytes (Gradio's client posts with fetch); a run/predict's response is noted as its
+#   result message;
 # - the page's long tasks (50 ms or more of script, style and layout without a break);
 # - every message of the queue/data event stream as it reaches the page: when, how many bytes, which
 #   kind (the stream is read through a tee of the response, so Gradio's own reading is unchanged);
@@ -168,11 +170,19 @@ PAGE_SCRIPT = """
   const originalFetch = window.fetch;
   window.fetch = function (input, init) {
     const url = typeof input === 'string' ? input : (input && input.url) || '';
-    if (url.includes('/queue/join')) {
+    const unqueued = url.includes('/run/predict');
+    if (url.includes('/queue/join') || unqueued) {
       const body = init && init.body;
       joins.push({at: performance.now(), bytes: typeof body === 'string' ? new Blob([body]).size : null});
     }
     const response = originalFetch.apply(this, arguments);
+    if (unqueued) {  // a step that is not queued: its result is this request's response
+      return response.then((r) => {
+        r.clone().text().then((text) => frames.push({at: performance.now(), bytes: text.length,
+                                                     msg: 'process_completed'}), () => {});
+        return r;
+      });
+    }
     if (!url.includes('/queue/data')) return response;
     return response.then((r) => {
       if (!r.body) return r;

@@ -107,6 +107,9 @@ def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launc
     names = titles(page)
     assert "second topic" in names[0] and "first topic" in names[1], names  # newest first
 
+    sent = []  # what each step sends the server that holds saved conversations
+    page.on("request", lambda request: sent.append(request.post_data or "")
+            if request.method == "POST" and '"conversations"' in (request.post_data or "") else None)
     page.locator("#conversations label").nth(1).click()
     chat = page.locator("#chatbot")
     expect(chat).to_contain_text("Echo: first topic", timeout=WAIT_MS)
@@ -116,6 +119,29 @@ def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launc
     page.locator("#conversations label").nth(0).click()
     expect(chat).to_contain_text("Echo: second topic", timeout=WAIT_MS)
     expect(chat).not_to_contain_text("first topic")
+    # Opening one sends that one only, not the whole store: a click costs the size of what it opens.
+    assert len(sent) == 2, sent
+    for body, topic in zip(sent, ("first topic", "second topic"), strict=True):
+        store = next(v for v in json.loads(body)["data"] if isinstance(v, dict) and "conversations" in v)
+        assert [topic in c["title"] for c in store["conversations"]] == [True], body[:300]
+
+
+def test_opening_a_conversation_while_an_answer_streams_ends_that_answer(launch_app, page):
+    """The open step is not queued; it still knows the tab it came from and stops that tab's answer."""
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    ask(page, "saved topic")
+    wait_saved(page, 1)
+    page.locator("#new-chat-btn").click()
+    send(page, "#fake:slow count")
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("Counting: 1 2 3", timeout=WAIT_MS)
+    page.locator("#conversations label").first.click()
+    assert app.fake.wait_for_disconnect(timeout=5), "opening a conversation did not close the upstream stream"
+    expect(chat).to_contain_text("Echo: saved topic", timeout=WAIT_MS)
+    page.wait_for_timeout(1000)  # a stream still running would write its next frames over the opened chat
+    expect(chat).not_to_contain_text("Counting")
 
 
 def test_rename_delete_and_undo(launch_app, page):

@@ -75,13 +75,19 @@ SHOW_END_JS = """() => {
 
 # On a narrow screen the open sidebar covers the whole page: once a conversation is
 # chosen (or a new one started) it closes, so the chat, the box and Send are in view.
-# The step's inputs pass through unchanged.
-CLOSE_ON_NARROW_JS = """(...inputs) => {
+_CLOSE_SIDEBAR_ON_NARROW = """
     const sidebar = document.querySelector('#sidebar');
     if (window.innerWidth < 768 && sidebar && sidebar.classList.contains('open')) {
         sidebar.querySelector('.toggle-button').click();
-    }
-    return inputs;
+    }"""
+# The step's inputs pass through unchanged.
+CLOSE_ON_NARROW_JS = "(...inputs) => {" + _CLOSE_SIDEBAR_ON_NARROW + "\n    return inputs;\n}"
+# Opening one conversation sends the server that conversation, not the whole store:
+# the request of a click is then the size of what is opened (the server checks it
+# as it checks any store that comes from the browser).
+OPEN_JS = "(chosen, store) => {" + _CLOSE_SIDEBAR_ON_NARROW + """
+    const all = store && Array.isArray(store.conversations) ? store.conversations : [];
+    return [chosen, {...store, conversations: all.filter((c) => c && c.id === chosen)}];
 }"""
 
 
@@ -309,8 +315,9 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
                    queue=False, **private)
     bar.new_btn.click(h.new, [bar.store], [bar.current, bar.listing, bar.rename_box, *view], queue=False,
                       js=CLOSE_ON_NARROW_JS, **private)
+    # Not queued: nothing waits on the model, and a click answered in one round trip opens sooner.
     bar.listing.select(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, model],
-                       js=CLOSE_ON_NARROW_JS, **private).then(None, js=SHOW_END_JS)
+                       js=OPEN_JS, queue=False, **private).then(None, js=SHOW_END_JS)
     for trigger in (bar.rename_btn.click, bar.rename_box.submit):
         trigger(h.rename, [bar.rename_box, bar.store, bar.current], [bar.store, bar.listing], **private)
     deleted_outputs = [bar.store, bar.current, bar.deleted, bar.listing, bar.undo_delete_btn, bar.storage,
