@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from playwright.async_api import Browser, BrowserContext, Page
 
+from bench import measure_browser
 from bench.apps import AppProcess
 from bench.common import END_MARKER, Answer, FakeSiliconFlow, TurnTiming
 from bench.measure_browser import (
@@ -170,21 +171,33 @@ async def ask(page: Page, timeout: float) -> CompareTurn:
     return await wait_for_answers(page, timeout)
 
 
-async def first_token_runs(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,
-                           runs: int, timeout: float) -> list[CompareTurn]:
-    """``runs`` questions one after the other in one page, after one warm-up question,
-    as measure_browser.first_token_runs asks the chat (each a follow-up in every pane)."""
-    context, page = await open_compare(browser, app)
+async def first_token_runs_with_chat(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,
+                                     runs: int, timeout: float) -> tuple[list[TurnTiming], list[CompareTurn]]:
+    """The single chat's and the Compare tab's first token, ``runs`` questions each: a chat page
+    and a Compare page of one app, asked in turn (which goes first alternates every round), so
+    both figures see the same moments of a shared machine and their difference is not the
+    machine's drift between two phases. One warm-up question on each page first (the first
+    event of a page also sets up Gradio's queue connection); every later question is a
+    follow-up, in the chat and in every pane."""
+    chat_context, chat_page = await measure_browser.open_chat(browser, app)
+    compare_context, compare_page = await open_compare(browser, app)
     try:
-        turns = []
-        for _ in range(runs + 1):
-            answer.push(fake, PANES)
-            turns.append(await ask(page, timeout))
-            # Let the round's event end: a question sent while it runs is refused. Not timed.
-            await asyncio.sleep(SETTLE_BETWEEN_QUESTIONS)
-        return turns[1:]
+        chat: list[TurnTiming] = []
+        compare: list[CompareTurn] = []
+        for round_number in range(runs + 1):
+            for ask_compare in (False, True) if round_number % 2 else (True, False):
+                if ask_compare:
+                    answer.push(fake, PANES)
+                    compare.append(await ask(compare_page, timeout))
+                else:
+                    answer.push(fake)
+                    chat.append(await measure_browser.ask(chat_page, app, timeout))
+                # Let the event end: a question sent while it runs is refused. Not timed.
+                await asyncio.sleep(SETTLE_BETWEEN_QUESTIONS)
+        return chat[1:], compare[1:]
     finally:
-        await context.close()
+        await compare_context.close()
+        await chat_context.close()
 
 
 async def long_answers(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answer: Answer,

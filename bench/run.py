@@ -14,7 +14,8 @@ as the visitor. Rows:
 - client alone: ``sfui.SiliconFlowClient`` reading the upstream directly;
 - sfui: ``python app.py``;
 - compare, 3 models: the same sfui process, its Compare tab asking three models
-  at once (measured right after the single chat, in the same page set-up);
+  at once (its first-token questions asked in turn with the single chat's, from
+  a page of each: the difference of the two is what the target judges);
 - long conversation: the same sfui process, its saved conversations (measured
   after the compare row): reopening a long one, and the first token deep into one;
 - baseline: ``bench/baseline_app.py``, ``gr.ChatInterface`` over the openai SDK;
@@ -118,7 +119,7 @@ class Sizes:
     conversation: ConversationSizes = measure_conversations.FULL
 
 
-FULL = Sizes(first_token_runs=8, short=Answer(20, 100), long=Answer(4000, 250), sessions=(8, 32),
+FULL = Sizes(first_token_runs=12, short=Answer(20, 100), long=Answer(4000, 250), sessions=(8, 32),
              session_answer=Answer(200, 100), conversations=200, conversation_answer=Answer(50, None), cold_starts=3,
              compare_stop=Answer(4000, 250), compare_stop_after=4.0, compare_stop_runs=3)
 QUICK = Sizes(first_token_runs=2, short=Answer(10, 100), long=Answer(200, 250), sessions=(2,),
@@ -186,15 +187,12 @@ def measure_floor(fake: FakeSiliconFlow, sizes: Sizes) -> Measurements:
     return m
 
 
-async def measure_compare_tab(browser, app: AppProcess, fake: FakeSiliconFlow, sizes: Sizes) -> Measurements:
-    """The Compare tab with three models, in the process and page set-up the single chat was just measured in."""
+async def measure_compare_tab(browser, app: AppProcess, fake: FakeSiliconFlow, sizes: Sizes,
+                              pane_turns: list[CompareTurn]) -> Measurements:
+    """The Compare tab with three models, in the process and page set-up the single chat was just measured in;
+    ``pane_turns``: its first-token questions, asked in turn with the chat's."""
     panes = measure_compare.PANES
-    m = Measurements()
-    progress(f"{COMPARE}: first token x{sizes.first_token_runs}")
-    m.pane_turns = await measure_compare.first_token_runs(
-        browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
-    m.first_token = [turn.slowest for turn in m.pane_turns]
-    clean_upstream(fake)
+    m = Measurements(pane_turns=pane_turns, first_token=[turn.slowest for turn in pane_turns])
     progress(f"{COMPARE}: {panes} long answers at once ({sizes.long.tokens} tokens at {sizes.long.rate:g}/s each)")
     m.long_panes, m.long_last_written, use = await measure_compare.long_answers(
         browser, app, fake, sizes.long, answer_timeout(sizes.long))
@@ -215,16 +213,22 @@ async def measure_in_browser(browser, spec: AppSpec, fake: FakeSiliconFlow, size
     with AppProcess.start(spec, fake.base_url, log) as app:
         m = Measurements()
         rows = {spec.name: m}
-        progress(f"{spec.name}: first token x{sizes.first_token_runs}")
-        m.first_token = await measure_browser.first_token_runs(
-            browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
+        if spec.has_compare:
+            progress(f"{spec.name} and {COMPARE}: first token x{sizes.first_token_runs} each, in turn")
+            m.first_token, compare_turns = await measure_compare.first_token_runs_with_chat(
+                browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
+        else:
+            progress(f"{spec.name}: first token x{sizes.first_token_runs}")
+            m.first_token = await measure_browser.first_token_runs(
+                browser, app, fake, sizes.short, sizes.first_token_runs, answer_timeout(sizes.short))
+        clean_upstream(fake)
         progress(f"{spec.name}: long answer ({sizes.long.tokens} tokens at {sizes.long.rate:g}/s)")
         m.long, m.long_last_written, use = await measure_browser.long_answer(
             browser, app, fake, sizes.long, answer_timeout(sizes.long))
         m.long_cpu, m.cpu_use["long answer"] = use.app, use
         clean_upstream(fake)
         if spec.has_compare:
-            rows[COMPARE] = await measure_compare_tab(browser, app, fake, sizes)
+            rows[COMPARE] = await measure_compare_tab(browser, app, fake, sizes, compare_turns)
         if spec is SFUI:
             rows[LONG_CONVERSATION] = Measurements(conversation=await measure_conversations.measure(
                 browser, app, fake, sizes.short, sizes.conversation, answer_timeout(sizes.short), progress))
