@@ -177,6 +177,32 @@ class _Feed:
         return sum(len(turn.answer) + len(turn.reasoning) for turn in self.turns)
 
 
+# How long the question waits for a first token before a view shows it alone: an answer
+# that starts this soon brings the question along in its own frame (the page would render
+# the question's frame and then the first token's, back to back). Short enough that a
+# question waiting for a slow model is shown without a delay anyone sees.
+QUESTION_GRACE = 0.05
+
+
+async def _take_until_first_token(feed: _Feed, state: _FrameState, timeout: float) -> bool:
+    """Apply one stream's events for up to ``timeout`` seconds, until its first token
+    (or its end, or Clear): whether one of those came."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    assert feed.pump is not None, "start the feed first"
+    while not feed.first_token_waiting():
+        left = deadline - loop.time()
+        if left <= 0:
+            return False
+        batch = await feed.pump.next_batch(timeout=left)
+        if batch is None or feed.run.discarded:
+            return True  # ended: its last frame shows the question with whatever came
+        if feed.take(batch):
+            state.changed()
+    state.first_token = True
+    return True
+
+
 async def _frames(feed: _Feed, state: _FrameState) -> AsyncIterator[None]:
     """Feed one stream's events into its Turns; yield whenever a frame is due: the
     one streaming loop, for the chat (:func:`stream_turn`) and for each request of a
@@ -235,12 +261,18 @@ def _sent(feeds: Sequence[_Feed], first_shown: Sequence[_Feed], state: _FrameSta
 
 
 async def stream_turn(stream: ChatStream, turn: Turn, run: Run, fps: float = 20.0, *,
-                      pacer: FramePacer | None = None) -> AsyncIterator[Turn]:
+                      pacer: FramePacer | None = None, sent_grace: float | None = None) -> AsyncIterator[Turn]:
     """Feed ``stream``'s events into ``turn``; yield the turn whenever the
     browser is due an update (paced by ``pacer``, by default at most ``fps`` a
     second; each with everything that arrived since the last one), and once
     more in its final state, as soon as the stream ends. The turn shows the
     stream's reply, which the stream fills as it reads (in the pump's thread).
+
+    ``sent_grace``: yield the turn once first, as soon as the request is on its way
+    (the question, before any answer), after waiting up to this many seconds for the
+    first token; left out if the first token (or the stream's end) comes meanwhile: its
+    frame then shows the question too, one frame where the page would render two back
+    to back.
 
     Client errors end the turn with a notice; any other exception is logged
     and shown as a generic error, never as a traceback."""
@@ -248,6 +280,8 @@ async def stream_turn(stream: ChatStream, turn: Turn, run: Run, fps: float = 20.
     state = _FrameState(pacer or FramePacer(fps, chars_per_second=float("inf"), total_fps=float("inf")))
     pump = feed.start()
     try:
+        if sent_grace is not None and not await _take_until_first_token(feed, state, sent_grace):
+            yield turn
         async for _ in _frames(feed, state):
             first_shown = _sending([feed], state)
             yield turn

@@ -434,6 +434,29 @@ def test_sent_grace_leaves_the_question_frame_out_when_a_first_token_comes_withi
     assert len(registry) == 0
 
 
+def test_stream_turn_sent_grace_shows_the_question_alone_only_for_a_slow_first_token(fake, client):
+    """stream_turn(sent_grace=...), the chat's: the request leaves before any frame; an answer
+    that starts within the grace brings the question along in the first frame, a silent one
+    gets the question's own frame (status "waiting", no answer) once the grace is over, and
+    without a grace that frame is not sent at all."""
+    registry = RunRegistry()
+
+    def first_frame(model: str, grace: float | None) -> tuple[tuple[str, str], float]:
+        started = time.monotonic()
+        with registry.track("v") as run:
+            frames = collect(stream_turn(client.chat_stream(model, HELLO), Turn(HELLO), run, fps=1000,
+                                         sent_grace=grace), on_item=lambda _: registry.stop("v"))
+        return frames[0], time.monotonic() - started
+
+    frame, _ = first_frame("fake/echo", grace=5.0)
+    assert frame[1].startswith("Echo:"), frame  # the first token came along
+    frame, took = first_frame("fake/slow-first", grace=0.2)
+    assert frame == ("waiting", "") and took < 2.5  # the question alone, after the grace, not after 3 s
+    frame, _ = first_frame("fake/echo", grace=None)
+    assert frame[1].startswith("Echo:")  # no grace: no question frame
+    assert len(registry) == 0
+
+
 def test_together_lets_the_first_answer_text_wait_for_the_other_panes_first_tokens(fake, client):
     """stream_panes(together=...): the first frame with a first token waits that long for
     the other requests' first tokens (one frame for the page, not one per pane); without

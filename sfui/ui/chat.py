@@ -48,7 +48,7 @@ from ..chat_window import (
 from ..i18n import t
 from ..images import PreparedImage
 from ..params import Controls, InputError
-from ..streaming import PanelUpdates, stream_turn
+from ..streaming import QUESTION_GRACE, PanelUpdates, stream_turn
 from . import uploads
 from .common import AppContext, FinishedAnswer, as_text, label, lang_of, unchanged
 from .examples import ExampleButtons, render_examples
@@ -216,8 +216,9 @@ class ChatHandlers:
         self, history: list, model_id: str, system: str, controls: Controls, visitor_key: str | None, lang: str,
         session: str,
     ) -> AsyncIterator[tuple[list, str, str]]:
-        """Yield (chat messages, reasoning text, usage table): first the visitor's
-        message with a "waiting" table, then the answer as it streams."""
+        """Yield (chat messages, reasoning text, usage table): the visitor's message
+        with a "waiting" table (unless the first token comes along), then the answer
+        as it streams."""
         ctx = self.ctx
         history = clean_history(history)
         turn = Turn(history, lang)
@@ -226,14 +227,16 @@ class ChatHandlers:
         # nothing awaits, so two quick sends from one page cannot both start; and a
         # Stop pressed before the request goes out ends it before it starts.
         with ctx.runs.track(session) as run:
-            yield history, "", waiting
             stream = ctx.client_for(ctx.effective_key(visitor_key)).chat_stream(
                 (model_id or ctx.settings.default_model).strip(),
                 api_messages(history, system, controls.image_detail), **controls.to_params()
             )
             panels = PanelUpdates(reasoning="", usage=waiting)
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
-            async for shown in stream_turn(stream, turn, run, pacer=pacer):
+            # The request leaves first; the question is shown with the first token when
+            # that comes within QUESTION_GRACE, else alone (with the "waiting" table).
+            frames = stream_turn(stream, turn, run, pacer=pacer, sent_grace=QUESTION_GRACE)
+            async for shown in frames:
                 frame = AnswerFrame(panels.render(shown))
                 if shown.ended_at is not None:
                     frame.ended = True

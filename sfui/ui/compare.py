@@ -22,16 +22,12 @@ from .. import compare as logic
 from ..chat import FramePacer, Turn, api_messages, append_user, check_message
 from ..i18n import t
 from ..params import Controls, InputError
-from ..streaming import PaneSource, stream_panes
+from ..streaming import QUESTION_GRACE, PaneSource, stream_panes
 from .chat import FPS, LATEX, TAKE_MESSAGE_JS
 from .common import AppContext, as_text, label, lang_of, unchanged
 from .fields import with_request_fields
 
 SAMPLE_CHOICES = [1, 2, 3, 4]
-# How long the question waits for a first token before the panes show it alone: an answer
-# that starts this soon brings the question along in its own frame (the page would render
-# the question's frame and then the first token's, back to back).
-QUESTION_GRACE = 0.05
 # How long the round's first answer text waits for the other panes' first tokens (once per
 # round): requests sent at once answer a few ms apart, and the page renders frame after
 # frame, so the slowest pane would wait for every earlier frame's rendering.
