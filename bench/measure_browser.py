@@ -45,19 +45,24 @@ INIT_SCRIPT = """
   let resolveDone = () => {};
   window.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey) return;
-    const bots = (document.querySelector('#chatbot') || document).querySelectorAll(BOT);
+    const chat = document.querySelector('#chatbot') || document;
+    const bots = chat.querySelectorAll(BOT);
+    const users = chat.querySelectorAll(USER);
     Object.assign(state, {
       sent: performance.now(), sentEpoch: Date.now(), asked: false,
       previous: bots.length ? bots[bots.length - 1].textContent : null,
+      users: users.length, lastUser: users[users.length - 1] || null,
       first: null, final: null, updates: 0, lastText: null,
     });
     state.done = new Promise((resolve) => { resolveDone = resolve; });
   }, true);
-  // The answer is told by the chat's shape, not by counting messages: sfui's chat shows
+  // The answer is told by the chat's shape, not by counting bot messages: sfui's chat shows
   // only the latest turns, so a new turn can drop an old one as it adds its own. The answer
-  // is the chat's last message once it is a bot message after the new question: seen as
-  // the last message, or (when the page drew the question and the first text in one go)
-  // told by a text other than the previous answer's.
+  // is the chat's last message once it is a bot message after the new question: the
+  // question seen as the last message, or (when the page drew the question and the first
+  // text in one go) as another count of questions or another last question; else told by
+  // a text other than the previous answer's (the benchmark's answers are all alike, so
+  // once the new one has shown text, any change is its own).
   const check = () => {
     if (state.sent === null || state.final !== null) return;
     const chat = document.querySelector('#chatbot') || document;
@@ -65,8 +70,12 @@ INIT_SCRIPT = """
     const last = messages[messages.length - 1];
     if (!last) return;
     if (last.matches(USER)) { state.asked = true; return; }
+    if (!state.asked) {
+      const users = chat.querySelectorAll(USER);
+      state.asked = users.length !== state.users || users[users.length - 1] !== state.lastUser;
+    }
     const text = last.textContent;
-    if (!state.asked && text === state.previous) return;
+    if (!state.asked && state.first === null && text === state.previous) return;
     if (text === state.lastText) return;
     const now = performance.now();
     state.lastText = text;
