@@ -179,6 +179,19 @@ def test_send_goes_straight_to_the_queue(launch_app, page):
     assert not [u for u in posts if "/run/predict" in u], posts
 
 
+def test_the_question_shows_while_a_slow_model_has_not_answered(launch_app, page):
+    """The question's frame waits a moment for the first token (one frame for both when it
+    comes soon); a model that stays silent does not hold the question back: it shows, with
+    the usage panel waiting, before any answer text."""
+    app = launch_app()
+    open_app(page, app.url)
+    send(page, "#fake:slow-first patience")  # 3 s of silence before the first token
+    expect(user_messages(page)).to_have_count(1, timeout=WAIT_MS)
+    assert "Echo:" not in page.locator("#chatbot").inner_text()
+    expect(status_cell(page)).to_contain_text("waiting", timeout=WAIT_MS)
+    expect(bot_messages(page).last).to_contain_text("Echo: patience", timeout=WAIT_MS)
+
+
 def test_reasoning_panels_and_usage(launch_app, page):
     app = launch_app()
     open_app(page, app.url)
