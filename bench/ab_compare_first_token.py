@@ -15,7 +15,8 @@ Besides the first token, each question is broken down by where its time went:
 - *rest*: the upstream's (last) first chunk -> the (slowest) first text on
   screen: the handler's read, the frames, the wire, the page's rendering;
 - for compare, the *fastest pane*'s first token too (when it differs from the
-  slowest, the panes' first tokens came in different frames).
+  slowest, the panes' first tokens came in different frames), and the *spread*:
+  the first request's arrival at the fake upstream -> the last one's.
 
 bench/trace_compare.py records one question in DevTools (trace and CPU profile)
 to see where the page's part goes.
@@ -87,6 +88,8 @@ async def ask_compare(page, fake: FakeSiliconFlow) -> dict:
     fastest = min((p.first for p in (await measure_compare.read_turn(page)).panes if p.first), default=None)
     sample = _sample(turn.sent, turn.first, *_upstream(fake, since, panes))
     sample["fastest pane"] = float("nan") if fastest is None else (fastest - turn.sent) * 1000
+    arrived = [r.time for r in fake.chat_received() if r.time >= since][:panes]
+    sample["spread"] = (max(arrived) - min(arrived)) * 1000 if len(arrived) == panes else float("nan")
     return sample
 
 
@@ -129,7 +132,7 @@ def report(results: dict[str, dict[str, list]], rounds: int, load: tuple[float, 
         diffs = [c["first token"] - h["first token"] for h, c in zip(chat, compare, strict=True)]
         print(f"  [{name}]")
         for what, samples in (("chat", chat), ("compare", compare)):
-            keys = ("first token", "request", "rest", *(("fastest pane",) if what == "compare" else ()))
+            keys = ("first token", "request", "rest", *(("fastest pane", "spread") if what == "compare" else ()))
             figures = "  ".join(f"{key} {_median(samples, key):6.0f} ms" for key in keys)
             print(f"    {what:8s} {figures}")
         paired = statistics.median(d for d in diffs if d == d) if any(d == d for d in diffs) else float("nan")

@@ -4,11 +4,11 @@ the way measure_browser times the single chat, in the same kind of page.
 An init script (installed before Gradio loads) does the timing inside the page:
 
 - a capturing ``keydown`` listener notes ``performance.now()`` and
-  ``Date.now()`` when Enter is pressed in ``#compare-input``, and how many bot
-  messages each pane (``#compare-pane-1`` ...) holds then;
-- a ``MutationObserver`` notes, per pane, when its newest bot message first has
-  text (first token visible) and when it contains ``END_MARKER`` (answer
-  complete), and counts how often that message's text changed;
+  ``Date.now()`` when Enter is pressed in ``#compare-input``, and what each
+  pane (``#compare-pane-1`` ...) shows then (its questions, its last answer);
+- a ``MutationObserver`` notes, per pane, when the answer after the new
+  question first has text (first token visible) and when it contains
+  ``END_MARKER`` (answer complete), and counts how often its text changed;
 - a capturing ``click`` listener notes when ``#compare-stop-btn`` is clicked.
 
 Three figures come out of it, each measured against the single chat's in the
@@ -52,7 +52,9 @@ INIT_SCRIPT = """
 (() => {
   const PANES = __PANES__;
   const MARKER = __END_MARKER__;
-  const bots = (i) => document.querySelectorAll(`#compare-pane-${i + 1} [data-testid="bot"]`);
+  const USER = '[data-testid="user"]';
+  const BOT = '[data-testid="bot"]';
+  const pane = (i) => document.querySelector(`#compare-pane-${i + 1}`) || document;
   const state = window.__compare = {sent: null};
   let resolveDone = () => {};
   window.addEventListener('keydown', (event) => {
@@ -60,9 +62,13 @@ INIT_SCRIPT = """
     if (!(event.target instanceof Element) || !event.target.closest('#compare-input')) return;
     Object.assign(state, {
       sent: performance.now(), sentEpoch: Date.now(), stopped: null,
-      panes: Array.from({length: PANES}, (_, i) => ({
-        before: bots(i).length, first: null, final: null, updates: 0, lastText: null,
-      })),
+      panes: Array.from({length: PANES}, (_, i) => {
+        const bots = pane(i).querySelectorAll(BOT);
+        const users = pane(i).querySelectorAll(USER);
+        return {previous: bots.length ? bots[bots.length - 1].textContent : null, users: users.length,
+                lastUser: users[users.length - 1] || null, asked: false,
+                first: null, final: null, updates: 0, lastText: null};
+      }),
     });
     state.done = new Promise((resolve) => { resolveDone = resolve; });
   }, true);
@@ -72,21 +78,31 @@ INIT_SCRIPT = """
       state.stopped = performance.now();
     }
   }, true);
+  // Each pane's answer is told by the pane's shape, as measure_browser tells the chat's:
+  // the panes show only their latest turns, so a new turn can drop an old one as it adds
+  // its own, and the benchmark's answers are all alike.
   const check = () => {
     if (state.sent === null) return;
     const now = performance.now();
-    state.panes.forEach((pane, i) => {
-      if (pane.final !== null) return;
-      const messages = bots(i);
-      if (messages.length <= pane.before) return;
-      const text = messages[messages.length - 1].textContent;
-      if (text === pane.lastText) return;
-      pane.lastText = text;
-      pane.updates += 1;
-      if (pane.first === null && text.trim()) pane.first = now;
-      if (text.includes(MARKER)) pane.final = now;
+    state.panes.forEach((p, i) => {
+      if (p.final !== null) return;
+      const messages = pane(i).querySelectorAll(`${USER}, ${BOT}`);
+      const last = messages[messages.length - 1];
+      if (!last) return;
+      if (last.matches(USER)) { p.asked = true; return; }
+      if (!p.asked) {
+        const users = pane(i).querySelectorAll(USER);
+        p.asked = users.length !== p.users || users[users.length - 1] !== p.lastUser;
+      }
+      const text = last.textContent;
+      if (!p.asked && p.first === null && text === p.previous) return;
+      if (text === p.lastText) return;
+      p.lastText = text;
+      p.updates += 1;
+      if (p.first === null && text.trim()) p.first = now;
+      if (text.includes(MARKER)) p.final = now;
     });
-    if (state.panes.every((pane) => pane.final !== null)) resolveDone();
+    if (state.panes.every((p) => p.final !== null)) resolveDone();
   };
   new MutationObserver(check).observe(document, {childList: true, subtree: true, characterData: true});
 })();

@@ -301,3 +301,37 @@ def test_a_message_sent_while_a_round_streams_comes_back_to_the_box(launch_app, 
     wait_until_done(page, 2)
     expect(page.locator("#compare-input textarea")).to_have_value("typed while it streams")
     assert len(app.fake.chat_requests()) == 2
+
+
+def test_a_long_comparison_shows_the_latest_turns_and_show_earlier_brings_back_the_rest(launch_app, page):
+    """Each pane shows its latest two questions with their answers, as the chat does; every
+    request still carries the whole conversation; Show earlier puts the rest back in view,
+    and Clear hides the button with the conversations."""
+    app = launch_app()
+    open_compare(page, app.url)
+    pick(page, 1, "Qwen/Qwen3-8B")
+    pick(page, 2, "THUDM/GLM-4-9B-0414")
+    button = page.locator("#compare-show-earlier-btn")
+    for n in (1, 2, 3):
+        ask(page, f"question {n}")
+        for slot in (1, 2):
+            expect(pane_answer(page, slot)).to_have_text(f"Echo: question {n}", timeout=WAIT_MS)
+        wait_until_done(page, 2)
+    for slot in (1, 2):
+        questions = pane(page, slot).locator("[data-testid=user]")
+        expect(questions).to_have_count(2, timeout=WAIT_MS)
+        expect(questions.first).to_have_text("question 2")
+    for body in app.fake.chat_requests()[-2:]:
+        asked = [m["content"] for m in body["messages"] if m["role"] == "user"]
+        assert asked == ["question 1", "question 2", "question 3"], asked
+    expect(button).to_be_visible()
+    expect(button).to_contain_text("1")
+
+    button.click()
+    for slot in (1, 2):
+        expect(pane(page, slot).locator("[data-testid=user]")).to_have_count(3, timeout=WAIT_MS)
+    expect(button).to_be_hidden(timeout=WAIT_MS)
+
+    page.locator("#compare-clear-btn").click()
+    expect(pane(page, 1).locator("[data-testid=user]")).to_have_count(0, timeout=WAIT_MS)
+    expect(button).to_be_hidden()

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
-from sfui.chat import Turn
+from sfui.chat import Turn, append_user
 from sfui.compare import MAX_SLOTS
 from sfui.events import Finished, Reply, TextDelta
 from sfui.streaming import RunRegistry
@@ -53,7 +53,7 @@ def test_the_first_frame_labels_and_shows_the_panes_of_a_page_it_knows_nothing_o
     assert [c.get("visible") for c in columns] == [True, True, True, False]
     assert rest[0] == ASKING and rest[1] is round_
     assert round_["view"] == {"labels": ["model-0", "model-1", "model-2", None],
-                              "visible": [True, True, True, False]}
+                              "visible": [True, True, True, False], "from": [0, 0, 0, 0]}
 
 
 def test_the_first_frame_of_a_follow_up_sends_no_labels_and_no_visibility(handlers):
@@ -79,7 +79,7 @@ def test_fewer_panes_hide_only_the_columns_that_were_shown(handlers):
     assert columns[2].get("visible") is False
     # Pane 3 keeps the label it had: it is hidden, not relabelled.
     assert second["view"] == {"labels": ["model-0", "model-1", "model-2", None],
-                              "visible": [True, True, False, False]}
+                              "visible": [True, True, False, False], "from": [0, 0, 0, 0]}
 
 
 def test_a_vote_relabels_the_panes_and_the_next_round_knows_it(handlers):
@@ -195,3 +195,55 @@ def test_a_follow_up_asks_with_the_rounds_conversations(handlers):
     plans = handlers._sources(round_, histories, "next", None, {})
     sent = [[m["content"] for m in messages] for _, messages, _, _ in plans]
     assert sent == [["q", "a0", "next"], ["q", "a1", "next"]]
+
+
+def answered(history: list, text: str) -> Turn:
+    """A Turn after ``history`` whose answer ``text`` has ended."""
+    turn = Turn(history)
+    turn.reply = Reply()
+    for event in (TextDelta(text), Finished("stop")):
+        turn.reply.apply(event)
+        turn.apply(event)
+    turn.finish()
+    return turn
+
+
+def texts(pane: list) -> list[str]:
+    return [m["content"][0]["text"] if isinstance(m["content"], list) else m["content"] for m in pane]
+
+
+def test_long_comparisons_show_the_latest_turns_and_show_earlier_brings_back_the_rest(handlers, area):
+    """The panes show the latest two questions of their conversations, as the chat does:
+    while a round streams a pane keeps what it showed and gets the new turn; the last frame
+    slides it; the round keeps the whole conversations; Show earlier puts them back."""
+    histories = [[{"role": role, "content": f"{kind}{n}" + ("" if kind == "q" else f"-{i}")}
+                  for n in (1, 2) for role, kind in (("user", "q"), ("assistant", "a"))] for i in range(2)]
+    round_ = {**a_round(2), "histories": histories,
+              "view": {"labels": ["model-0", "model-1", None, None], "visible": [True, True, False, False],
+                       "from": [0, 0, 0, 0]}}
+    asked = [append_user(histories[i], "q3") for i in range(2)]
+    frame, round_ = handlers._first_frame([Turn(h) for h in asked], round_, round_["view"], ASKING, "en")
+    panes, _, rest = split(frame)
+    assert [texts(p) for p in panes[:2]] == [["q1", "a1-0", "q2", "a2-0", "q3"], ["q1", "a1-1", "q2", "a2-1", "q3"]]
+    assert not is_update(rest[4]) or rest[4].get("visible") is None  # the button as it was
+    frame = handlers._frame([answered(h, f"a3-{i}") for i, h in enumerate(asked)], round_, "en", ASKING, final=True)
+    panes, _, rest = split(frame)
+    round_, button = rest[1], rest[4]
+    assert [texts(p) for p in panes[:2]] == [["q2", "a2-0", "q3", "a3-0"], ["q2", "a2-1", "q3", "a3-1"]]
+    assert [texts(h)[0] for h in kept_histories(round_)[:2]] == ["q1", "q1"]  # the whole conversations
+    assert round_["view"]["from"] == [2, 2, 0, 0] and round_["view"]["labels"][:2] == ["model-0", "model-1"]
+    assert button["visible"] is True and "1" in button["value"]
+    # A vote keeps where the panes start; Show earlier puts every message back.
+    voted = handlers.vote(0, SimpleNamespace(session_hash="s", headers={}), round_, {})[2]
+    assert voted["view"]["from"] == [2, 2, 0, 0]
+    *shown, round_, button = handlers.show_earlier(SimpleNamespace(session_hash="s", headers={}), round_)
+    assert [texts(p)[0] for p in shown[:2]] == ["q1", "q1"] and len(shown[0]) == 6
+    assert round_["view"]["from"] == [0, 0, 0, 0] and button["visible"] is False
+
+
+def test_show_earlier_waits_while_a_round_streams(handlers):
+    """Its frames are changes to what the panes show: replacing them meanwhile would garble them."""
+    round_ = {**a_round(2), "histories": [[{"role": "user", "content": "q"}]] * 2}
+    with handlers.ctx.runs.track("busy:compare"):
+        outputs = handlers.show_earlier(SimpleNamespace(session_hash="busy", headers={}), round_)
+    assert all(is_update(value) and len(value) == 1 for value in outputs)  # gr.skip() everywhere

@@ -20,10 +20,11 @@ import pandas as pd
 
 from .. import compare as logic
 from ..chat import FramePacer, Turn, api_messages, append_user, check_message
+from ..chat_window import answering_view, view_of
 from ..i18n import t
 from ..params import Controls, InputError
 from ..streaming import QUESTION_GRACE, PaneSource, stream_panes
-from .chat import FPS, LATEX, TAKE_MESSAGE_JS
+from .chat import FPS, LATEX, TAKE_MESSAGE_JS, earlier_button
 from .common import AppContext, as_text, label, lang_of, unchanged
 from .fields import with_request_fields
 
@@ -62,8 +63,12 @@ class CompareArea:
     tally_view: gr.Dataframe
     tally_reset: gr.Button
     tally_store: gr.BrowserState
+    # "Show the N earlier questions and answers": the panes show the latest turns of their
+    # conversations (sfui.chat_window), as the chat does.
+    show_earlier_btn: gr.Button
     # This round's slots, pane titles, labels, blind flag, whether it was voted on, the panes'
-    # view and, once it has ended, each pane's conversation (what a follow-up sends).
+    # view (labels, columns shown, where each pane's shown messages start) and, once it has
+    # ended, each pane's whole conversation (what a follow-up sends).
     round: gr.State
     # What the step after a comparison shows: the results table's rows. The streaming step
     # leaves them to it.
@@ -124,6 +129,8 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
                            info=label("help_compare_samples"), elem_id="compare-n")
         blind = gr.Checkbox(False, label=label("label_compare_blind"), info=label("help_compare_blind"),
                             elem_id="compare-blind")
+    show_earlier_btn = gr.Button(label("label_show_earlier"), visible=False, size="sm",
+                                 elem_id="compare-show-earlier-btn")
     columns, panes, votes = _render_panes(sum(1 for model in default_models if model))
     with gr.Row():
         vote_tie = gr.Button(label("label_compare_vote_tie"), size="sm", elem_id="vote-tie")
@@ -144,7 +151,7 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
     tally_store = gr.BrowserState({}, storage_key=TALLY_STORAGE_KEY, secret=TALLY_SECRET)
     return CompareArea(models, temperatures, samples, blind, columns, panes, votes, vote_tie, vote_bad, user_input,
                        pending_message, send_btn, stop_btn, clear_btn, status, stats, chart_ttft, chart_speed,
-                       tally_view, tally_reset, tally_store, gr.State(None), gr.State(None),
+                       tally_view, tally_reset, tally_store, show_earlier_btn, gr.State(None), gr.State(None),
                        gr.State(None))
 
 
@@ -207,8 +214,9 @@ class CompareHandlers:
     async def stream(self, request: gr.Request, message, round_, samples, blind, system_prompt, controls: Controls,
                      visitor_key, *slot_values):
         """Frames of (each pane, each pane's column, status, the round, what the step after
-        it shows). ``slot_values``: every slot's model, then every slot's temperature. Each
-        pane's conversation is the round's (server-side): the page does not send the panes.
+        it shows, a refused message, the "show earlier" button). ``slot_values``: every
+        slot's model, then every slot's temperature. Each pane's conversation is the
+        round's (server-side): the page does not send the panes.
         Runs without Gradio's pre- and postprocessing, like the chat's streaming step; a
         refused message goes back into the box (by the step after this one, or by the step
         after the round still streaming, whichever runs first)."""
@@ -219,7 +227,7 @@ class CompareHandlers:
         if problem or not message.strip():
             if problem:
                 gr.Warning(problem, duration=15)
-            yield (*unchanged(2 * k + 3), message if problem else gr.skip())
+            yield (*unchanged(2 * k + 3), message if problem else gr.skip(), gr.skip())
             return
         view = _view_of(round_)
         round_, follow_up = self._plan_round(round_, message, samples, blind, models, temperatures, lang)
@@ -262,7 +270,10 @@ class CompareHandlers:
     def _first_frame(self, turns: list[Turn], round_: dict, view: dict | None, asking: str,
                      lang: str) -> tuple[tuple, dict]:
         """The round's panes labelled and shown (the others hidden and emptied), each with
-        its question; and the round, with what the page now shows.
+        its question; and the round, with what the page now shows. A pane keeps the
+        messages it showed and gets the new turn (sfui.chat_window.answering_view: moving
+        the first message shown makes the page draw every message again); the round's last
+        frame slides it to the latest turns.
 
         A label or a column's visibility is sent only when it changes (``view``: what the
         page shows, if known): every update of a property other than a value makes Gradio
@@ -270,15 +281,19 @@ class CompareHandlers:
         component's whole value, its column's too (bench/ab_compare_first_token.py)."""
         k, names, count = logic.MAX_SLOTS, pane_names(round_, lang), len(turns)
         labels, visible = _shown(view)
+        kept_from, starts = _shown_from(view), [0] * k
         panes: list = []
         for i, turn in enumerate(turns):
-            value = self.area.panes[i].postprocess(turn.messages()).model_dump()
+            shown = answering_view(turn.messages(), kept_from[i])
+            starts[i] = shown.hidden_messages
+            value = self.area.panes[i].postprocess(shown.shown).model_dump()
             panes.append(value if labels[i] == names[i] else gr.update(label=names[i], value=value))
         panes += [[]] * (k - count)  # a plain value: nothing to build, and no change if already empty
         columns = [gr.skip() if visible[i] == (i < count) else gr.update(visible=i < count) for i in range(k)]
-        round_ = {**round_, "view": {"labels": names + labels[count:], "visible": [i < count for i in range(k)]}}
+        round_ = {**round_, "view": {"labels": names + labels[count:], "visible": [i < count for i in range(k)],
+                                     "from": starts}}
         # The last round's results stay until this one's are in.
-        return (*panes, *columns, asking, round_, gr.skip(), gr.skip()), round_
+        return (*panes, *columns, asking, round_, gr.skip(), gr.skip(), gr.skip()), round_
 
     def _sources(self, round_: dict, histories: list, message: str, system: str | None, base: dict) -> list:
         """(model, API messages, params, pane histories) per request: one per slot, or
@@ -300,20 +315,29 @@ class CompareHandlers:
         """One frame: every pane's chat. The hidden panes and the status get the very value
         the first frame sent them: Gradio then sends the page nothing for them, and builds
         no component for them, as it would for gr.skip() (a Chatbot: several ms per frame).
-        The last frame also keeps each pane's conversation in the round (the next message's
-        history) and hands the results table's rows to the step after this one: the stats
-        table and the charts are no outputs of the frames (each gr.skip() of them made
-        Gradio build those components again, every frame)."""
-        area = self.area
-        panes = [area.panes[i].postprocess(turn.messages()).model_dump() for i, turn in enumerate(turns)]
-        panes += [[]] * (logic.MAX_SLOTS - len(turns))
-        columns = [gr.skip()] * logic.MAX_SLOTS
+        The last frame slides each pane to its latest turns (the round's first frame kept
+        what they showed), keeps each pane's whole conversation in the round (the next
+        message's history) and hands the results table's rows to the step after this one:
+        the stats table and the charts are no outputs of the frames (each gr.skip() of them
+        made Gradio build those components again, every frame)."""
+        area, k = self.area, logic.MAX_SLOTS
+        chats = [turn.messages() for turn in turns]
         if not final:
-            return (*panes, *columns, asking, gr.skip(), gr.skip(), gr.skip())
+            starts = _shown_from(_view_of(round_))
+            panes = [area.panes[i].postprocess(chat[starts[i]:]).model_dump() for i, chat in enumerate(chats)]
+            panes += [[]] * (k - len(turns))
+            return (*panes, *[gr.skip()] * k, asking, gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        views = [view_of(chat) for chat in chats]
+        panes = [area.panes[i].postprocess(view.shown).model_dump() for i, view in enumerate(views)]
+        panes += [[]] * (k - len(turns))
         rows = logic.stats_rows(pane_names(round_, lang), turns)
         done = t(lang, "compare_done", count=len(round_["slots"]))
-        round_ = {**round_, "histories": panes[:len(turns)]}
-        return (*panes, *columns, done, round_, {"rows": rows, "lang": lang}, gr.skip())
+        starts = [view.hidden_messages for view in views] + [0] * (k - len(turns))
+        round_ = {**round_, "histories": [area.panes[i].postprocess(chat).model_dump() for i, chat in enumerate(chats)],
+                  "view": {**(_view_of(round_) or {}), "from": starts}}
+        most_hidden = max(views, key=lambda view: view.hidden_questions)
+        return (*panes, *[gr.skip()] * k, done, round_, {"rows": rows, "lang": lang}, gr.skip(),
+                earlier_button(most_hidden, lang))
 
     def after(self, after, refused):
         """The step after a comparison: its results table and charts, and a refused
@@ -337,9 +361,21 @@ class CompareHandlers:
         self.ctx.runs.stop(_compare_session(request))
 
     async def clear(self, request: gr.Request):
-        """Outputs: the round, each pane, the stats, the charts, the status."""
+        """Outputs: the round, each pane, the stats, the charts, the status, the "show earlier" button."""
         self.ctx.runs.stop(_compare_session(request), discard=True)
-        return None, *([[]] * logic.MAX_SLOTS), None, None, None, ""
+        return None, *([[]] * logic.MAX_SLOTS), None, None, None, "", gr.update(visible=False)
+
+    def show_earlier(self, request: gr.Request, round_):
+        """Show earlier: every pane's whole conversation (as the round's last frame kept it).
+        Not while a round streams: its frames are changes to what the panes show. Outputs:
+        each pane, the round, the button."""
+        k = logic.MAX_SLOTS
+        if not isinstance(round_, dict) or self.ctx.runs.busy(_compare_session(request)):
+            return (*unchanged(k), gr.skip(), gr.skip())
+        histories, count = kept_histories(round_), len(round_.get("titles") or [])
+        panes = [histories[i] if i < count else gr.skip() for i in range(k)]
+        round_ = {**round_, "view": {**(_view_of(round_) or {}), "from": [0] * k}}
+        return (*panes, round_, gr.update(visible=False))
 
     def voter(self, vote: int | str):
         def cast_vote(request: gr.Request, round_, tally):
@@ -358,7 +394,8 @@ class CompareHandlers:
         tally = logic.record_vote(logic.clean_tally(tally), round_["names"], vote)
         names = pane_names({**round_, "voted": True}, lang)
         shown_labels, visible = _shown(round_.get("view"))
-        round_ = {**round_, "voted": True, "view": {"labels": names + shown_labels[count:], "visible": visible}}
+        view = {**(_view_of(round_) or {}), "labels": names + shown_labels[count:], "visible": visible}
+        round_ = {**round_, "voted": True, "view": view}
         labels = [gr.update(label=names[i]) if i < count else gr.skip() for i in range(logic.MAX_SLOTS)]
         picked = names[vote] if isinstance(vote, int) else t(lang, f"compare_vote_{vote}")
         return tally, tally_frame(tally, lang), round_, *labels, t(lang, "compare_voted", choice=picked)
@@ -392,6 +429,16 @@ def _shown(view: dict | None) -> tuple[list, list]:
             list(visible) if isinstance(visible, list) and len(visible) == k else [None] * k)
 
 
+def _shown_from(view: dict | None) -> list[int]:
+    """Where each pane's shown messages start in its conversation (0 where not known: the
+    pane then keeps every message it has until the round's last frame)."""
+    k = logic.MAX_SLOTS
+    starts = (view or {}).get("from")
+    if not isinstance(starts, list) or len(starts) != k:
+        return [0] * k
+    return [s if isinstance(s, int) and not isinstance(s, bool) and s >= 0 else 0 for s in starts]
+
+
 def pane_names(round_: dict, lang: str) -> list[str]:
     """What each pane is called: its model (and temperature), or "Model A" in blind
     mode until the vote, then "A · model"."""
@@ -421,7 +468,8 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
     # Not the panes: each pane's conversation stays on the server, in the round.
     stream_inputs = [area.pending_message, area.round, area.samples, area.blind, system_prompt, *fields, key_state,
                      *area.models, *area.temperatures]
-    stream_outputs = [*area.panes, *area.columns, area.status, area.round, area.after, area.refused]
+    stream_outputs = [*area.panes, *area.columns, area.status, area.round, area.after, area.refused,
+                      area.show_earlier_btn]
     after_outputs = [area.stats, area.chart_ttft, area.chart_speed, area.user_input, area.after, area.refused]
     # No progress on the panes for the step after a comparison, Clear and the votes either
     # (see the streaming step's): it would last the page's life.
@@ -444,8 +492,12 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
         # Stop ends the stream (it does not cancel the event): the results show after Stop too.
         streamed.then(handlers.after, [area.after, area.refused], after_outputs, postprocess=False, **quiet)
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
-    clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status]
+    clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status,
+                     area.show_earlier_btn]
     area.clear_btn.click(handlers.clear, None, clear_outputs, **quiet)
+    # The panes' values are the round's serialized conversations already: no postprocessing.
+    area.show_earlier_btn.click(handlers.show_earlier, [area.round], [*area.panes, area.round, area.show_earlier_btn],
+                                postprocess=False, **quiet)
     vote_outputs = [area.tally_store, area.tally_view, area.round, *area.panes, area.status]
     choices: list[int | str] = [*range(logic.MAX_SLOTS), "tie", "bad"]
     for button, vote in zip([*area.votes, area.vote_tie, area.vote_bad], choices, strict=True):
