@@ -283,5 +283,5 @@ def format_reopen(row: Row, reopen_turns: int) -> str:
     return (f"Reopen a saved {reopen_turns}-turn conversation ({cell('reopen_file_kb')} KB as a file), medians: "
             f"click -> last message in view {cell('reopen_ms')} ms (in the DOM {cell('reopen_dom_ms')} ms).\n"
             f"  In the page: the request leaves after {cell('reopen_join_ms')} ms ({cell('reopen_join_kb')} KB: "
-            f"the whole store), the result arrives after {cell('reopen_result_ms')} ms "
+            f"the conversation opened), the result arrives after {cell('reopen_result_ms')} ms "
             f"({cell('reopen_result_kb')} KB); long tasks {cell('reopen_long_tasks_ms')} ms")
