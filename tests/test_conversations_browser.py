@@ -65,6 +65,16 @@ def reopen_after_reload(page: Page, url: str) -> None:
     page.locator("#conversations label").first.click()
 
 
+def start_with_one_saved(launch_app, page: Page, *question: str):
+    """A fresh app and page, the sidebar open, and one answered question saved: ``ask``'s arguments."""
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    ask(page, *question)
+    wait_saved(page, 1)
+    return app
+
+
 def titles(page: Page) -> list[str]:
     return [t.strip() for t in page.locator("#conversations label").all_inner_texts()]
 
@@ -90,11 +100,7 @@ def toast(page: Page, containing: str) -> None:
 
 
 def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launch_app, page):
-    app = launch_app()
-    open_app(page, app.url)
-    open_sidebar(page)
-    ask(page, "#fake:reasoning first topic", "Echo: first topic")
-    wait_saved(page, 1)
+    app = start_with_one_saved(launch_app, page, "#fake:reasoning first topic", "Echo: first topic")
     page.locator("#new-chat-btn").click()
     expect(page.locator("#chatbot [data-testid=bot]")).to_have_count(0, timeout=WAIT_MS)
     ask(page, "second topic")
@@ -128,11 +134,7 @@ def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launc
 
 def test_opening_a_conversation_while_an_answer_streams_ends_that_answer(launch_app, page):
     """The open step is not queued; it still knows the tab it came from and stops that tab's answer."""
-    app = launch_app()
-    open_app(page, app.url)
-    open_sidebar(page)
-    ask(page, "saved topic")
-    wait_saved(page, 1)
+    app = start_with_one_saved(launch_app, page, "saved topic")
     page.locator("#new-chat-btn").click()
     send(page, "#fake:slow count")
     chat = page.locator("#chatbot")
@@ -145,11 +147,7 @@ def test_opening_a_conversation_while_an_answer_streams_ends_that_answer(launch_
 
 
 def test_rename_delete_and_undo(launch_app, page):
-    app = launch_app()
-    open_app(page, app.url)
-    open_sidebar(page)
-    ask(page, "a question to rename")
-    wait_saved(page, 1)
+    start_with_one_saved(launch_app, page, "a question to rename")
     page.locator("#rename-chat textarea, #rename-chat input").first.fill("My demo")
     page.locator("#rename-chat-btn").click()
     expect(page.locator("#conversations")).to_contain_text("My demo", timeout=WAIT_MS)
@@ -192,11 +190,7 @@ def test_export_import_round_trip_and_no_key_anywhere(launch_app, page):
 
 
 def test_bad_files_are_refused_and_nothing_is_lost(launch_app, page):
-    app = launch_app()
-    open_app(page, app.url)
-    open_sidebar(page)
-    ask(page, "keep me")
-    wait_saved(page, 1)
+    start_with_one_saved(launch_app, page, "keep me")
     bad = {
         "not-json.json": (b"this is not json", "JSON"),
         "shape.json": (b'{"hello": "world"}', ""),
@@ -212,11 +206,7 @@ def test_bad_files_are_refused_and_nothing_is_lost(launch_app, page):
 
 
 def test_an_edited_question_replaces_the_answers_after_it(launch_app, page):
-    app = launch_app()
-    open_app(page, app.url)
-    open_sidebar(page)
-    ask(page, "first version")
-    wait_saved(page, 1)
+    app = start_with_one_saved(launch_app, page, "first version")
     first_saved = stored(page)
     ask(page, "a follow-up")
     # The follow-up's own save, so that the edit's save is the next change.
@@ -250,11 +240,7 @@ def test_nearly_full_storage_is_said_plainly(launch_app, page):
 
 
 def test_view_code_shows_the_request_of_a_past_answer(launch_app, page):
-    app = launch_app()
-    open_app(page, app.url)
-    open_sidebar(page)
-    ask(page, "the first question")
-    wait_saved(page, 1)
+    app = start_with_one_saved(launch_app, page, "the first question")
     page.locator("#temperature input[type=number]").fill("1.3")
     page.locator("#temperature input[type=number]").press("Enter")
     ask(page, "the second question")
