@@ -36,7 +36,7 @@ from pathlib import Path
 
 import requests
 
-from sfui.client import SiliconFlowClient, TextDelta
+from sfui.api.client import SiliconFlowClient, TextDelta
 from tests.support import ROOT
 from tests.support.sfserver import FakeSiliconFlow, Scenario, Sleep, stream
 

@@ -12,7 +12,7 @@ import time
 
 from bench.common import MODEL, TEST_KEY, Answer, FakeSiliconFlow, TurnTiming
 from sfui import SiliconFlowClient, TextDelta
-from sfui.client import new_session
+from sfui.api.client import new_session
 
 QUESTION = [{"role": "user", "content": "Tell me something."}]
 

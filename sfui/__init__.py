@@ -11,10 +11,8 @@
 Importing ``sfui`` does not import Gradio: the UI lives in ``sfui.ui``.
 """
 
-from .catalog import DEFAULT_MODELS, ModelInfo, model_info
-from .client import ChatStream, SiliconFlowClient, UserInfo, build_payload
-from .config import Settings
-from .errors import (
+from .api.client import ChatStream, SiliconFlowClient, UserInfo, build_payload
+from .api.errors import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
@@ -36,7 +34,7 @@ from .errors import (
     StreamError,
     UpstreamStreamError,
 )
-from .events import (
+from .api.events import (
     Event,
     Finished,
     ReasoningDelta,
@@ -48,6 +46,8 @@ from .events import (
     Usage,
     UsageUpdate,
 )
+from .catalog import DEFAULT_MODELS, ModelInfo, model_info
+from .config import Settings
 from .params import FIELDS, Controls, InputError, RequestField
 
 __all__ = [

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-from . import errors
-from .client import SiliconFlowClient
+from .api import errors
+from .api.client import SiliconFlowClient
 from .i18n import t
 from .model_list import ModelDirectory, ModelList
 

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import errors
+from .api import errors
+from .api.events import ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage
 from .chat_images import clean_image_blocks, image_block, image_urls
-from .events import ReasoningDelta, Reply, Retrying, TextDelta, ToolCall, ToolCallDelta, Usage
 from .i18n import t
 from .images import DETAILS, PreparedImage
 from .params import InputError

@@ -27,8 +27,8 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from .api.client import build_payload
 from .chat import api_messages, append_user, check_message
-from .client import build_payload
 
 LANGUAGES = ("curl", "python-requests", "python-openai", "go", "javascript")
 ENV_KEY = "SILICONFLOW_API_KEY"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from dotenv import load_dotenv
 
-DEFAULT_BASE_URL = "https://api.siliconflow.cn/v1"
+from .api.client import DEFAULT_BASE_URL, SiliconFlowClient
 
 
 def _float(name: str, default: float) -> float:
@@ -51,4 +52,16 @@ class Settings:
             max_retries=_int("SFUI_MAX_RETRIES", cls.max_retries),
             backoff_factor=_float("SFUI_BACKOFF_FACTOR", cls.backoff_factor),
             concurrency_limit=_int("SFUI_CONCURRENCY_LIMIT", cls.concurrency_limit),
+        )
+
+    def client(self, *, api_key: str | None = None, **kwargs: Any) -> SiliconFlowClient:
+        """A client with these settings; ``api_key`` (a visitor's) wins over the server's."""
+        return SiliconFlowClient(
+            api_key=api_key or self.api_key,
+            base_url=self.base_url,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            max_retries=self.max_retries,
+            backoff_factor=self.backoff_factor,
+            **kwargs,
         )

@@ -16,12 +16,14 @@ labels, so that a page never mixes English labels with Chinese text.
 
 from __future__ import annotations
 
-import re
-
+from .api.messages import EN as CLIENT_EN
+from .api.messages import ZH as CLIENT_ZH
+from .api.messages import language
 from .strings_en import EN
 from .strings_zh import ZH
 
-STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
+# The client's error texts (sfui/api/messages.py) join the app's own: one catalogue to translate from.
+STRINGS: dict[str, dict[str, str]] = {"en": {**EN, **CLIENT_EN}, "zh": {**ZH, **CLIENT_ZH}}
 
 
 # The Chinese locales Gradio's frontend ships (gradio 6.31: js/core/src/lang/zh-CN.json and
@@ -34,12 +36,6 @@ GRADIO_ZH_LOCALES = ("zh-CN", "zh-TW")
 # None can equal a Gradio i18n group ("status", "chatbot", "common", ...), which would show
 # "[object Object]" instead of the text.
 PAGE_PREFIXES = ("label_", "field_", "help_")
-
-
-def language(lang: str | None) -> str:
-    """The catalogue language for a language code: "zh" for "zh" and any "zh-..." tag
-    ("zh-CN", "zh_TW"), else "en". Every choice of language in sfui goes through here."""
-    return "zh" if re.split(r"[-_]", (lang or "").strip().lower())[0] == "zh" else "en"
 
 
 def first_language(accept_language: str | None) -> str:

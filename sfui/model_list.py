@@ -12,9 +12,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import errors
+from .api import errors
+from .api.client import SiliconFlowClient
 from .catalog import DEFAULT_MODELS, sort_models
-from .client import SiliconFlowClient
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import errors
+from .api import errors
+from .api.events import Finished
+from .api.pump import StreamPump
 from .chat import FramePacer, Turn
-from .events import Finished
-from .pump import StreamPump
 
 if TYPE_CHECKING:
-    from .client import ChatStream
+    from .api.client import ChatStream
 
 log = logging.getLogger("sfui")
 

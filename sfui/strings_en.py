@@ -49,54 +49,6 @@ EN: dict[str, str] = {
     "tool_call": "🔧 Tool call: {name}",
     "bad_input": "Not sent: {problem}",
     # --- errors (sfui/errors.py): each class's title and hint, and how they are put together ---
-    "error_message": "{title}. {hint}",
-    "error_details": " ({details})",
-    "error_details_separator": ", ",
-    "error_code": "code {code}",
-    "error_trace_id": " Trace ID: {trace_id}",
-    "error_switch_host": "If it keeps happening, try the other host (api.siliconflow.com or api.siliconflow.cn).",
-    "error_generic_title": "Something went wrong",
-    "error_generic_hint": "Please try again. {switch_host}",
-    "error_bad_request_title": "The request was rejected (bad parameter or unknown model)",
-    "error_bad_request_hint": "Check the model name and the settings, or pick another model.",
-    "error_auth_title": "The API key was not accepted",
-    "error_auth_hint": "Check your SiliconFlow API key (cloud.siliconflow.cn → API keys) and paste it again.",
-    "error_balance_title": "Your account balance is not enough for this model",
-    "error_balance_hint": "Top up your SiliconFlow account, or pick a free model.",
-    "error_permission_title": "Access to this model was denied",
-    "error_permission_hint": (
-        "The model may need real-name verification or a positive balance. Verify your account, top up, or pick "
-        "another model."
-    ),
-    "error_not_found_title": "The API address was not found",
-    "error_not_found_hint": "Check the base URL: it should end in /v1, e.g. https://api.siliconflow.cn/v1.",
-    "error_rate_limit_title": "Rate limit reached",
-    "error_rate_limit_hint": "Wait a moment and try again, or pick another model (limits are per model).",
-    "error_server_title": "The service had an internal error",
-    "error_server_hint": "Try again in a moment. {switch_host}",
-    "error_overloaded_title": "The model is overloaded right now",
-    "error_overloaded_hint": "Try again in a minute, or pick another model.",
-    "error_gateway_timeout_title": "The service timed out",
-    "error_gateway_timeout_hint": "Try again; a shorter max_tokens or another model may help. {switch_host}",
-    "error_connection_title": "Could not reach the API",
-    "error_connection_hint": "Check your network and the base URL. {switch_host}",
-    "error_connection_refused_title": "The API server refused the connection",
-    "error_dns_title": "The API host name could not be resolved",
-    "error_dns_hint": "Check the base URL for typos and your network's DNS. {switch_host}",
-    "error_connect_timeout_title": "Connecting to the API timed out",
-    "error_stream_title": "The answer was cut off",
-    "error_stream_hint": "The part received so far is kept. Press Retry to generate it again.",
-    "error_read_timeout_title": "The model sent nothing for too long (read timeout)",
-    "error_read_timeout_hint": (
-        "Anything received so far is kept. Press Retry, or pick a faster model; the wait limit is "
-        "SFUI_READ_TIMEOUT."
-    ),
-    "error_incomplete_stream_title": "The connection closed before the answer was complete",
-    "error_malformed_title": "The server sent something that is not a valid answer",
-    "error_malformed_hint": (
-        "Check the base URL points to an OpenAI-compatible API (…/v1). Press Retry to try again."
-    ),
-    "error_upstream_title": "The service reported an error while answering",
     # --- static labels (translated in the browser by gr.I18n; sfui/ui/) ---
     "label_title": "## sfui · chat with SiliconFlow models",
     "label_chat": "Chat",

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from sfui import errors
 from sfui.account import balance_text, check_key, currency_symbol, failure_text, fetch_balance, format_amount
-from sfui.client import SiliconFlowClient
+from sfui.api import errors
+from sfui.api.client import SiliconFlowClient
 from sfui.i18n import t
 from sfui.model_list import ModelDirectory
 from tests.support import TEST_KEY

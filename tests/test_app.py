@@ -24,7 +24,7 @@ import pytest
 import requests
 from gradio_client import Client
 
-from sfui import errors
+from sfui.api import errors
 from sfui.i18n import t
 from tests.support import TEST_KEY
 from tests.support.asyncutil import run_async

@@ -6,17 +6,8 @@ import json
 
 import pytest
 
-from sfui import errors
-from sfui.chat import (
-    MAX_MESSAGE_CHARS,
-    FramePacer,
-    Turn,
-    api_messages,
-    check_message,
-    truncate_for_retry,
-    undo_last_turn,
-)
-from sfui.events import (
+from sfui.api import errors
+from sfui.api.events import (
     Finished,
     ReasoningDelta,
     Reply,
@@ -25,6 +16,15 @@ from sfui.events import (
     ToolCallDelta,
     Usage,
     UsageUpdate,
+)
+from sfui.chat import (
+    MAX_MESSAGE_CHARS,
+    FramePacer,
+    Turn,
+    api_messages,
+    check_message,
+    truncate_for_retry,
+    undo_last_turn,
 )
 from sfui.i18n import t
 from sfui.params import InputError

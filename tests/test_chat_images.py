@@ -183,7 +183,7 @@ def test_the_sample_picture_is_sent_by_a_plain_call_to_the_chats_ask(fake):
     from sfui.config import Settings
     from sfui.images import SAMPLE_IMAGE, prepare_path
     from sfui.params import Controls
-    from sfui.ui.chat import ChatHandlers
+    from sfui.ui.chat_pane import ChatHandlers
     from sfui.ui.common import AppContext
     from tests.support import TEST_KEY
     from tests.support.asyncutil import run_async

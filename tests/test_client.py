@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from sfui import errors, retries
-from sfui.client import (
+from sfui.api import errors, retries
+from sfui.api.client import (
     Finished,
     ReasoningDelta,
     Retrying,
@@ -21,7 +21,7 @@ from sfui.client import (
     Usage,
     UsageUpdate,
 )
-from sfui.retries import JITTER, MAX_RETRY_WAIT
+from sfui.api.retries import JITTER, MAX_RETRY_WAIT
 from tests.support import TEST_KEY
 from tests.support.launch import free_port
 from tests.support.sfserver import (

@@ -15,8 +15,8 @@ import shlex
 
 import pytest
 
+from sfui.api.client import SiliconFlowClient
 from sfui.chat import api_messages, append_user
-from sfui.client import SiliconFlowClient
 from sfui.codegen import (
     LANGUAGES,
     OPENAI_SDK_FIELDS,

@@ -7,6 +7,8 @@ import random
 
 import pytest
 
+from sfui.api.errors import RateLimitError
+from sfui.api.events import Finished, ReasoningDelta, TextDelta, Usage, UsageUpdate
 from sfui.chat import Turn
 from sfui.compare import (
     LETTERS,
@@ -33,8 +35,6 @@ from sfui.compare import (
     tally_header,
     tally_rows,
 )
-from sfui.errors import RateLimitError
-from sfui.events import Finished, ReasoningDelta, TextDelta, Usage, UsageUpdate
 from sfui.i18n import STRINGS
 from sfui.params import Controls, InputError
 

@@ -1,4 +1,4 @@
-"""sfui.ui.compare: what the Compare tab's streaming step sends the page in its frames,
+"""sfui.ui.compare_tab: what the Compare tab's streaming step sends the page in its frames,
 and where its events show progress. No server: the frames are built directly."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
+from sfui.api.events import Finished, Reply, TextDelta
 from sfui.chat import Turn, append_user
 from sfui.compare import MAX_SLOTS
-from sfui.events import Finished, Reply, TextDelta
 from sfui.streaming import RunRegistry
-from sfui.ui.compare import CompareHandlers, kept_histories, render_compare_area
+from sfui.ui.compare_tab import CompareHandlers, kept_histories, render_compare_area
 
 QUESTION = [{"role": "user", "content": "hi"}]
 ASKING = "Asking 3 models"

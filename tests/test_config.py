@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from sfui import SiliconFlowClient
 from sfui.config import DEFAULT_BASE_URL, Settings
 
 SETTING_VARS = (
@@ -94,7 +93,7 @@ def test_repr_never_shows_the_key():
     settings = Settings(api_key=secret)
     assert secret not in repr(settings)
     assert secret not in str(settings)
-    client = SiliconFlowClient.from_settings(settings)
+    client = settings.client()
     assert secret not in repr(client)
     assert "key=set" in repr(client)
 
@@ -102,7 +101,7 @@ def test_repr_never_shows_the_key():
 def test_client_strips_trailing_slash_and_takes_timeouts_from_settings():
     settings = Settings(base_url="http://127.0.0.1:9/v1/", connect_timeout=2.0, read_timeout=7.0, max_retries=4,
                         backoff_factor=0.5)
-    client = SiliconFlowClient.from_settings(settings, api_key="sk-x")
+    client = settings.client(api_key="sk-x")
     assert client.base_url == "http://127.0.0.1:9/v1"
     assert client.timeout == (2.0, 7.0)
     assert client.max_retries == 4 and client.backoff_factor == 0.5

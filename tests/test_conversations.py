@@ -10,8 +10,8 @@ import json
 import pytest
 
 from sfui import conversations as conv
+from sfui.api.events import Finished, ReasoningDelta, TextDelta, Usage, UsageUpdate
 from sfui.chat import MAX_MESSAGE_CHARS, Turn
-from sfui.events import Finished, ReasoningDelta, TextDelta, Usage, UsageUpdate
 from sfui.i18n import STRINGS, t
 from sfui.params import InputError
 

@@ -10,7 +10,8 @@ import socket
 
 import pytest
 
-from sfui import SiliconFlowClient, errors
+from sfui import SiliconFlowClient
+from sfui.api import errors
 from tests.support import TEST_KEY
 from tests.support.launch import free_port
 from tests.support.sfserver import (

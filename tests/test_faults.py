@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from sfui import errors
+from sfui.api import errors
 from sfui.config import Settings
 from sfui.i18n import t
 from tests.support import TEST_KEY

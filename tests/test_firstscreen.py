@@ -15,8 +15,8 @@ from sfui.examples import BY_KEY, EXAMPLES, Example
 from sfui.i18n import STRINGS
 from sfui.params import BY_NAME, FIELDS, JSON, Controls
 from sfui.presets import DEFAULT_PRESET, PRESETS, matching_preset, preset_values
-from sfui.ui.examples import render_examples
-from sfui.ui.presets import render_presets
+from sfui.ui.preset_picker import render_presets
+from sfui.ui.starters import render_examples
 
 
 def i18n_key(value) -> str | None:
@@ -160,7 +160,7 @@ def test_request_field_labels_stay_the_apis_names():
 def test_the_picture_example_hands_its_picture_to_a_model_that_sees_images():
     from sfui.catalog import model_info
     from sfui.images import SAMPLE_IMAGE
-    from sfui.ui.examples import _picker
+    from sfui.ui.starters import _picker
 
     picture = BY_KEY["picture"]
     assert picture.image_path == SAMPLE_IMAGE and SAMPLE_IMAGE.is_file()

@@ -15,9 +15,17 @@ import urllib3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sfui import errors
-from sfui.client import ChatStream, Finished, ReasoningDelta, SiliconFlowClient, TextDelta, ToolCallDelta, UsageUpdate
-from sfui.sse import ForeignLine, SSEDecoder, SSEEvent
+from sfui.api import errors
+from sfui.api.client import (
+    ChatStream,
+    Finished,
+    ReasoningDelta,
+    SiliconFlowClient,
+    TextDelta,
+    ToolCallDelta,
+    UsageUpdate,
+)
+from sfui.api.sse import ForeignLine, SSEDecoder, SSEEvent
 
 # No example database: nothing written into the repository; a failure prints its example.
 FUZZ = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

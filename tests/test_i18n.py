@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sfui import errors
+from sfui.api import errors
 from sfui.i18n import (
     GRADIO_ZH_LOCALES,
     PAGE_PREFIXES,

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from sfui import errors
+from sfui.api import errors
 from sfui.catalog import model_hint
 from sfui.i18n import t
 from tests.support import TEST_KEY

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from sfui.client import build_payload
+from sfui.api.client import build_payload
 from sfui.params import BY_NAME, FIELD_NAMES, FIELDS, Controls, InputError
 
 # --- Controls.to_params ------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """What `import sfui` offers matches what the README documents, and the layers
-keep to their places: nothing below sfui/ui imports Gradio."""
+keep to their places: data flows ui -> logic -> api. Nothing outside sfui/ui
+imports Gradio, the logic never imports the UI, and the client (sfui/api)
+imports nothing of the app."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import sys
 from pathlib import Path
 
 import sfui
-from sfui import errors
+from sfui.api import errors
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -66,4 +68,43 @@ def test_chat_logic_does_not_import_the_http_client():
     source = (ROOT / "sfui" / "chat.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     relative = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
-    assert "client" not in relative and "requests" not in imported_modules(ROOT / "sfui" / "chat.py")
+    assert "api.client" not in relative and "requests" not in imported_modules(ROOT / "sfui" / "chat.py")
+
+
+def sfui_imports(path: Path) -> set[str]:
+    """The sfui modules ``path`` imports, as absolute dotted names."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            names.add(".".join([*base, *([node.module] if node.module else [])]))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sfui"):
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.startswith("sfui"))
+    return names
+
+
+def test_the_client_imports_nothing_of_the_app():
+    api = list((ROOT / "sfui" / "api").glob("*.py"))
+    assert len(api) >= 9
+    outside = {str(p.relative_to(ROOT)): sorted(n for n in sfui_imports(p) if not n.startswith("sfui.api"))
+               for p in api}
+    assert {path: names for path, names in outside.items() if names} == {}
+    assert all("gradio" not in imported_modules(p) for p in api)
+
+
+def test_the_logic_never_imports_the_ui():
+    logic = [p for p in (ROOT / "sfui").glob("*.py")]
+    assert len(logic) >= 10
+    upward = {str(p.relative_to(ROOT)): sorted(n for n in sfui_imports(p) if n.startswith("sfui.ui"))
+              for p in logic}
+    assert {path: names for path, names in upward.items() if names} == {}
+
+
+def test_the_layer_check_sees_imports():
+    # The checks above would pass on a scanner that found nothing: this one shows it finds.
+    assert "sfui.api.messages" in sfui_imports(ROOT / "sfui" / "api" / "errors.py")
+    assert "sfui.api.client" in sfui_imports(ROOT / "sfui" / "config.py")
+    assert "sfui.chat_window" in sfui_imports(ROOT / "sfui" / "ui" / "chat_pane.py")

@@ -1,4 +1,4 @@
-"""sfui.pump.StreamPump: a real ChatStream against the fake server, consumed from asyncio."""
+"""sfui.api.pump.StreamPump: a real ChatStream against the fake server, consumed from asyncio."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from sfui import errors
-from sfui.events import Finished, TextDelta
-from sfui.pump import StreamPump
+from sfui.api import errors
+from sfui.api.events import Finished, TextDelta
+from sfui.api.pump import StreamPump
 from tests.support.asyncutil import run_async
 from tests.support.sfserver import bare_error_after, slow_first_token, stall_after, stream
 

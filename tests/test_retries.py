@@ -1,4 +1,4 @@
-"""sfui.retries: whether to retry, how long to wait, and the Retry-After header. Pure."""
+"""sfui.api.retries: whether to retry, how long to wait, and the Retry-After header. Pure."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import email.utils
 
 import pytest
 
-from sfui import errors
-from sfui.retries import JITTER, MAX_RETRY_WAIT, parse_retry_after, retry_delay, should_retry
+from sfui.api import errors
+from sfui.api.retries import JITTER, MAX_RETRY_WAIT, parse_retry_after, retry_delay, should_retry
 
 
 def rate_limit(retry_after: float | None = None) -> errors.RateLimitError:
@@ -35,7 +35,7 @@ def test_retryable_errors_are_retried_while_retries_remain():
     ],
 )
 def test_the_error_class_decides(error):
-    """The error table in sfui.errors is the policy: a class that is not retryable never is."""
+    """The error table in sfui.api.errors is the policy: a class that is not retryable never is."""
     assert not error.retryable
     assert not should_retry(error, 0, 5)
 

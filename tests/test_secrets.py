@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from sfui import SiliconFlowClient, SiliconFlowError
-from sfui.client import Retrying
+from sfui.api.client import Retrying
 from sfui.config import Settings
 from tests.support import TEST_KEY
 from tests.support.api import ChatAPI

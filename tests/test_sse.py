@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sfui.sse import ForeignLine, SSEDecoder, SSEEvent, iter_sse
+from sfui.api.sse import ForeignLine, SSEDecoder, SSEEvent, iter_sse
 
 
 def decode(*chunks: bytes) -> list[SSEEvent | ForeignLine]:

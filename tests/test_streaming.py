@@ -126,7 +126,7 @@ def apply(turn: Turn, event: object) -> bool:
 
 
 def test_panel_updates_send_only_what_changed():
-    from sfui.events import ReasoningDelta, TextDelta
+    from sfui.api.events import ReasoningDelta, TextDelta
     from sfui.streaming import PanelUpdates
 
     now = [0.0]
@@ -168,7 +168,7 @@ def test_a_usage_only_chunk_does_not_hold_back_the_first_token(fake, client):
 
 
 def test_usage_events_alone_ask_for_no_frame():
-    from sfui.events import Finished, ReasoningDelta, TextDelta, ToolCallDelta, Usage, UsageUpdate
+    from sfui.api.events import Finished, ReasoningDelta, TextDelta, ToolCallDelta, Usage, UsageUpdate
 
     turn = Turn(HELLO)
     assert apply(turn, UsageUpdate(Usage(10, 0, 10))) is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sfui.thinktags import ThinkTagSplitter
+from sfui.api.thinktags import ThinkTagSplitter
 
 TEXT = "<think>\nLet me think.\nStill thinking.\n</think>\n\nThe answer is 4."
 REASONING = "Let me think.\nStill thinking."

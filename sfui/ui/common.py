@@ -10,9 +10,9 @@ from typing import Any
 import gradio as gr
 import requests
 
+from ..api.client import SiliconFlowClient, new_session
 from ..catalog import model_info, model_label, tag_translations, tags_key
 from ..chat import Turn
-from ..client import SiliconFlowClient, new_session
 from ..config import Settings
 from ..i18n import gradio_translations, language, pick_language
 from ..model_list import ModelDirectory
@@ -115,7 +115,7 @@ class AppContext:
             self.session = new_session(pool_size=max(16, self.settings.concurrency_limit))
 
     def client_for(self, key: str | None) -> SiliconFlowClient:
-        return SiliconFlowClient.from_settings(self.settings, api_key=key, session=self.session)
+        return self.settings.client(api_key=key, session=self.session)
 
     def effective_key(self, visitor_key: str | None) -> str | None:
         # A visitor's own key wins; the server's key (a Space secret) is the fallback.

@@ -10,14 +10,14 @@ import gradio as gr
 
 from ..catalog import model_hint
 from ..i18n import t
-from .chat import ChatArea, render_chat_area
+from .chat_pane import ChatArea, render_chat_area
 from .code import CodePanel, render_code_panel
 from .common import label
-from .compare import CompareArea, render_compare_area
-from .conversations import Sidebar, render_sidebar
+from .compare_tab import CompareArea, render_compare_area
 from .fields import field_inputs, render_fields
 from .keys import KeyBox, render_key_box
-from .presets import render_presets
+from .preset_picker import render_presets
+from .sidebar import Sidebar, render_sidebar
 
 
 @dataclass

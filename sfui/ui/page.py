@@ -10,16 +10,16 @@ import gradio as gr
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from . import uploads
-from .chat import wire_chat
+from .chat_pane import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
-from .compare import wire_compare
-from .conversations import wire_sidebar
-from .examples import EXAMPLE_PICTURES, wire_examples
+from .compare_tab import wire_compare
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
-from .presets import wire_presets
+from .preset_picker import wire_presets
+from .sidebar import wire_sidebar
+from .starters import EXAMPLE_PICTURES, wire_examples
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 FAVICON = ASSETS / "favicon.svg"

@@ -24,7 +24,7 @@ from ..chat_window import answering_view, view_of
 from ..i18n import t
 from ..params import Controls, InputError
 from ..streaming import QUESTION_GRACE, PaneSource, stream_panes
-from .chat import FPS, LATEX, TAKE_MESSAGE_JS, earlier_button
+from .chat_pane import FPS, LATEX, TAKE_MESSAGE_JS, earlier_button
 from .common import AppContext, as_text, label, lang_of, unchanged
 from .fields import with_request_fields
 

@@ -22,7 +22,7 @@ from .. import conversations as store_logic
 from ..chat import awaiting_answer
 from ..i18n import t
 from ..params import InputError
-from .chat import ChatArea, chat_view
+from .chat_pane import ChatArea, chat_view
 from .common import AppContext, label, lang_of
 
 STORAGE_KEY = "sfui-conversations"

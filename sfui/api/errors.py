@@ -5,7 +5,7 @@ raised as subclasses of :class:`SiliconFlowError`, so a caller catches at the
 level it cares about (``except RateLimitError``, ``except StreamError``, or
 everything at once). Each error knows how to explain itself to a person, in
 English or Chinese: what happened and what to do next. Its words are the
-catalogue's (``sfui/i18n.py``) entries ``error_<key>_title`` and
+client's own catalogue's (``sfui/api/messages.py``) entries ``error_<key>_title`` and
 ``error_<key>_hint``; a class without its own entry uses its parent's.
 """
 
@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from typing import ClassVar
 
-from .i18n import STRINGS, language, t
+from .messages import MESSAGES, language
+from .messages import message as t
 
 
 class SiliconFlowError(Exception):
@@ -60,7 +61,7 @@ class SiliconFlowError(Exception):
         whose own ``key`` has that entry."""
         for klass in cls.__mro__:
             key = vars(klass).get("key")
-            if key and f"error_{key}_{part}" in STRINGS["en"]:
+            if key and f"error_{key}_{part}" in MESSAGES["en"]:
                 return t(lang, f"error_{key}_{part}", switch_host=t(lang, "error_switch_host"))
         raise KeyError(f"no error_<key>_{part} for {cls.__name__}")
 

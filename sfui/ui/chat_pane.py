@@ -51,8 +51,8 @@ from ..params import Controls, InputError
 from ..streaming import QUESTION_GRACE, PanelUpdates, stream_turn
 from . import uploads
 from .common import AppContext, FinishedAnswer, as_text, label, lang_of, unchanged
-from .examples import ExampleButtons, render_examples
 from .fields import with_request_fields
+from .starters import ExampleButtons, render_examples
 
 LATEX = [
     {"left": "$$", "right": "$$", "display": True},

@@ -25,7 +25,6 @@ from requests.adapters import HTTPAdapter
 
 from . import errors, retries
 from .chunks import ChunkParser
-from .config import DEFAULT_BASE_URL, Settings
 from .events import (  # noqa: F401  (re-exported: `from sfui.client import TextDelta` keeps working)
     Event,
     Finished,
@@ -43,6 +42,8 @@ from .http_errors import ERROR_BODY_LIMIT, connection_error, read_limited, statu
 from .sse import ForeignLine, SSEDecoder
 
 _READ_SIZE = 65536
+
+DEFAULT_BASE_URL = "https://api.siliconflow.cn/v1"
 
 
 # --- Requests --------------------------------------------------------------------------
@@ -127,18 +128,6 @@ class SiliconFlowClient:
         self.max_retries = max_retries
         self.backoff_factor = backoff_factor
         self.session = session or new_session()
-
-    @classmethod
-    def from_settings(cls, settings: Settings, *, api_key: str | None = None, **kwargs: Any) -> SiliconFlowClient:
-        return cls(
-            api_key=api_key or settings.api_key,
-            base_url=settings.base_url,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            max_retries=settings.max_retries,
-            backoff_factor=settings.backoff_factor,
-            **kwargs,
-        )
 
     def __repr__(self) -> str:  # never show the key
         return f"SiliconFlowClient(base_url={self.base_url!r}, key={'set' if self._api_key else 'unset'})"
