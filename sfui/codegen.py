@@ -31,7 +31,6 @@ from .api.client import build_payload
 from .chat import api_messages, append_user, check_message
 
 LANGUAGES = ("curl", "python-requests", "python-openai", "go", "javascript")
-ENV_KEY = "SILICONFLOW_API_KEY"
 
 # gr.Code's highlighting per language. It has none for Go, and no highlighting
 # (language=None) cannot be set back once another language was shown (Gradio 6.31

@@ -1,5 +1,4 @@
-"""Pictures for vision models, as plain Python: check an uploaded file, make it fit, and
-turn it into the API's user content.
+"""Pictures for vision models, as plain Python: check an uploaded file and make it fit.
 
 A file is judged by its bytes, never by its name or the type a browser claims:
 ``sniff_type`` reads the magic bytes, and only PNG, JPEG, WebP and GIF (``ACCEPTED``) go
@@ -18,8 +17,8 @@ on. ``prepare_image`` refuses what cannot be sent with an InputError whose catal
 - a GIF (or another animated file) becomes its first frame, as a PNG.
 
 A re-encoded picture keeps its colour profile and drops its other metadata (EXIF,
-including any GPS position). ``user_content`` builds the request's user ``content``:
-the text alone when there are no pictures, else a list of parts.
+including any GPS position). How a picture travels in the chat history is
+sfui/chat_images.py; how it goes into a request, sfui/chat.py (``api_messages``).
 
 Nothing here imports Gradio or does HTTP.
 """
@@ -300,24 +299,3 @@ def _result(out: bytes, mime: str, size: tuple[int, int], original: tuple[int, i
             name: str) -> PreparedImage:
     url = f"data:{mime};base64,{base64.b64encode(out).decode('ascii')}"
     return PreparedImage(url, mime, size[0], size[1], original[0], original[1], len(out), scaled, name)
-
-
-# --- the request -----------------------------------------------------------------------------
-
-
-def image_part(prepared: PreparedImage, detail: str = "auto") -> dict[str, Any]:
-    """One picture as a part of a user message's content."""
-    if detail not in DETAILS:
-        raise InputError("input_image_detail", choices=DETAILS)
-    return {"type": "image_url", "image_url": {"url": prepared.data_url, "detail": detail}}
-
-
-def user_content(text: str, images: list[PreparedImage], detail: str = "auto") -> str | list[dict[str, Any]]:
-    """A user message's ``content``: ``text`` itself when there are no pictures, else a list
-    of parts, the text first (when there is any) and then the pictures in order."""
-    if detail not in DETAILS:
-        raise InputError("input_image_detail", choices=DETAILS)
-    if not images:
-        return text
-    parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text and text.strip() else []
-    return parts + [image_part(image, detail) for image in images]

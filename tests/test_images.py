@@ -17,15 +17,14 @@ from sfui import images
 from sfui.i18n import STRINGS, t
 from sfui.images import (
     ACCEPTED,
+    DETAILS,
     MAX_BYTES,
     MAX_SIDE,
     PreparedImage,
     describe_type,
-    image_part,
     prepare_image,
     prepare_path,
     sniff_type,
-    user_content,
 )
 from sfui.params import InputError
 
@@ -395,35 +394,14 @@ def test_a_file_declaring_too_many_pixels_is_refused_before_decoding(size):
     assert error.problem("en") == "bomb.png: the image has more than 100 million pixels, too many to open"
 
 
-# --- the request --------------------------------------------------------------------------------
+# --- the detail levels --------------------------------------------------------------------------
 
 
-def test_image_part():
-    prepared = prepare_image(_picture())
-    assert image_part(prepared) == {"type": "image_url", "image_url": {"url": prepared.data_url, "detail": "auto"}}
-    for detail in ("low", "high"):
-        assert image_part(prepared, detail)["image_url"]["detail"] == detail
-    for bad in ("medium", "", "AUTO", None):
-        with pytest.raises(InputError) as caught:
-            image_part(prepared, bad)
-        assert caught.value.key == "input_image_detail"
-    assert caught.value.problem("en") == "detail must be auto, low or high"
-    assert caught.value.problem("zh") == "detail 必须是 auto、low 或 high"
-
-
-def test_user_content_shapes():
-    one, two = prepare_image(_picture(color=RED)), prepare_image(_picture(color=BLUE))
-    assert user_content("hello", []) == "hello"
-    assert user_content("", []) == ""
-    assert user_content("what is this?", [one, two], "high") == [
-        {"type": "text", "text": "what is this?"},
-        {"type": "image_url", "image_url": {"url": one.data_url, "detail": "high"}},
-        {"type": "image_url", "image_url": {"url": two.data_url, "detail": "high"}},
-    ]
-    assert user_content("", [two]) == [image_part(two)]
-    assert user_content("  \n", [one]) == [image_part(one)]
-    with pytest.raises(InputError):
-        user_content("hi", [one], "ultra")
+def test_the_detail_refusal_names_the_levels_in_both_languages():
+    # sfui.chat refuses a detail outside DETAILS with this message (api_messages).
+    error = InputError("input_image_detail", choices=DETAILS)
+    assert error.problem("en") == "detail must be auto, low or high"
+    assert error.problem("zh") == "detail 必须是 auto、low 或 high"
 
 
 # --- both languages ---------------------------------------------------------------------------------

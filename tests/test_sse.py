@@ -6,12 +6,13 @@ import json
 
 import pytest
 
-from sfui.api.sse import ForeignLine, SSEDecoder, SSEEvent, iter_sse
+from sfui.api.sse import ForeignLine, SSEDecoder, SSEEvent
 
 
 def decode(*chunks: bytes) -> list[SSEEvent | ForeignLine]:
     """Feed the chunks one by one, then close: everything the decoder produced."""
-    return list(iter_sse(chunks))
+    decoder = SSEDecoder()
+    return [item for chunk in chunks for item in decoder.feed(chunk)] + decoder.close()
 
 
 def data_of(items: list[SSEEvent | ForeignLine]) -> list[str]:
@@ -135,6 +136,6 @@ def test_close_flushes_a_half_utf8_character_as_replacement():
 def test_byte_by_byte_equals_one_shot():
     raw = (b": hi\r\nevent: e\r\ndata: {\"x\": \"\xe4\xbd\xa0 data: \"}\r\n\r\n"
            b"{\"code\":1,\"message\":\"m\"}\n\rdata: [DONE]\r")
-    one_by_one = list(iter_sse(raw[i:i + 1] for i in range(len(raw))))
+    one_by_one = decode(*(raw[i:i + 1] for i in range(len(raw))))
     assert one_by_one == decode(raw)
     assert data_of(one_by_one) == ['{"x": "你 data: "}', "[DONE]"]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _FIELDS = ("data", "event", "id", "retry")
@@ -126,11 +125,3 @@ class SSEDecoder:
         self._data = []
         self._event = ""
         return event
-
-
-def iter_sse(chunks: Iterable[bytes]) -> Iterator[SSEEvent | ForeignLine]:
-    """Decode an iterable of byte chunks into SSE events and foreign lines."""
-    decoder = SSEDecoder()
-    for chunk in chunks:
-        yield from decoder.feed(chunk)
-    yield from decoder.close()
