@@ -17,11 +17,21 @@ from sfui.api import errors
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The README shows the client at work; docs/development.md lists the events, errors and the rest.
+DEVELOPMENT = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+HEADING = "## Using sfui from Python"
+
+
+def section(text: str, heading: str) -> str:
+    """From ``heading`` to the next level-2 heading (or the end of the text)."""
+    start = text.index(heading)
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
 
 
 def python_section() -> str:
-    start = README.index("## Using sfui from Python")
-    return README[start : README.index("\n## ", start + 1)]
+    """What the README's Python section and its continuation in docs/development.md document."""
+    return section(README, HEADING) + "\n" + section(DEVELOPMENT, HEADING)
 
 
 def test_every_name_the_python_section_documents_is_importable_from_sfui():
