@@ -11,16 +11,8 @@ import time
 import pytest
 
 from sfui.api import errors, retries
-from sfui.api.client import (
-    Finished,
-    ReasoningDelta,
-    Retrying,
-    SiliconFlowClient,
-    TextDelta,
-    ToolCallDelta,
-    Usage,
-    UsageUpdate,
-)
+from sfui.api.client import SiliconFlowClient
+from sfui.api.events import Finished, ReasoningDelta, Retrying, TextDelta, ToolCallDelta, Usage, UsageUpdate
 from sfui.api.retries import JITTER, MAX_RETRY_WAIT
 from tests.support import TEST_KEY
 from tests.support.launch import free_port

@@ -16,16 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sfui.api import errors
-from sfui.api.client import (
-    ChatStream,
-    Finished,
-    ReasoningDelta,
-    SiliconFlowClient,
-    TextDelta,
-    ToolCallDelta,
-    UsageUpdate,
-)
+from sfui.api.client import SiliconFlowClient
+from sfui.api.events import Finished, ReasoningDelta, TextDelta, ToolCallDelta, UsageUpdate
 from sfui.api.sse import ForeignLine, SSEDecoder, SSEEvent
+from sfui.api.stream import ChatStream
 
 # No example database: nothing written into the repository; a failure prints its example.
 FUZZ = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,6 @@
 """One chat completion chunk (already parsed JSON) -> typed events, per choice.
 
-Pure: no HTTP. :class:`~sfui.client.ChatStream` decodes the wire (SSE or a whole
+Pure: no HTTP. :class:`~sfui.api.stream.ChatStream` decodes the wire (SSE or a whole
 JSON body) and hands every object to a :class:`ChunkParser`, which knows the
 shape of a chunk: the choices and their deltas, inline ``<think>`` tags (one
 splitter per choice, since each answer has its own), tool-call fragments,
@@ -119,7 +119,7 @@ class ChunkParser:
 
 
 def _tool_call(call: dict, position: int, choice: int) -> ToolCallDelta:
-    """A checked delta; the reply assembles the calls (sfui.events.Reply)."""
+    """A checked delta; the reply assembles the calls (sfui.api.events.Reply)."""
     # Streamed deltas carry "index"; a whole message's list may not.
     index = int(call.get("index", position))
     if not 0 <= index < MAX_TOOL_CALLS:

@@ -1,6 +1,6 @@
 """What a chat completion stream says, as typed events, and the reply they add up to.
 
-Pure: no HTTP, no Gradio. :class:`~sfui.client.ChatStream` yields these events
+Pure: no HTTP, no Gradio. :class:`~sfui.api.stream.ChatStream` yields these events
 and applies each one to its :class:`Reply`; the UI's :class:`~sfui.chat.Turn`
 reads the reply and keeps only timing and what the page shows.
 

@@ -3,7 +3,7 @@ functions (after openai-python's ``_should_retry``, ``_calculate_retry_timeout``
 and ``_parse_retry_after_header``). Pure: no HTTP, no Gradio.
 
 Which failures are worth a retry is not decided here: each error class in
-:mod:`sfui.errors` says whether it is ``retryable``, and that table is the policy.
+:mod:`sfui.api.errors` says whether it is ``retryable``, and that table is the policy.
 """
 
 from __future__ import annotations
@@ -54,13 +54,14 @@ def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -
     HTTP-date. None when absent or unreadable; a date in the past is 0."""
     if not value or not value.strip():
         return None
+    seconds: float | None
     try:
         seconds = float(value)
     except ValueError:
         seconds = _seconds_until(value, now)
     if seconds is None or math.isnan(seconds):
         return None
-    return max(0.0, float(seconds))
+    return max(0.0, seconds)
 
 
 def _seconds_until(http_date: str, now: Callable[[], float]) -> float | None:
