@@ -1,10 +1,19 @@
-"""What a saved conversation is: its format, checked, and the record kept for each answer.
+"""What a saved conversation is: its format, checked, made and changed, and the record
+kept for each answer.
 
 A conversation is a plain JSON dict (see sfui/conversations.py for the store that
-holds them). Whatever comes back from the browser or from a file goes through
+holds them, sfui/conversation_files.py for export and import)::
+
+    {"id", "title", "model", "system_prompt", "created", "updated",   # epoch seconds
+     "messages": [...],   # the chat as shown (Gradio's messages format, text-only content as strings)
+     "answers": [...],    # one record per answer (answer_record): model, request fields, usage, timings
+     "panels": {"reasoning": str, "usage": str}}   # the side panels for the last answer
+
+Whatever comes back from the browser or from a file goes through
 ``check_conversation`` before it is used: it returns a clean copy (text-only content
 as strings, unknown metadata dropped) or raises ``Malformed`` naming the first bad
-field. ``answer_record`` builds an answer's record from a finished Turn.
+field. ``answer_record`` builds an answer's record from a finished Turn. Every
+function that changes a conversation returns a new one (inputs untouched).
 
 Nothing here imports Gradio or does HTTP.
 """
@@ -13,9 +22,11 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeGuard
 
-from .chat import Turn
+from .chat import Turn, message_text
 from .chat_images import clean_image_blocks
 
 SCHEMA_VERSION = 1
@@ -26,8 +37,9 @@ ANSWER_STATUSES = ("done", "stopped", "error")
 USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens", "total_tokens")
 PANELS = ("reasoning", "usage")
 # Gradio's message metadata keys and their types; anything else is dropped.
-_METADATA = {"title": str, "status": str, "duration": (int, float), "log": str, "id": (str, int),
-             "parent_id": (str, int)}
+_METADATA: dict[str, type | tuple[type, ...]] = {
+    "title": str, "status": str, "duration": (int, float), "log": str, "id": (str, int), "parent_id": (str, int),
+}
 
 
 # --- checking what comes back from the browser or a file ---------------------------------------
@@ -46,7 +58,7 @@ def _need(ok: bool, field: str) -> None:
         raise Malformed(field)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -199,3 +211,63 @@ def answer_record(turn: Turn, model: str, params: dict, system_prompt: str, mess
         "status": turn.status if turn.status in ANSWER_STATUSES else "stopped",
     }, message_index + 1)
 
+
+# --- making and changing a conversation --------------------------------------------------------
+
+
+def random_id() -> str:
+    """A new conversation's id."""
+    return uuid.uuid4().hex
+
+
+def new_conversation(now: float, new_id: Callable[[], str] = random_id) -> dict:
+    return {"id": new_id(), "title": "", "model": "", "system_prompt": "", "created": now, "updated": now,
+            "messages": [], "answers": [], "panels": {"reasoning": "", "usage": ""}}
+
+
+def title_from(text: str, limit: int = 48) -> str:
+    """A title from a message: its first non-blank line, whitespace collapsed, cut to
+    ``limit`` characters with "…"."""
+    line = next((line for line in str(text or "").splitlines() if line.strip()), "")
+    line = " ".join(line.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def with_changes(conversation: dict, now: float, **fields: Any) -> dict:
+    """A new conversation with ``fields`` replaced (messages, answers, panels, model,
+    system_prompt...) and ``updated`` set to ``now``. Answers whose message is gone
+    (after an edit or an undo) are dropped; an empty title is taken from the first
+    user message."""
+    new = {**conversation, **fields, "updated": now}
+    count = len(new.get("messages") or [])
+    new["answers"] = [a for a in new.get("answers") or [] if isinstance(a, dict) and
+                      type(a.get("message_index")) is int and a["message_index"] < count]
+    if not new.get("title"):
+        first = next((m for m in new.get("messages") or [] if isinstance(m, dict) and m.get("role") == "user"), None)
+        new["title"] = title_from(message_text(first.get("content"))) if first else ""
+    return check_conversation(new)
+
+
+def with_messages(conversation: dict, history: list, now: float) -> dict:
+    """The conversation following the chat (an answer, an edit, an undo): Gradio's block
+    content stored as text, answers past the end dropped."""
+    return with_changes(conversation, now, messages=list(history))
+
+
+# Payload fields that are the conversation, not request settings.
+_NOT_FIELDS = ("model", "messages", "stream", "stream_options")
+
+
+def with_answer(conversation: dict, turn: Turn, payload: dict) -> dict:
+    """The conversation (already holding the turn's messages: with_messages) with the
+    record of the turn's answer, from the request as sent (``payload``: model, messages,
+    fields). A record of an earlier answer at the same place (a retry) is replaced."""
+    messages = payload.get("messages") or []
+    first = messages[0] if messages and isinstance(messages[0], dict) else {}
+    system_prompt = message_text(first.get("content")) if first.get("role") == "system" else ""
+    params = {name: value for name, value in payload.items() if name not in _NOT_FIELDS}
+    index = answer_message_index(len(turn.history), turn.new_messages())
+    record = answer_record(turn, str(payload.get("model") or ""), params, system_prompt, index)
+    answers = [a for a in conversation.get("answers") or [] if a.get("message_index", index) < len(turn.history)]
+    return with_changes(conversation, conversation["updated"], answers=[*answers, record], model=record["model"],
+                        system_prompt=system_prompt)

@@ -24,7 +24,8 @@ from sfui.chat import (
 )
 from sfui.chat_images import IMAGE_CLASS, clean_image_blocks, image_block_from_url, image_name_of, image_url_of
 from sfui.codegen import PICTURE_URL_KEPT, request_body, snippet
-from sfui.conversation_format import check_content
+from sfui.conversation_files import to_json, to_markdown
+from sfui.conversation_format import check_content, new_conversation, with_messages
 from sfui.images import prepare_image
 from sfui.params import InputError
 
@@ -145,12 +146,12 @@ def test_saved_conversations_keep_pictures_and_drop_foreign_html():
     content = check_content([*history[0]["content"], evil])
     assert content == history[0]["content"]
     assert check_content([evil]) == ""
-    conversation = conversations.with_messages(conversations.new_conversation(0.0), history, 1.0)
-    document = json.loads(conversations.to_json(conversation))
+    conversation = with_messages(new_conversation(0.0), history, 1.0)
+    document = json.loads(to_json(conversation))
     assert image_url_of(document["messages"][0]["content"][1]) == RED.data_url
-    markdown = conversations.to_markdown(conversation, "en")
+    markdown = to_markdown(conversation, "en")
     assert f"![🖼 picture: red.png]({RED.data_url})" in markdown
-    assert "图片：red.png" in conversations.to_markdown(conversation, "zh")
+    assert "图片：red.png" in to_markdown(conversation, "zh")
     # A store with photos is measured as what it is: the quota check sees the data: URLs.
     assert conversations.stored_chars({"conversations": [conversation]}) > len(RED.data_url)
 
@@ -180,10 +181,11 @@ def test_uploads_are_deleted_only_inside_gradios_upload_folder(tmp_path, monkeyp
 def test_the_sample_picture_is_sent_by_a_plain_call_to_the_chats_ask(fake):
     """ChatHandlers.ask: the one call that sends text with prepared pictures (what an example
     prompt "describe this picture" does with SAMPLE_IMAGE), against the fake server."""
+    from sfui.chat_request import ChatRequest
     from sfui.config import Settings
     from sfui.images import SAMPLE_IMAGE, prepare_path
     from sfui.params import Controls
-    from sfui.ui.chat_pane import ChatHandlers
+    from sfui.ui.chat_handlers import ChatHandlers
     from sfui.ui.common import AppContext
     from tests.support import TEST_KEY
     from tests.support.asyncutil import run_async
@@ -194,8 +196,8 @@ def test_the_sample_picture_is_sent_by_a_plain_call_to_the_chats_ask(fake):
     handlers = ChatHandlers(AppContext(Settings(api_key=TEST_KEY, base_url=fake.base_url)), chatbot=None)
 
     async def frames():
-        return [frame async for frame in handlers.ask([], "Describe this picture", [sample], "fake/vision", "",
-                                                      Controls(detail="high"), None, "en", "session-1")]
+        ask = ChatRequest("fake/vision", "", Controls(detail="high"), None, "Describe this picture", (sample,))
+        return [frame.outputs() async for frame in handlers.ask([], ask, "en", "session-1")]
 
     # (run_async: the session's Playwright browser may be running a loop in this thread)
     shown = run_async(frames())

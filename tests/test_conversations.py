@@ -1,4 +1,4 @@
-"""Saved conversations, export and import (sfui/conversations.py, sfui/conversation_format.py):
+"""Saved conversations, export and import (sfui/conversations.py, conversation_format.py, conversation_files.py):
 the store the browser keeps, the files a visitor downloads and uploads, and every bad file refused
 with nothing saved touched."""
 
@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from sfui import conversation_files as files
+from sfui import conversation_format as fmt
 from sfui import conversations as conv
 from sfui.api.events import Finished, ReasoningDelta, TextDelta, Usage, UsageUpdate
 from sfui.chat import MAX_MESSAGE_CHARS, Turn
@@ -60,7 +62,7 @@ def sample(conversation_id: str = "c1", updated: float = NOW, title: str = "为�
         {"role": "assistant", "content": "The rate limit…", "metadata": {"title": "⚠️ Error"}},
     ]
     params = {"temperature": 0.7, "max_tokens": 512, "stop": ["\n\n"], "response_format": {"type": "json_object"}}
-    answers = [conv.answer_record(turn, "deepseek-ai/DeepSeek-R1", params, "Be brief.", 2)]
+    answers = [fmt.answer_record(turn, "deepseek-ai/DeepSeek-R1", params, "Be brief.", 2)]
     answers.append({**answers[0], "message_index": 4, "usage": None, "ttft": None, "tokens_per_second": None,
                     "finish_reason": None, "status": "error"})
     return {"id": conversation_id, "title": title, "model": "deepseek-ai/DeepSeek-R1", "system_prompt": "Be brief.",
@@ -79,7 +81,7 @@ def store_of(*conversations: dict) -> dict:
 
 
 def test_answer_record_takes_a_finished_turns_usage_timings_and_status():
-    record = conv.answer_record(finished_turn(), "m/x", {"temperature": 0.2}, "sys", 2)
+    record = fmt.answer_record(finished_turn(), "m/x", {"temperature": 0.2}, "sys", 2)
     assert record == {
         "message_index": 2, "model": "m/x", "params": {"temperature": 0.2}, "system_prompt": "sys",
         "usage": {"prompt_tokens": 12, "completion_tokens": 30, "reasoning_tokens": 20, "total_tokens": 42},
@@ -96,7 +98,7 @@ def test_answer_record_of_a_stopped_turn_without_usage():
     turn.stopped = True
     clock.now = 2.0
     turn.finish()
-    record = conv.answer_record(turn, "m", {}, "", 0)
+    record = fmt.answer_record(turn, "m", {}, "", 0)
     assert (record["status"], record["usage"], record["ttft"], record["total_time"]) == ("stopped", None, None, 2.0)
 
 
@@ -104,9 +106,9 @@ def test_answer_message_index_is_the_answer_text_else_the_last_new_message():
     thought = {"role": "assistant", "content": "…", "metadata": {"title": "💭", "status": "done"}}
     answer = {"role": "assistant", "content": "4"}
     notice = {"role": "assistant", "content": "429", "metadata": {"title": "⚠️"}}
-    assert conv.answer_message_index(3, [thought, answer, notice]) == 4
-    assert conv.answer_message_index(3, [thought, notice]) == 4
-    assert conv.answer_message_index(3, [notice]) == 3
+    assert fmt.answer_message_index(3, [thought, answer, notice]) == 4
+    assert fmt.answer_message_index(3, [thought, notice]) == 4
+    assert fmt.answer_message_index(3, [notice]) == 3
 
 
 # --- export then import ---------------------------------------------------------------------------
@@ -115,11 +117,11 @@ def test_answer_message_index_is_the_answer_text_else_the_last_new_message():
 def test_export_then_import_gives_back_the_same_conversation_field_by_field():
     original = sample()
     saved = conv.get(store_of(original), "c1")
-    text = conv.to_json(saved)
+    text = files.to_json(saved)
     assert "为什么天空是蓝色的" in text and "🌈" in text  # written as text, not \u-escaped
     document = json.loads(text)
-    assert (document["sfui"], document["version"]) == ("conversation", conv.SCHEMA_VERSION)
-    back = conv.from_json(text.encode("utf-8"))
+    assert (document["sfui"], document["version"]) == ("conversation", fmt.SCHEMA_VERSION)
+    back = files.from_json(text.encode("utf-8"))
     assert set(back) == set(original)
     for field in original:
         assert back[field] == original[field], field
@@ -143,11 +145,11 @@ def test_gradio_block_content_is_stored_as_plain_text_and_file_parts_are_kept():
         {"role": "user", "content": [{"type": "text", "text": "and this"}, image]},
         {"role": "assistant", "content": "ok", "metadata": {"title": "💭", "status": "done", "duration": 1.5}},
     ]
-    assert conv.from_json(conv.to_json(conv.get(store_of(raw), "c1")))["messages"] == messages
+    assert files.from_json(files.to_json(conv.get(store_of(raw), "c1")))["messages"] == messages
 
 
 def test_markdown_has_the_header_each_message_thinking_in_details_and_usage_per_answer():
-    text = conv.to_markdown(sample(), "en")
+    text = files.to_markdown(sample(), "en")
     assert text.startswith("# 为什么天空是蓝色的？ 🌈\n")
     assert "`deepseek-ai/DeepSeek-R1`" in text
     assert "`temperature` = `0.7`" in text and '`stop` = `["\\n\\n"]`' in text
@@ -164,15 +166,15 @@ def test_markdown_has_the_header_each_message_thinking_in_details_and_usage_per_
 
 
 def test_markdown_in_chinese():
-    text = conv.to_markdown(sample(), "zh")
+    text = files.to_markdown(sample(), "zh")
     assert "<details><summary>已思考 3.2 秒</summary>" in text
     assert "输入 tokens 12" in text and "## 🧑 你" in text
 
 
 def test_export_filename_is_safe():
-    assert conv.export_filename(sample(title="Why is the sky blue? / ../etc"), "md") == \
+    assert files.export_filename(sample(title="Why is the sky blue? / ../etc"), "md") == \
         "sfui-why-is-the-sky-blue-etc-20251129-0953.md"
-    assert conv.export_filename(sample(), ".JSON") == "sfui-conversation-20251129-0953.json"
+    assert files.export_filename(sample(), ".JSON") == "sfui-conversation-20251129-0953.json"
 
 
 # --- import: OpenAI lists and bad files ------------------------------------------------------------
@@ -189,7 +191,7 @@ def test_an_openai_messages_list_is_imported_as_a_new_conversation():
         {"role": "assistant", "content": [{"type": "text", "text": "18 °C and sunny."}]},
     ]
     for data in (json.dumps(messages), json.dumps({"model": "Qwen/Qwen3-8B", "messages": messages})):
-        imported = conv.from_json(data, now=NOW, new_id=ids("new-1"))
+        imported = files.from_json(data, now=NOW, new_id=ids("new-1"))
         assert imported["id"] == "new-1" and imported["created"] == imported["updated"] == NOW
         assert imported["title"] == "Weather in Paris?" and imported["system_prompt"] == "You are terse."
         assert [m["content"] for m in imported["messages"]] == [
@@ -206,9 +208,9 @@ BAD_FILES = {
     "wrong shape": (json.dumps({"hello": "world"}), "input_import_shape"),
     "a bare number": ("42", "input_import_shape"),
     "another sfui file": (json.dumps({"sfui": "tally", "version": 1}), "input_import_shape"),
-    "unknown version": (json.dumps({**json.loads(conv.to_json(sample())), "version": 2}), "input_import_version"),
-    "version true": (json.dumps({**json.loads(conv.to_json(sample())), "version": True}), "input_import_version"),
-    "bad field": (json.dumps({**json.loads(conv.to_json(sample())), "created": "yesterday"}), "input_import_field"),
+    "unknown version": (json.dumps({**json.loads(files.to_json(sample())), "version": 2}), "input_import_version"),
+    "version true": (json.dumps({**json.loads(files.to_json(sample())), "version": True}), "input_import_version"),
+    "bad field": (json.dumps({**json.loads(files.to_json(sample())), "created": "yesterday"}), "input_import_field"),
     "bad message": (json.dumps([{"role": "user", "content": 3}]), "input_import_message"),
     "unknown role": (json.dumps([{"role": "wizard", "content": "hi"}]), "input_import_role"),
     "no messages": (json.dumps({"messages": []}), "input_import_empty"),
@@ -226,32 +228,32 @@ def test_each_bad_file_is_refused_with_its_reason_and_nothing_saved_changes(name
     store = store_of(sample("a", NOW - 10), sample("b", NOW))
     before = copy.deepcopy(store)
     with pytest.raises(InputError) as refused:
-        conv.from_json(data)
+        files.from_json(data)
     assert refused.value.key == key
     assert store == before
     for lang in ("en", "zh"):
-        message = conv.import_error_message(refused.value, lang)
+        message = files.import_error_message(refused.value, lang)
         assert "{" not in message and refused.value.problem(lang) in message
-    assert "已保存的内容没有任何改动" in conv.import_error_message(refused.value, "zh")
+    assert "已保存的内容没有任何改动" in files.import_error_message(refused.value, "zh")
 
 
 def test_size_and_count_refusals_say_the_size_and_the_limit():
     with pytest.raises(InputError) as big:
-        conv.from_json(b" " * 50_000_000)
+        files.from_json(b" " * 50_000_000)
     assert big.value.problem("en") == "the file is 50.0 MB; the limit is 5.0 MB"
     with pytest.raises(InputError) as many:
-        conv.from_json(json.dumps([{"role": "user", "content": "hi"}] * 10_000))
+        files.from_json(json.dumps([{"role": "user", "content": "hi"}] * 10_000))
     assert many.value.problem("en") == "the conversation has 10,000 messages; the limit is 2,000"
     assert "10,000" in many.value.problem("zh") and "2,000" in many.value.problem("zh")
 
 
 def test_html_and_script_in_messages_are_kept_verbatim_as_text():
     payload = '<script>alert(1)</script><img src=x onerror="alert(2)"> <a href="javascript:x">y</a>'
-    imported = conv.from_json(json.dumps([{"role": "user", "content": payload},
+    imported = files.from_json(json.dumps([{"role": "user", "content": payload},
                                           {"role": "assistant", "content": payload}]))
     assert [m["content"] for m in imported["messages"]] == [payload, payload]
     saved = conv.save(conv.empty_store(), imported)
-    assert conv.from_json(conv.to_json(conv.get(saved, imported["id"])))["messages"][0]["content"] == payload
+    assert files.from_json(files.to_json(conv.get(saved, imported["id"])))["messages"][0]["content"] == payload
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -280,7 +282,7 @@ def test_rename_keeps_the_place_and_refuses_a_blank_title():
             conv.rename(store, "a", blank)
         assert refused.value.key == "input_title_empty"
     with pytest.raises(InputError) as long:
-        conv.rename(store, "a", "x" * (conv.MAX_TITLE_CHARS + 1))
+        conv.rename(store, "a", "x" * (fmt.MAX_TITLE_CHARS + 1))
     assert long.value.key == "input_title_too_long"
 
 
@@ -294,18 +296,18 @@ def test_delete_returns_the_removed_conversation_and_restore_puts_it_back():
 
 def test_with_changes_titles_from_the_first_question_and_drops_answers_past_the_end():
     conversation = sample()
-    edited = conv.with_changes({**conversation, "title": ""}, NOW + 1, messages=conversation["messages"][:3])
+    edited = fmt.with_changes({**conversation, "title": ""}, NOW + 1, messages=conversation["messages"][:3])
     assert edited["title"] == "为什么天空是蓝色的？ 🌈" and edited["updated"] == NOW + 1
     assert [a["message_index"] for a in edited["answers"]] == [2]
-    fresh = conv.new_conversation(NOW, ids("n1"))
+    fresh = fmt.new_conversation(NOW, ids("n1"))
     assert fresh["id"] == "n1" and fresh["messages"] == [] and fresh["panels"] == {"reasoning": "", "usage": ""}
 
 
 def test_title_from():
-    assert conv.title_from("\n  How   do\tI  sort a list?\nin Python") == "How do I sort a list?"
-    long = conv.title_from("word " * 30)
+    assert fmt.title_from("\n  How   do\tI  sort a list?\nin Python") == "How do I sort a list?"
+    long = fmt.title_from("word " * 30)
     assert len(long) == 48 and long.endswith("…")
-    assert conv.title_from("") == ""
+    assert fmt.title_from("") == ""
 
 
 @pytest.mark.parametrize("garbage", [None, "", 0, [], "store", {"conversations": "x"}, {"version": 1}])
@@ -387,8 +389,8 @@ def test_with_messages_and_with_answer_follow_the_chat_after_each_answer():
     history = [{"role": "user", "content": [{"type": "text", "text": "q"}]}, *turn.new_messages()]
     payload = {"model": "m/r1", "stream": True, "temperature": 0.6, "stop": ["END"],
                "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "q"}]}
-    opened = conv.with_messages(conv.new_conversation(NOW, ids("c")), history, NOW + 1)
-    saved = conv.with_answer(opened, turn, payload)
+    opened = fmt.with_messages(fmt.new_conversation(NOW, ids("c")), history, NOW + 1)
+    saved = fmt.with_answer(opened, turn, payload)
     assert saved["messages"][0] == {"role": "user", "content": "q"} and saved["title"] == "q"
     assert (saved["model"], saved["system_prompt"], saved["updated"]) == ("m/r1", "Be brief.", NOW + 1)
     [record] = saved["answers"]
@@ -396,12 +398,12 @@ def test_with_messages_and_with_answer_follow_the_chat_after_each_answer():
     assert record["params"] == {"temperature": 0.6, "stop": ["END"]}  # as sent, without model/messages/stream
     assert record["usage"]["total_tokens"] == 42 and record["system_prompt"] == "Be brief."
     # a retry of that answer replaces its record; an undo drops it
-    retried = conv.with_answer(conv.with_messages(saved, history, NOW + 2), turn, {**payload, "model": "m/v3"})
+    retried = fmt.with_answer(fmt.with_messages(saved, history, NOW + 2), turn, {**payload, "model": "m/v3"})
     assert [a["model"] for a in retried["answers"]] == ["m/v3"]
-    assert conv.with_messages(retried, [], NOW + 3)["answers"] == []
+    assert fmt.with_messages(retried, [], NOW + 3)["answers"] == []
 
 
 def test_too_large_is_the_same_refusal_the_import_gives():
-    refusal = conv.too_large(52_428_800)
+    refusal = files.too_large(52_428_800)
     assert refusal.key == "input_import_too_large"
     assert refusal.problem("zh") == "文件大小为 52.4 MB，上限为 5.0 MB"
