@@ -1,4 +1,4 @@
-"""sfui.codegen: the request body of the next Send, and that body as code.
+"""sfui.codegen (and codegen_programs): the request body of the next Send, and that body as code.
 
 Every snippet is parsed back here (Python with ast, curl with shlex, Go and
 JavaScript with small readers of the literal forms codegen writes): the body
@@ -17,16 +17,8 @@ import pytest
 
 from sfui.api.client import SiliconFlowClient
 from sfui.chat import api_messages, append_user
-from sfui.codegen import (
-    LANGUAGES,
-    OPENAI_SDK_FIELDS,
-    code_language,
-    go_raw_string,
-    python_literal,
-    request_body,
-    shell_quote,
-    snippet,
-)
+from sfui.codegen import LANGUAGES, code_language, request_body, snippet
+from sfui.codegen_programs import OPENAI_SDK_FIELDS, go_raw_string, python_literal, shell_quote
 from sfui.params import Controls, InputError
 
 BASE_URL = "https://api.siliconflow.cn/v1"
