@@ -93,8 +93,8 @@ def format_amount(total: str, base_url: str) -> str | None:
 def balance_text(total: str | None, lang: str, base_url: str) -> str:
     """The balance line shown once a key works ("" when there is no balance to show).
     At zero or below, it says that the free models still answer."""
-    amount = format_amount(total, base_url) if total is not None else None
-    if amount is None:
+    amount = None if total is None else format_amount(total, base_url)
+    if total is None or amount is None:
         return ""
     line = t(lang, "balance_line", amount=amount)
     if Decimal(total.strip()) <= 0:

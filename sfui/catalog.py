@@ -114,8 +114,7 @@ def model_info(model_id: str) -> ModelInfo:
 def sort_models(ids: list[str]) -> list[str]:
     """Curated models first (in curated order: free, then popular), then the rest
     alphabetically with the paid ``Pro/`` twins last; duplicates dropped."""
-    seen: set[str] = set()
-    unique = [m for m in ids if not (m in seen or seen.add(m))]
+    unique = list(dict.fromkeys(ids))  # first occurrences, in order
     rank = {m: i for i, m in enumerate(DEFAULT_MODELS)}
     return sorted(unique, key=lambda m: (rank.get(m, len(rank)), m.startswith("Pro/"), m.lower()))
 

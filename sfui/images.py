@@ -241,23 +241,39 @@ def _prepare(data: bytes, mime: str, name: str) -> PreparedImage:
     image.load()
     # the colour profile goes with the pixels, unless they change colour space (CMYK -> RGB)
     icc = image.info.get("icc_profile") if image.mode not in ("CMYK", "YCbCr", "LAB") else None
-    image = ImageOps.exif_transpose(image)
-    image = _plain_mode(image)
-    if image.size != target:
-        image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    upright = _upright(image, target)
+    out, out_mime = _reencode(upright, mime, icc)
+    return _result(out, out_mime, upright.size, (width, height), scaled, name)
 
-    transparent = image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255
-    if not transparent and image.mode in ("RGBA", "LA"):
+
+def _upright(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``image`` turned upright, in a plain mode, at ``size``; an alpha channel is kept
+    only when some pixel is transparent."""
+    image = _plain_mode(ImageOps.exif_transpose(image))
+    if image.size != size:
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if image.mode in ("RGBA", "LA") and not _has_transparent_pixels(image):
         image = image.convert(image.mode[:-1])
-    if transparent:
-        out, out_mime = _encode(image, "PNG", icc), "image/png"
-    elif mime == "image/jpeg":
-        out, out_mime = _encode(image, "JPEG", icc), "image/jpeg"
-    else:
-        out, out_mime = _encode(image, "PNG", icc), "image/png"
-        if mime != "image/gif" and len(out) > PNG_BYTES_PER_PIXEL * image.width * image.height:
-            out, out_mime = _encode(image, "JPEG", icc), "image/jpeg"  # photo-like: a PNG would be huge
-    return _result(out, out_mime, image.size, (width, height), scaled, name)
+    return image
+
+
+def _has_transparent_pixels(image: Image.Image) -> bool:
+    lowest_alpha = image.getchannel("A").getextrema()[0]  # one band: (lowest, highest)
+    return isinstance(lowest_alpha, (int, float)) and lowest_alpha < 255
+
+
+def _reencode(image: Image.Image, mime: str, icc: bytes | None) -> tuple[bytes, str]:
+    """The bytes to send for an upright ``image`` that came as ``mime``, and their type:
+    PNG when it has transparent pixels, JPEG for a JPEG file, else PNG unless a photo-like
+    picture makes the PNG huge."""
+    if image.mode in ("RGBA", "LA"):  # (_upright kept the alpha channel: it is used)
+        return _encode(image, "PNG", icc), "image/png"
+    if mime == "image/jpeg":
+        return _encode(image, "JPEG", icc), "image/jpeg"
+    out = _encode(image, "PNG", icc)
+    if mime != "image/gif" and len(out) > PNG_BYTES_PER_PIXEL * image.width * image.height:
+        return _encode(image, "JPEG", icc), "image/jpeg"
+    return out, "image/png"
 
 
 def _fit(width: int, height: int) -> tuple[int, int]:

@@ -79,9 +79,10 @@ def parse_choice(field: RequestField, value: Any) -> Any:
     """A choice's value on the wire; the default choice (or none) sends nothing."""
     if _blank(value):
         return None
-    if value not in field.choices:
-        raise InputError("input_bad_choice", name=field.name, choices=tuple(field.choices))
-    return field.choices[value]
+    choices = field.choices or {}  # (a CHOICE field always has them)
+    if value not in choices:
+        raise InputError("input_bad_choice", name=field.name, choices=tuple(choices))
+    return choices[value]
 
 
 def parse_stop(field: RequestField, value: Any) -> list[str] | None:

@@ -48,6 +48,8 @@ def matching_preset(temperature: float | None, top_p: float | None) -> str | Non
 
 
 def _same(value: float | None, target: float) -> bool:
+    if value is None:
+        return False
     try:
         return abs(float(value) - target) < 1e-9
     except (TypeError, ValueError):
