@@ -99,11 +99,6 @@ def _user_api_content(text: str, urls: list[str], detail: str) -> str | list[dic
     return parts + [{"type": "image_url", "image_url": {"url": url, "detail": detail}} for url in urls]
 
 
-def has_images(history: list) -> bool:
-    """Whether any message of the history carries a picture."""
-    return any(image_urls(_field(message, "content")) for message in history)
-
-
 def check_message(text: str | None, has_pictures: bool = False) -> str | None:
     """The message to send, or None to ignore it (empty or whitespace, and no
     pictures with it). Raises InputError for a message too long for any model."""
@@ -173,16 +168,10 @@ def truncate_for_retry(history: list, index: int | None = None) -> list:
     return list(history)
 
 
-def undo_last_turn(history: list, index: int | None = None) -> tuple[list, str]:
-    """Remove the last user message (or the one at ``index``) and everything
-    after it; return the new history and that message's text."""
-    history, text, _ = undo_last_question(history, index)
-    return history, text
-
-
 def undo_last_question(history: list, index: int | None = None) -> tuple[list, str, list[str]]:
-    """As :func:`undo_last_turn`, and also that message's pictures (their data: URLs,
-    in order), so the question can go back into the message box whole."""
+    """Remove the last user message (or the one at ``index``) and everything after it;
+    return the new history, that message's text and its pictures (their data: URLs, in
+    order), so the question can go back into the message box whole."""
     end = len(history) if index is None else min(index + 1, len(history))
     for i in range(end - 1, -1, -1):
         if _field(history[i], "role") == "user":

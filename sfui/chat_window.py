@@ -105,10 +105,52 @@ def whole_conversation(kept: list | None, shown: list | None) -> list:
     return shown
 
 
-def whole_index(kept_whole: list, shown: list | None, index: Any) -> Any:
-    """A message index the chat pane reported, as an index of the whole conversation
-    (``kept_whole`` as :func:`whole_conversation` returned it). Anything but an int
-    passes through unchanged."""
-    if not isinstance(index, int) or isinstance(index, bool):
-        return index
-    return index + shown_from(kept_whole, shown)
+
+@dataclass(frozen=True)
+class PageConversation:
+    """The conversation behind the chat pane as a step receives it: the ``whole`` of
+    it (:func:`whole_conversation`) and where the ``shown`` messages start in it."""
+
+    whole: list
+    shown_from: int
+
+    @classmethod
+    def of(cls, kept: list | None, shown: list | None) -> PageConversation:
+        """From the session's ``kept`` copy and the pane's ``shown`` messages."""
+        whole = whole_conversation(kept, shown)
+        return cls(whole, shown_from(whole, shown))
+
+    def whole_index(self, index: Any) -> Any:
+        """An index the chat pane reported (Retry, Undo, Edit), as one of the whole
+        conversation. Anything but an int passes through unchanged."""
+        if not isinstance(index, int) or isinstance(index, bool):
+            return index
+        return index + self.shown_from
+
+
+@dataclass(frozen=True)
+class WindowFrame:
+    """One frame of the pane while an answer streams: the messages it shows and, when
+    the hidden part changed (the first frame and the last), the view, for the "show
+    earlier" button."""
+
+    shown: list
+    view: ChatView | None
+
+
+class AnswerWindow:
+    """Which messages the pane shows while an answer streams, asked once per frame:
+    the first frame keeps the messages the pane showed (from ``keep_from``) and adds
+    the new turn (:func:`answering_view`); later frames keep that start; the answer's
+    last frame slides to the latest turns (:func:`view_of`)."""
+
+    def __init__(self, keep_from: int) -> None:
+        self.keep_from = keep_from
+        self.started: int | None = None  # the index of the first message shown, once a frame was
+
+    def frame(self, messages: list, *, ended: bool = False) -> WindowFrame:
+        view = None
+        if self.started is None or ended:
+            view = view_of(messages) if ended else answering_view(messages, self.keep_from)
+            self.started = view.hidden_messages
+        return WindowFrame(messages[self.started:], view)

@@ -173,21 +173,6 @@ def stats_header(lang: str) -> list[str]:
     return [t(lang, key) for key in STATS_HEADER_KEYS]
 
 
-def chart_rows(titles: Sequence[str], turns: Sequence[Turn], lang: str | None = None) -> list[dict]:
-    """Long-form rows for a grouped bar chart of time to first token and answer speed:
-    ``{"pane", "metric", "value"}``, a figure a pane does not have left out. ``lang``:
-    the metric names' language (by default the Turns')."""
-    rows: list[dict] = []
-    for title, turn in zip(titles, turns, strict=True):
-        language = lang or turn.lang
-        ttft = _seconds(turn.started, turn.first_token_at)
-        tps = turn.answer_tokens_per_second()
-        if ttft is not None:
-            rows.append({"pane": title, "metric": t(language, "compare_metric_ttft"), "value": float(ttft)})
-        if tps is not None:
-            rows.append({"pane": title, "metric": t(language, "compare_metric_tps"), "value": round(tps, 1)})
-    return rows
-
 
 # A model id's organisation prefixes ("Pro/", "deepseek-ai/"): left off the charts' bar labels.
 _ORG_PREFIX = re.compile(r"(?<![\w.-])[\w.-]+/")

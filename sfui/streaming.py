@@ -3,11 +3,8 @@ stoppable from outside: one answer for the chat (:func:`stream_turn`), several
 requests side by side for Compare (:func:`stream_panes`). No Gradio: the UI only
 turns what is yielded into component values.
 
-Stop does not rely on Gradio's ``cancels``: cancelling a running event races in
-Gradio's frontend and, under load, covers the chat with an "Error" overlay
-(reproduced with a minimal Gradio app too). Instead Stop closes the upstream
-stream through the :class:`RunRegistry`; the handler then ends normally and
-shows the partial answer as stopped.
+Stop and Clear reach each stream through its :class:`~sfui.runs.Run`: the stream
+closes, and the handler ends normally with the partial answer (see sfui/runs.py).
 """
 
 from __future__ import annotations
@@ -15,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +20,7 @@ from .api import errors
 from .api.events import Finished
 from .api.pump import StreamPump
 from .chat import FramePacer, Turn
+from .runs import Run
 
 if TYPE_CHECKING:
     from .api.client import ChatStream
@@ -35,55 +32,6 @@ log = logging.getLogger("sfui")
 # ~20 reader wake-ups a second instead of one per token (bench/: the reader's CPU was
 # mostly wake-ups).
 READ_NAP = 0.05
-
-
-class Run:
-    """One answer being streamed."""
-
-    def __init__(self) -> None:
-        self.pump: StreamPump | None = None
-        self.stopped = False  # Stop: keep what arrived, mark it stopped
-        self.discarded = False  # Clear: the conversation is gone, show nothing more
-
-    def stop(self, *, discard: bool = False) -> None:
-        self.stopped = True
-        self.discarded = self.discarded or discard
-        if self.pump is not None:
-            self.pump.close()
-
-
-class RunRegistry:
-    """The answers in progress, per browser session, so that one session's
-    Stop ends its own answers and never another visitor's."""
-
-    def __init__(self) -> None:
-        self._runs: dict[str, set[Run]] = {}
-
-    @contextmanager
-    def track(self, session: str) -> Iterator[Run]:
-        run = Run()
-        self._runs.setdefault(session, set()).add(run)
-        try:
-            yield run
-        finally:
-            session_runs = self._runs.get(session, set())
-            session_runs.discard(run)
-            if not session_runs:
-                self._runs.pop(session, None)
-
-    def stop(self, session: str, *, discard: bool = False) -> int:
-        """Stop every answer of ``session``; returns how many there were."""
-        session_runs = list(self._runs.get(session, ()))
-        for run in session_runs:
-            run.stop(discard=discard)
-        return len(session_runs)
-
-    def busy(self, session: str) -> bool:
-        """Whether ``session`` has an answer streaming now."""
-        return bool(self._runs.get(session))
-
-    def __len__(self) -> int:
-        return sum(len(r) for r in self._runs.values())
 
 
 class _FrameState:
@@ -121,12 +69,11 @@ class _Feed:
 
     def start(self) -> StreamPump:
         """Read the stream in the pump's thread; each Turn shows its choice's reply."""
-        n = self.stream.payload.get("n")
-        shared = len(self.turns) > 1 or (isinstance(n, int) and n > 1)
         for index, turn in enumerate(self.turns):
             turn.reply = self.stream.reply_for(index)
-            # The server's usage is the request's: with several choices it is no one answer's.
-            turn.usage_shared = shared
+            # The server's usage is the request's: with several choices (the caller gives
+            # one Turn per choice) it is no one answer's.
+            turn.usage_shared = len(self.turns) > 1
         if self.run.stopped:
             self.stream.close()  # Stop came before the stream had started: the request is never sent
         # No nap after a finish reason: the end of the stream may follow at once, and the
@@ -393,37 +340,50 @@ async def stream_panes(sources: Sequence[PaneSource], pacer: FramePacer, *,
         tasks = [asyncio.create_task(_feed_panes(feed, state, ended)) for feed in feeds]
         if sent and not (sent_grace > 0 and await _first_token_within(state, feeds, ended, sent_grace)):
             yield turns
-        while len(ended) < len(feeds):
-            state.wake.clear()
-            if any(feed.run.discarded for feed in feeds):
-                return
-            if state.due():
-                if together > 0 and state.first_token:
-                    await _first_tokens_together(feeds, ended, together)
-                    together = 0.0
-                    if any(feed.run.discarded for feed in feeds):
-                        return
-                first_shown = _sending(feeds, state)
-                yield turns
-                _sent(feeds, first_shown, state)
-                continue
-            # Until something changes (or the frame for what did is due), or a request ends.
-            timeout = max(pacer.wait_time(), 0.001) if state.unseen else None
-            try:
-                await asyncio.wait_for(state.wake.wait(), timeout)
-            except TimeoutError:
-                pass
+        async for _ in _pane_frames(feeds, state, ended, together):
+            first_shown = _sending(feeds, state)
+            yield turns
+            _sent(feeds, first_shown, state)
     finally:
-        # Also when the handler is cancelled (closed tab) or Clear: every upstream socket closes now.
-        for feed in feeds:
-            if feed.pump is not None:
-                feed.pump.close()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _close(feeds, tasks)
     if any(feed.run.discarded for feed in feeds):
         return
     yield turns
+
+
+async def _close(feeds: Sequence[_Feed], tasks: Sequence[asyncio.Task]) -> None:
+    """Also when the handler is cancelled (closed tab) or Clear: every upstream socket closes now."""
+    for feed in feeds:
+        if feed.pump is not None:
+            feed.pump.close()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _pane_frames(feeds: Sequence[_Feed], state: _FrameState, ended: list[_Feed],
+                       together: float) -> AsyncIterator[None]:
+    """Yield whenever a frame of :func:`stream_panes` is due, until every request has
+    ended (or Clear). ``together``: see stream_panes."""
+    discarded = lambda: any(feed.run.discarded for feed in feeds)  # noqa: E731
+    while len(ended) < len(feeds):
+        state.wake.clear()
+        if discarded():
+            return
+        if state.due():
+            if together > 0 and state.first_token:
+                await _first_tokens_together(feeds, ended, together)
+                together = 0.0
+                if discarded():
+                    return
+            yield
+            continue
+        # Until something changes (or the frame for what did is due), or a request ends.
+        timeout = max(state.pacer.wait_time(), 0.001) if state.unseen else None
+        try:
+            await asyncio.wait_for(state.wake.wait(), timeout)
+        except TimeoutError:
+            pass
 
 
 class PanelUpdates:

@@ -24,7 +24,7 @@ from sfui.chat import (
     api_messages,
     check_message,
     truncate_for_retry,
-    undo_last_turn,
+    undo_last_question,
 )
 from sfui.i18n import t
 from sfui.params import InputError
@@ -180,17 +180,17 @@ def test_retry_without_a_question_leaves_history_alone_and_never_mutates():
 
 
 def test_undo_removes_the_last_turn_and_returns_its_text():
-    assert undo_last_turn(CONVERSATION) == (CONVERSATION[:2], "q2")
+    assert undo_last_question(CONVERSATION) == (CONVERSATION[:2], "q2", [])
 
 
 def test_undo_at_an_index_removes_that_turn_and_everything_after():
-    assert undo_last_turn(CONVERSATION, index=1) == ([], "q1")
-    assert undo_last_turn(CONVERSATION, index=2) == (CONVERSATION[:2], "q2")
+    assert undo_last_question(CONVERSATION, index=1) == ([], "q1", [])
+    assert undo_last_question(CONVERSATION, index=2) == (CONVERSATION[:2], "q2", [])
 
 
 def test_undo_reads_block_content_and_handles_no_question():
-    assert undo_last_turn([as_blocks(user("你好"))]) == ([], "你好")
-    assert undo_last_turn([assistant("hi")]) == ([assistant("hi")], "")
+    assert undo_last_question([as_blocks(user("你好"))]) == ([], "你好", [])
+    assert undo_last_question([assistant("hi")]) == ([assistant("hi")], "", [])
 
 
 # --- Turn --------------------------------------------------------------------------------------

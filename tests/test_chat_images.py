@@ -17,12 +17,17 @@ from sfui.chat import (
     check_message,
     clean_history,
     edit_history,
-    has_images,
     truncate_for_retry,
     undo_last_question,
-    undo_last_turn,
 )
-from sfui.chat_images import IMAGE_CLASS, clean_image_blocks, image_block_from_url, image_name_of, image_url_of
+from sfui.chat_images import (
+    IMAGE_CLASS,
+    clean_image_blocks,
+    image_block_from_url,
+    image_name_of,
+    image_url_of,
+    image_urls,
+)
 from sfui.codegen import PICTURE_URL_KEPT, request_body, snippet
 from sfui.conversation_files import to_json, to_markdown
 from sfui.conversation_format import check_content, new_conversation, with_messages
@@ -92,7 +97,7 @@ def test_api_messages_send_every_picture_again_with_detail():
     ]}
     assert messages[2:] == [{"role": "assistant", "content": "They differ."},
                             {"role": "user", "content": "Which is bigger?"}]
-    assert has_images(history) and not has_images(history[2:])
+    assert image_urls(history[0]["content"]) == [RED.data_url, BLUE.data_url]
     with pytest.raises(InputError):
         api_messages(history, detail="ultra")
 
@@ -110,7 +115,6 @@ def test_retry_undo_and_edit_keep_or_drop_the_pictures_with_their_question():
     history = append_user([], "first", [RED])
     history += [{"role": "assistant", "content": "A red square."}]
     assert truncate_for_retry(history) == history[:1]
-    assert undo_last_turn(history) == ([], "first")
     assert undo_last_question(history) == ([], "first", [RED.data_url])
     assert undo_last_question([{"role": "user", "content": "plain"}]) == ([], "plain", [])
     edited = edit_history(history, 0, "what colour?")

@@ -1,4 +1,4 @@
-"""sfui.ui.chat_pane.PaneFrames: what the page's streaming steps send the chat while an
+"""sfui.ui.chat_handlers.PaneFrames: what the page's streaming steps send the chat while an
 answer streams (the messages it showed, then the new turn) and with its last frame
 (the latest turns), with the whole conversation for the session."""
 
@@ -7,14 +7,12 @@ from __future__ import annotations
 import gradio as gr
 
 from sfui.chat_window import SHOWN_QUESTIONS, view_of
-from sfui.ui.chat_pane import AnswerFrame, PaneFrames
+from sfui.ui.chat_handlers import AnswerFrame, PaneFrames
 from tests.test_chat_window import conversation
 
 
 def frame(messages: list, ended: bool = False) -> AnswerFrame:
-    out = AnswerFrame((messages, "", "usage"))
-    out.ended = ended
-    return out
+    return AnswerFrame(messages, "", "usage", ended=ended)
 
 
 def questions(messages: list) -> list[str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sfui.chat_window import (
     SHOWN_QUESTIONS,
+    AnswerWindow,
+    PageConversation,
     answering_view,
     shown_from,
     view_of,
     whole_conversation,
-    whole_index,
     whole_view,
     window_start,
 )
@@ -99,11 +100,13 @@ def test_a_pane_index_becomes_an_index_of_the_whole_conversation():
     whole = conversation(30)
     shown = view_of(whole).shown
     hidden = len(whole) - len(shown)
+    page = PageConversation.of(whole, as_browser_sends(shown))
+    assert page.whole == whole and page.shown_from == hidden
     for index in range(len(shown)):
-        assert whole[whole_index(whole, shown, index)] == shown[index]
-    assert whole_index(whole, shown, None) is None
-    assert whole_index(whole, whole, 5) == 5
-    assert whole_index(whole, shown, 0) == hidden
+        assert whole[page.whole_index(index)] == shown[index]
+    assert page.whole_index(None) is None and page.whole_index(True) is True
+    assert PageConversation.of(whole, whole).whole_index(5) == 5
+    assert page.whole_index(0) == hidden
 
 
 def test_while_an_answer_streams_the_chat_keeps_what_it_showed():
@@ -129,3 +132,20 @@ def test_while_an_answer_streams_the_latest_questions_are_shown_at_least():
     assert answering_view(whole, len(whole)).shown == view_of(whole).shown
     # After an Undo or an Edit shortened the conversation below what was shown.
     assert answering_view(conversation(1), 30).shown == conversation(1)
+
+
+def test_the_answer_window_keeps_its_start_until_the_last_frame_slides_it():
+    before = conversation(20)
+    page = PageConversation.of(before, view_of(before).shown)
+    window = AnswerWindow(page.shown_from)
+    asked = [*before, {"role": "user", "content": "q21"}]
+    first = window.frame(asked)
+    assert first.shown == asked[page.shown_from:] and first.view is not None
+    assert first.view.hidden_questions == 20 - SHOWN_QUESTIONS
+    answering = [*asked, {"role": "assistant", "content": "a2"}]
+    middle = window.frame(answering)
+    assert middle.shown == answering[page.shown_from:] and middle.view is None  # the button stays as it is
+    answered = [*asked, {"role": "assistant", "content": "a21"}]
+    last = window.frame(answered, ended=True)
+    assert last.shown == view_of(answered).shown and last.view == view_of(answered)
+    assert window.started == last.view.hidden_messages > page.shown_from

@@ -21,7 +21,6 @@ from sfui.compare import (
     blind_order,
     chart_labels,
     chart_points,
-    chart_rows,
     clean_tally,
     pane_names,
     pane_titles,
@@ -193,18 +192,6 @@ def test_stats_rows_need_a_title_per_turn():
         stats_rows(["only one"], [streamed_turn(), streamed_turn()])
 
 
-def test_chart_rows_are_long_form_and_skip_missing_figures():
-    quick = streamed_turn(ttft=0.25, tokens=11, seconds=2.0)
-    burst = streamed_turn(ttft=1.5, tokens=1, seconds=0.0)  # one burst: no meaningful speed
-    rows = chart_rows(["quick", "burst"], [quick, burst])
-    assert rows == [
-        {"pane": "quick", "metric": "first token (s)", "value": 0.25},
-        {"pane": "quick", "metric": "tokens/s", "value": 5.0},
-        {"pane": "burst", "metric": "first token (s)", "value": 1.5},
-    ]
-    assert {row["metric"] for row in chart_rows(["quick"], [quick], lang="zh")} == {
-        STRINGS["zh"]["compare_metric_ttft"], STRINGS["zh"]["compare_metric_tps"]}
-    assert all(isinstance(row["value"], float) for row in rows)
 
 
 def test_chart_labels_leave_the_organisation_off_unless_two_would_look_alike():

@@ -1,5 +1,5 @@
-"""sfui.ui.compare_tab: what the Compare tab's streaming step sends the page in its frames,
-and where its events show progress. No server: the frames are built directly."""
+"""sfui.ui.compare_handlers: what the Compare tab's streaming step sends the page in its
+frames, and where its events show progress. No server: the frames are built directly."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import pytest
 
 from sfui.api.events import Finished, Reply, TextDelta
 from sfui.chat import Turn, append_user
-from sfui.compare import MAX_SLOTS
-from sfui.streaming import RunRegistry
-from sfui.ui.compare_tab import CompareHandlers, kept_histories, render_compare_area
+from sfui.chat_window import AnswerWindow
+from sfui.compare import MAX_SLOTS, Slot
+from sfui.compare_round import CompareRound, PaneView
+from sfui.runs import RunRegistry
+from sfui.ui.compare_handlers import CompareHandlers
+from sfui.ui.compare_tab import render_compare_area
 
 QUESTION = [{"role": "user", "content": "hi"}]
 ASKING = "Asking 3 models"
@@ -29,10 +32,18 @@ def handlers(area):
     return CompareHandlers(SimpleNamespace(runs=RunRegistry()), area)
 
 
-def a_round(count: int, blind: bool = False) -> dict:
-    titles = [f"model-{i}" for i in range(count)]
-    return {"slots": [[title, None] for title in titles], "samples": 1, "titles": titles, "names": titles,
-            "labels": ["A", "B", "C", "D"][:count], "blind": blind, "voted": False}
+def a_round(count: int, blind: bool = False, view: PaneView | None = None) -> CompareRound:
+    titles = tuple(f"model-{i}" for i in range(count))
+    return CompareRound(tuple(Slot(title) for title in titles), 1, titles, titles, tuple("ABCD"[:count]), blind,
+                        view=view or PaneView())
+
+
+def windows(round_: CompareRound) -> list[AnswerWindow]:
+    return [AnswerWindow(start) for start in round_.view.starts]
+
+
+def first_frame(handlers, turns: list, round_: CompareRound):
+    return handlers._first_frame(turns, round_, windows(round_), ASKING, "en")
 
 
 def is_update(value) -> bool:
@@ -45,14 +56,15 @@ def split(frame: tuple) -> tuple[list, list, tuple]:
 
 
 def test_the_first_frame_labels_and_shows_the_panes_of_a_page_it_knows_nothing_of(handlers):
-    frame, round_ = handlers._first_frame([Turn(QUESTION) for _ in range(3)], a_round(3), None, ASKING, "en")
+    frame, round_ = first_frame(handlers, [Turn(QUESTION) for _ in range(3)], a_round(3))
     panes, columns, rest = split(frame)
     assert [p["label"] for p in panes[:3]] == ["model-0", "model-1", "model-2"]
     assert all(p["value"][0]["role"] == "user" for p in panes[:3])
     assert panes[3] == []  # hidden and emptied: a plain value
     assert [c.get("visible") for c in columns] == [True, True, True, False]
-    assert rest[0] == ASKING and rest[1] is round_
-    assert round_["view"] == {"labels": ["model-0", "model-1", "model-2", None],
+    assert rest[0] == ASKING and rest[1] == round_.to_state()
+    assert CompareRound.from_state(rest[1]) == round_
+    assert round_.view.to_state() == {"labels": ["model-0", "model-1", "model-2", None],
                               "visible": [True, True, True, False], "from": [0, 0, 0, 0]}
 
 
@@ -60,36 +72,36 @@ def test_the_first_frame_of_a_follow_up_sends_no_labels_and_no_visibility(handle
     """A label or visibility update makes Gradio build a new component (a Chatbot: several
     ms) and the page copy the component's whole value: only what changed is sent."""
     turns = [Turn(QUESTION) for _ in range(3)]
-    _, first = handlers._first_frame(turns, a_round(3), None, ASKING, "en")
-    frame, again = handlers._first_frame(turns, first, first["view"], ASKING, "en")
+    _, first = first_frame(handlers, turns, a_round(3))
+    frame, again = first_frame(handlers, turns, first)
     panes, columns, _ = split(frame)
     assert not any(is_update(p) for p in panes), panes
     assert all(isinstance(p, list) for p in panes)
     assert all(c == gr.skip() for c in columns), columns
-    assert again["view"] == first["view"]
+    assert again.view == first.view
 
 
 def test_fewer_panes_hide_only_the_columns_that_were_shown(handlers):
     turns = [Turn(QUESTION) for _ in range(3)]
-    _, first = handlers._first_frame(turns, a_round(3), None, ASKING, "en")
-    frame, second = handlers._first_frame(turns[:2], a_round(2), first["view"], ASKING, "en")
+    _, first = first_frame(handlers, turns, a_round(3))
+    frame, second = first_frame(handlers, turns[:2], a_round(2, view=first.view))
     panes, columns, _ = split(frame)
     assert not any(is_update(p) for p in panes[:2]) and panes[2:] == [[], []]
     assert [c == gr.skip() for c in columns] == [True, True, False, True]
     assert columns[2].get("visible") is False
     # Pane 3 keeps the label it had: it is hidden, not relabelled.
-    assert second["view"] == {"labels": ["model-0", "model-1", "model-2", None],
+    assert second.view.to_state() == {"labels": ["model-0", "model-1", "model-2", None],
                               "visible": [True, True, False, False], "from": [0, 0, 0, 0]}
 
 
 def test_a_vote_relabels_the_panes_and_the_next_round_knows_it(handlers):
     turns = [Turn(QUESTION) for _ in range(2)]
-    _, blind = handlers._first_frame(turns, a_round(2, blind=True), None, ASKING, "en")
-    assert blind["view"]["labels"][:2] == ["Model A", "Model B"]
+    _, blind = first_frame(handlers, turns, a_round(2, blind=True))
+    assert blind.view.labels[:2] == ("Model A", "Model B")
     request = SimpleNamespace(headers={"accept-language": "en"}, session_hash="s")
-    _, _, voted, *labels_and_status = handlers.vote(0, request, blind, {})
+    _, _, voted, *labels_and_status = handlers.vote(0, request, blind.to_state(), {})
     assert voted["view"]["labels"][:2] == ["A · model-0", "B · model-1"]
-    frame, _ = handlers._first_frame(turns, voted, voted["view"], ASKING, "en")
+    frame, _ = first_frame(handlers, turns, CompareRound.from_state(voted))
     panes, _, _ = split(frame)
     assert not any(is_update(p) for p in panes[:2])
 
@@ -98,7 +110,7 @@ def test_frames_send_the_hidden_panes_and_the_status_what_they_already_show(hand
     """Not gr.skip(): Gradio builds a component for each skip in every frame. The same value
     as the first frame's is sent as nothing at all (Gradio diffs a stream's frames)."""
     turns = [Turn(QUESTION) for _ in range(3)]
-    frame = handlers._frame(turns, a_round(3), "en", ASKING, final=False)
+    frame = handlers._frame(turns, windows(a_round(3)), ASKING)
     panes, _, rest = split(frame)
     assert all(isinstance(p, list) for p in panes) and panes[3] == []
     assert rest[0] == ASKING
@@ -158,7 +170,7 @@ def test_the_last_frame_keeps_each_panes_conversation_for_the_next_message(handl
             turn.reply.apply(event)
             turn.apply(event)
         turn.finish()
-    frame = handlers._frame(turns, a_round(3), "en", ASKING, final=True)
+    frame = handlers._last_frame(turns, a_round(3), windows(a_round(3)), "en")
     panes, _, rest = split(frame)
     round_, after, refused = rest[1], rest[2], rest[3]
     assert round_["histories"] == panes[:3]
@@ -187,14 +199,13 @@ def test_a_message_refused_while_a_round_ends_goes_back_with_that_rounds_results
 
 def test_a_follow_up_asks_with_the_rounds_conversations(handlers):
     """The panes' conversations come from the round (the page sends none): each slot's own."""
-    round_ = {**a_round(2), "histories": [[{"role": "user", "content": "q"}, {"role": "assistant", "content": f"a{i}"}]
-                                          for i in range(2)]}
-    histories = kept_histories(round_)
-    assert histories[2:] == [[], []]
-    assert kept_histories(None) == kept_histories(a_round(2)) == kept_histories({"histories": "junk"}) == [[]] * 4
-    plans = handlers._sources(round_, histories, "next", None, {})
-    sent = [[m["content"] for m in messages] for _, messages, _, _ in plans]
-    assert sent == [["q", "a0", "next"], ["q", "a1", "next"]]
+    round_ = a_round(2).replace(histories=tuple([{"role": "user", "content": "q"},
+                                                {"role": "assistant", "content": f"a{i}"}] for i in range(2)))
+    assert round_.kept_histories()[2:] == [[], []]
+    assert a_round(2).kept_histories() == [[]] * 4
+    assert CompareRound.from_state({**a_round(2).to_state(), "histories": "junk"}).kept_histories() == [[]] * 4
+    plans = round_.requests("next", None, {})
+    assert [[m["content"] for m in plan.messages] for plan in plans] == [["q", "a0", "next"], ["q", "a1", "next"]]
 
 
 def answered(history: list, text: str) -> Turn:
@@ -218,19 +229,20 @@ def test_long_comparisons_show_the_latest_turns_and_show_earlier_brings_back_the
     slides it; the round keeps the whole conversations; Show earlier puts them back."""
     histories = [[{"role": role, "content": f"{kind}{n}" + ("" if kind == "q" else f"-{i}")}
                   for n in (1, 2) for role, kind in (("user", "q"), ("assistant", "a"))] for i in range(2)]
-    round_ = {**a_round(2), "histories": histories,
-              "view": {"labels": ["model-0", "model-1", None, None], "visible": [True, True, False, False],
-                       "from": [0, 0, 0, 0]}}
+    round_ = a_round(2, view=PaneView(("model-0", "model-1", None, None), (True, True, False, False))).replace(
+        histories=tuple(histories))
     asked = [append_user(histories[i], "q3") for i in range(2)]
-    frame, round_ = handlers._first_frame([Turn(h) for h in asked], round_, round_["view"], ASKING, "en")
+    panes_windows = windows(round_)
+    frame, round_ = handlers._first_frame([Turn(h) for h in asked], round_, panes_windows, ASKING, "en")
     panes, _, rest = split(frame)
     assert [texts(p) for p in panes[:2]] == [["q1", "a1-0", "q2", "a2-0", "q3"], ["q1", "a1-1", "q2", "a2-1", "q3"]]
     assert not is_update(rest[4]) or rest[4].get("visible") is None  # the button as it was
-    frame = handlers._frame([answered(h, f"a3-{i}") for i, h in enumerate(asked)], round_, "en", ASKING, final=True)
+    frame = handlers._last_frame([answered(h, f"a3-{i}") for i, h in enumerate(asked)], round_, panes_windows, "en")
     panes, _, rest = split(frame)
     round_, button = rest[1], rest[4]
     assert [texts(p) for p in panes[:2]] == [["q2", "a2-0", "q3", "a3-0"], ["q2", "a2-1", "q3", "a3-1"]]
-    assert [texts(h)[0] for h in kept_histories(round_)[:2]] == ["q1", "q1"]  # the whole conversations
+    kept = CompareRound.from_state(round_).kept_histories()
+    assert [texts(h)[0] for h in kept[:2]] == ["q1", "q1"]  # the whole conversations
     assert round_["view"]["from"] == [2, 2, 0, 0] and round_["view"]["labels"][:2] == ["model-0", "model-1"]
     assert button["visible"] is True and "1" in button["value"]
     # A vote keeps where the panes start; Show earlier puts every message back.
@@ -243,7 +255,7 @@ def test_long_comparisons_show_the_latest_turns_and_show_earlier_brings_back_the
 
 def test_show_earlier_waits_while_a_round_streams(handlers):
     """Its frames are changes to what the panes show: replacing them meanwhile would garble them."""
-    round_ = {**a_round(2), "histories": [[{"role": "user", "content": "q"}]] * 2}
+    round_ = a_round(2).replace(histories=([{"role": "user", "content": "q"}],) * 2).to_state()
     with handlers.ctx.runs.track("busy:compare"):
         outputs = handlers.show_earlier(SimpleNamespace(session_hash="busy", headers={}), round_)
     assert all(is_update(value) and len(value) == 1 for value in outputs)  # gr.skip() everywhere

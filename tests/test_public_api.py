@@ -117,4 +117,4 @@ def test_the_layer_check_sees_imports():
     # The checks above would pass on a scanner that found nothing: this one shows it finds.
     assert "sfui.api.messages" in sfui_imports(ROOT / "sfui" / "api" / "errors.py")
     assert "sfui.api.client" in sfui_imports(ROOT / "sfui" / "config.py")
-    assert "sfui.chat_window" in sfui_imports(ROOT / "sfui" / "ui" / "chat_pane.py")
+    assert "sfui.chat_window" in sfui_imports(ROOT / "sfui" / "ui" / "chat_handlers.py")

@@ -9,7 +9,8 @@ from contextlib import ExitStack
 import pytest
 
 from sfui.chat import FramePacer, Turn
-from sfui.streaming import PaneSource, RunRegistry, stream_panes, stream_turn
+from sfui.runs import RunRegistry
+from sfui.streaming import PaneSource, stream_panes, stream_turn
 from tests.support.asyncutil import run_async
 from tests.support.sfserver import Sleep, stream
 

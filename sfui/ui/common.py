@@ -13,10 +13,11 @@ import requests
 from ..api.client import SiliconFlowClient, new_session
 from ..catalog import model_info, model_label, tag_translations, tags_key
 from ..chat import Turn
+from ..chat_request import paying_key
 from ..config import Settings
 from ..i18n import gradio_translations, language, pick_language
 from ..model_list import ModelDirectory
-from ..streaming import RunRegistry
+from ..runs import RunRegistry
 
 
 def page_translations() -> dict[str, dict[str, str]]:
@@ -118,5 +119,4 @@ class AppContext:
         return self.settings.client(api_key=key, session=self.session)
 
     def effective_key(self, visitor_key: str | None) -> str | None:
-        # A visitor's own key wins; the server's key (a Space secret) is the fallback.
-        return visitor_key or self.settings.api_key
+        return paying_key(visitor_key, self.settings.api_key)

@@ -18,11 +18,12 @@ from typing import Any
 
 import gradio as gr
 
-from .. import conversations as store_logic
+from .. import conversations
 from ..chat import awaiting_answer
 from ..i18n import t
 from ..params import InputError
-from .chat_pane import ChatArea, chat_view
+from .chat_handlers import chat_view
+from .chat_pane import ChatArea
 from .common import AppContext, label, lang_of
 
 STORAGE_KEY = "sfui-conversations"
@@ -111,7 +112,7 @@ class Sidebar:
 
 
 def render_sidebar() -> Sidebar:
-    store = gr.BrowserState(store_logic.empty_store(), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
+    store = gr.BrowserState(conversations.empty_store(), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
     with gr.Sidebar(open=False, position="left", elem_id="sidebar"):
         gr.Markdown(label("label_conversations"))
         new_btn = gr.Button(label("label_new_chat"), variant="primary", size="sm", elem_id="new-chat-btn")
@@ -136,7 +137,7 @@ def render_sidebar() -> Sidebar:
 
 
 def _listing(store: dict, current: str | None, lang: str) -> Any:
-    return gr.update(choices=store_logic.list_rows(store, lang, time.time()), value=current)
+    return gr.update(choices=conversations.list_rows(store, lang, time.time()), value=current)
 
 
 # The chat's view (chat_view: the latest turns, the whole conversation, the button) and the two panels.
@@ -159,12 +160,12 @@ class SidebarHandlers:
         self.ctx = ctx
 
     def _status(self, store: dict, lang: str) -> str:
-        return store_logic.storage_status(store, lang)[1]
+        return conversations.storage_status(store, lang)[1]
 
     def _keep(self, store: dict, conversation: dict, lang: str) -> dict | None:
         """The store with ``conversation`` saved, or None (and a warning) when it would not fit."""
-        new = store_logic.save(store, conversation)
-        if store_logic.fits(new):
+        new = conversations.save(store, conversation)
+        if conversations.fits(new):
             return new
         gr.Warning(t(lang, "conv_not_saved_full"), duration=20)
         return None
@@ -172,7 +173,7 @@ class SidebarHandlers:
     def show(self, request: gr.Request, store, current):
         """On load (the browser has read its store): the list and the storage use."""
         lang = lang_of(request)
-        store, unreadable = store_logic.load_store(store)
+        store, unreadable = conversations.load_store(store)
         if unreadable:
             # Saved by another version: say so before a save overwrites it.
             gr.Warning(t(lang, "conv_unreadable", count=unreadable), duration=30)
@@ -184,11 +185,11 @@ class SidebarHandlers:
         finished = self.ctx.answers.take(request.session_hash)
         if not history or awaiting_answer(history):
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        store = store_logic.clean_store(store)
-        conversation = store_logic.get(store, current) or store_logic.new_conversation(time.time())
-        conversation = store_logic.with_messages(conversation, history, time.time())
+        store = conversations.clean_store(store)
+        conversation = conversations.get(store, current) or conversations.new_conversation(time.time())
+        conversation = conversations.with_messages(conversation, history, time.time())
         if finished is not None:
-            conversation = store_logic.with_answer(conversation, finished.turn, finished.payload)
+            conversation = conversations.with_answer(conversation, finished.turn, finished.payload)
         conversation = {**conversation, "panels": {"reasoning": reasoning or "", "usage": usage or ""}}
         saved = self._keep(store, conversation, lang)
         if saved is None:
@@ -199,11 +200,11 @@ class SidebarHandlers:
     def after_edit(self, request: gr.Request, history, store, current):
         """After Undo: the open conversation follows. Outputs: store, list, storage."""
         lang = lang_of(request)
-        store = store_logic.clean_store(store)
-        conversation = store_logic.get(store, current)
+        store = conversations.clean_store(store)
+        conversation = conversations.get(store, current)
         if conversation is None:
             return gr.skip(), gr.skip(), gr.skip()
-        saved = self._keep(store, store_logic.with_messages(conversation, history or [], time.time()), lang)
+        saved = self._keep(store, conversations.with_messages(conversation, history or [], time.time()), lang)
         if saved is None:
             return gr.skip(), gr.skip(), self._status(store, lang)
         return saved, _listing(saved, current, lang), self._status(saved, lang)
@@ -212,12 +213,12 @@ class SidebarHandlers:
         """Outputs: current, list, title box, chat, reasoning, usage."""
         lang = lang_of(request)
         self.ctx.runs.stop(request.session_hash, discard=True)
-        return None, _listing(store_logic.clean_store(store), None, lang), "", *_view([], None, lang)
+        return None, _listing(conversations.clean_store(store), None, lang), "", *_view([], None, lang)
 
     def open(self, request: gr.Request, chosen, store):
         """Outputs: current, title box, view, model."""
         lang = lang_of(request)
-        conversation = store_logic.get(store_logic.clean_store(store), chosen)
+        conversation = conversations.get(conversations.clean_store(store), chosen)
         if conversation is None:
             return (gr.skip(),) * (3 + VIEW_OUTPUTS)
         self.ctx.runs.stop(request.session_hash, discard=True)
@@ -228,12 +229,12 @@ class SidebarHandlers:
     def rename(self, request: gr.Request, title, store, current):
         """Outputs: store, list."""
         lang = lang_of(request)
-        store = store_logic.clean_store(store)
-        if store_logic.get(store, current) is None:
+        store = conversations.clean_store(store)
+        if conversations.get(store, current) is None:
             gr.Warning(t(lang, "conv_nothing_open"), duration=8)
             return gr.skip(), gr.skip()
         try:
-            renamed = store_logic.rename(store, current, title or "")
+            renamed = conversations.rename(store, current, title or "")
         except InputError as exc:
             gr.Warning(t(lang, "conv_rename_failed", problem=exc.problem(lang)), duration=10)
             return gr.skip(), gr.skip()
@@ -242,7 +243,7 @@ class SidebarHandlers:
     def delete(self, request: gr.Request, store, current):
         """Outputs: store, current, deleted, list, undo button, storage, title box, view."""
         lang = lang_of(request)
-        store, removed = store_logic.delete(store_logic.clean_store(store), current)
+        store, removed = conversations.delete(conversations.clean_store(store), current)
         if removed is None:
             gr.Warning(t(lang, "conv_nothing_open"), duration=8)
             return (gr.skip(),) * (7 + VIEW_OUTPUTS)
@@ -256,7 +257,7 @@ class SidebarHandlers:
         lang = lang_of(request)
         if not isinstance(deleted, dict):
             return (gr.skip(),) * 4 + (gr.update(visible=False),) + (gr.skip(),) * (2 + VIEW_OUTPUTS)
-        store = store_logic.restore(store_logic.clean_store(store), deleted)
+        store = conversations.restore(conversations.clean_store(store), deleted)
         return (store, deleted["id"], None, _listing(store, deleted["id"], lang), gr.update(visible=False),
                 self._status(store, lang), deleted["title"], *_view(deleted["messages"], deleted, lang))
 
@@ -264,12 +265,15 @@ class SidebarHandlers:
         def export_conversation(request: gr.Request, store, current):
             """Outputs: the file's text and name (the browser then saves them)."""
             lang = lang_of(request)
-            conversation = store_logic.get(store_logic.clean_store(store), current)
+            conversation = conversations.get(conversations.clean_store(store), current)
             if conversation is None:
                 gr.Warning(t(lang, "conv_nothing_open"), duration=8)
                 return "", ""
-            text = store_logic.to_markdown(conversation, lang) if kind == "md" else store_logic.to_json(conversation)
-            return text, store_logic.export_filename(conversation, kind)
+            if kind == "md":
+                text = conversations.to_markdown(conversation, lang)
+            else:
+                text = conversations.to_json(conversation)
+            return text, conversations.export_filename(conversation, kind)
 
         return export_conversation
 
@@ -281,12 +285,12 @@ class SidebarHandlers:
             return nothing
         try:
             if text.startswith(TOO_LARGE):
-                raise store_logic.too_large(int(text[len(TOO_LARGE):]))
-            conversation = store_logic.from_json(text, lang=lang)
+                raise conversations.too_large(int(text[len(TOO_LARGE):]))
+            conversation = conversations.from_json(text, lang=lang)
         except InputError as exc:
-            gr.Warning(store_logic.import_error_message(exc, lang), duration=20)
+            gr.Warning(conversations.import_error_message(exc, lang), duration=20)
             return nothing
-        store = store_logic.clean_store(store)
+        store = conversations.clean_store(store)
         saved = self._keep(store, conversation, lang)
         if saved is None:
             return nothing
@@ -328,7 +332,7 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
     for button, kind in ((bar.export_md_btn, "md"), (bar.export_json_btn, "json")):
         button.click(h.export(kind), [bar.store, bar.current], [bar.file_text, bar.file_name], **private).then(
             None, [bar.file_text, bar.file_name], None, js=DOWNLOAD_JS)
-    import_js = IMPORT_JS % {"limit": store_logic.MAX_IMPORT_BYTES, "too_large": json.dumps(TOO_LARGE)[1:-1]}
+    import_js = IMPORT_JS % {"limit": conversations.MAX_IMPORT_BYTES, "too_large": json.dumps(TOO_LARGE)[1:-1]}
     bar.import_btn.click(None, None, [bar.file_text], js=import_js).then(
         h.import_file, [bar.file_text, bar.store],
         [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box, *view], **private).then(
