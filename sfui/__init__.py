@@ -11,7 +11,7 @@
 Importing ``sfui`` does not import Gradio: the UI lives in ``sfui.ui``.
 """
 
-from .api.client import ChatStream, SiliconFlowClient, UserInfo, build_payload
+from .api.client import SiliconFlowClient, UserInfo, build_payload
 from .api.errors import (
     APIConnectionError,
     APIStatusError,
@@ -46,6 +46,7 @@ from .api.events import (
     Usage,
     UsageUpdate,
 )
+from .api.stream import ChatStream
 from .catalog import DEFAULT_MODELS, ModelInfo, model_info
 from .config import Settings
 from .params import FIELDS, Controls, InputError, RequestField

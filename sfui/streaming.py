@@ -23,7 +23,7 @@ from .chat import FramePacer, Turn
 from .runs import Run
 
 if TYPE_CHECKING:
-    from .api.client import ChatStream
+    from .api.stream import ChatStream
 
 log = logging.getLogger("sfui")
 

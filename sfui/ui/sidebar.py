@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from .. import conversations
+from .. import conversation_files, conversation_format, conversations
 from ..chat import awaiting_answer
 from ..i18n import t
 from ..params import InputError
@@ -186,10 +186,10 @@ class SidebarHandlers:
         if not history or awaiting_answer(history):
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         store = conversations.clean_store(store)
-        conversation = conversations.get(store, current) or conversations.new_conversation(time.time())
-        conversation = conversations.with_messages(conversation, history, time.time())
+        conversation = conversations.get(store, current) or conversation_format.new_conversation(time.time())
+        conversation = conversation_format.with_messages(conversation, history, time.time())
         if finished is not None:
-            conversation = conversations.with_answer(conversation, finished.turn, finished.payload)
+            conversation = conversation_format.with_answer(conversation, finished.turn, finished.payload)
         conversation = {**conversation, "panels": {"reasoning": reasoning or "", "usage": usage or ""}}
         saved = self._keep(store, conversation, lang)
         if saved is None:
@@ -204,7 +204,7 @@ class SidebarHandlers:
         conversation = conversations.get(store, current)
         if conversation is None:
             return gr.skip(), gr.skip(), gr.skip()
-        saved = self._keep(store, conversations.with_messages(conversation, history or [], time.time()), lang)
+        saved = self._keep(store, conversation_format.with_messages(conversation, history or [], time.time()), lang)
         if saved is None:
             return gr.skip(), gr.skip(), self._status(store, lang)
         return saved, _listing(saved, current, lang), self._status(saved, lang)
@@ -270,10 +270,10 @@ class SidebarHandlers:
                 gr.Warning(t(lang, "conv_nothing_open"), duration=8)
                 return "", ""
             if kind == "md":
-                text = conversations.to_markdown(conversation, lang)
+                text = conversation_files.to_markdown(conversation, lang)
             else:
-                text = conversations.to_json(conversation)
-            return text, conversations.export_filename(conversation, kind)
+                text = conversation_files.to_json(conversation)
+            return text, conversation_files.export_filename(conversation, kind)
 
         return export_conversation
 
@@ -285,10 +285,10 @@ class SidebarHandlers:
             return nothing
         try:
             if text.startswith(TOO_LARGE):
-                raise conversations.too_large(int(text[len(TOO_LARGE):]))
-            conversation = conversations.from_json(text, lang=lang)
+                raise conversation_files.too_large(int(text[len(TOO_LARGE):]))
+            conversation = conversation_files.from_json(text, lang=lang)
         except InputError as exc:
-            gr.Warning(conversations.import_error_message(exc, lang), duration=20)
+            gr.Warning(conversation_files.import_error_message(exc, lang), duration=20)
             return nothing
         store = conversations.clean_store(store)
         saved = self._keep(store, conversation, lang)
@@ -332,7 +332,7 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
     for button, kind in ((bar.export_md_btn, "md"), (bar.export_json_btn, "json")):
         button.click(h.export(kind), [bar.store, bar.current], [bar.file_text, bar.file_name], **private).then(
             None, [bar.file_text, bar.file_name], None, js=DOWNLOAD_JS)
-    import_js = IMPORT_JS % {"limit": conversations.MAX_IMPORT_BYTES, "too_large": json.dumps(TOO_LARGE)[1:-1]}
+    import_js = IMPORT_JS % {"limit": conversation_files.MAX_IMPORT_BYTES, "too_large": json.dumps(TOO_LARGE)[1:-1]}
     bar.import_btn.click(None, None, [bar.file_text], js=import_js).then(
         h.import_file, [bar.file_text, bar.store],
         [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box, *view], **private).then(
