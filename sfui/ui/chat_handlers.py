@@ -139,7 +139,9 @@ class ChatHandlers:
     """The chat's event handlers. Those that ask take the request fields as one
     ``controls`` parameter; sfui.ui.fields.with_request_fields gives Gradio one
     parameter per field in its place. ``shown`` is what the chat pane shows,
-    ``kept`` the session's copy of the whole conversation."""
+    ``whole`` the session's copy of the whole conversation (PageConversation checks
+    that the two agree); the public endpoints' ``history`` is the caller's whole
+    conversation, under the name the API has always had."""
 
     def __init__(self, ctx: AppContext, chatbot: gr.Chatbot) -> None:
         self.ctx = ctx
@@ -236,7 +238,7 @@ class ChatHandlers:
 
     # --- Send ------------------------------------------------------------------------------
 
-    async def respond(self, message, history, kept, model, system_prompt, controls: Controls, visitor_key,
+    async def respond(self, message, history, whole, model, system_prompt, controls: Controls, visitor_key,
                       request: gr.Request):
         """Stream the answer to ``message``: the public ``/chat`` endpoint; its
         parameters are named after the API's request fields. ``message`` is text (the
@@ -246,9 +248,9 @@ class ChatHandlers:
         lang, text = lang_of(request), as_text(message)
         ask = self.request(model, system_prompt, controls, visitor_key, text)
         try:
-            whole = PageConversation.of(kept, history).whole
             answered = False
-            async for frame in self.converse(text, whole, ask, lang, request.session_hash):
+            conversation = PageConversation.of(whole, history).whole
+            async for frame in self.converse(text, conversation, ask, lang, request.session_hash):
                 if isinstance(frame, AnswerFrame):
                     answered = True
                     messages, reasoning, usage = frame.outputs()
@@ -259,32 +261,32 @@ class ChatHandlers:
             # An API caller has no saved conversations: nothing will take this answer.
             self.ctx.answers.take(request.session_hash)
 
-    async def respond_in_page(self, message, history, kept, model, system_prompt, controls: Controls, visitor_key,
+    async def respond_in_page(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
                               request: gr.Request):
         """/chat for the page's Send: the message box was emptied in the browser, so a
         refused message is put back in it (nothing the visitor typed is lost). Runs
         without Gradio's pre- and postprocessing: the inputs arrive as the page sent
         them, validated here; the chat goes out serialized by the Chatbot's own
         postprocess."""
-        async for frame in self._respond_in_page(message, history, kept, model, system_prompt, controls,
+        async for frame in self._respond_in_page(message, shown, whole, model, system_prompt, controls,
                                                  visitor_key, request, anyway=False):
             yield frame
 
-    async def respond_anyway(self, message, history, kept, model, system_prompt, controls: Controls, visitor_key,
+    async def respond_anyway(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
                              request: gr.Request):
         """Send anyway: the message with pictures goes to the chosen model although the
         catalogue does not know it to see images (a custom model id)."""
-        async for frame in self._respond_in_page(message, history, kept, model, system_prompt, controls,
+        async for frame in self._respond_in_page(message, shown, whole, model, system_prompt, controls,
                                                  visitor_key, request, anyway=True):
             yield frame
 
-    async def _respond_in_page(self, message, shown, kept, model, system_prompt, controls, visitor_key, request,
+    async def _respond_in_page(self, message, shown, whole, model, system_prompt, controls, visitor_key, request,
                                anyway: bool):
         """Outputs: the chat's view and panels (PANE_OUTPUTS), the box, the vision notice and its text."""
         lang = lang_of(request)
         text, attachments = uploads.message_parts(message)
         ask = self.request(model, system_prompt, controls, visitor_key, text, attachments)
-        conversation = PageConversation.of(kept, shown)
+        conversation = PageConversation.of(whole, shown)
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=True)
         hidden = gr.update(visible=False)
         frames = self.converse(message, conversation.whole, ask, lang, request.session_hash, anyway=anyway,
@@ -316,12 +318,12 @@ class ChatHandlers:
         async for frame in self.stream_reply(history, ask, lang, session):
             yield frame
 
-    async def regenerate(self, history, kept, model, system_prompt, controls: Controls, visitor_key,
+    async def regenerate(self, shown, whole, model, system_prompt, controls: Controls, visitor_key,
                          retry_data: _RetryData, request: gr.Request):
         """Retry in the page: drop the answer clicked (the chat's index, of its latest
         turns) and stream a new one into the chat."""
         lang = lang_of(request)
-        conversation = PageConversation.of(kept, history)
+        conversation = PageConversation.of(whole, shown)
         index = conversation.whole_index(getattr(retry_data, "index", None))
         ask = self.request(model, system_prompt, controls, visitor_key)
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)
@@ -331,36 +333,36 @@ class ChatHandlers:
         if not pane.started:
             yield unchanged(PANE_OUTPUTS)
 
-    async def regenerate_api(self, history, kept, model, system_prompt, controls: Controls, visitor_key,
+    async def regenerate_api(self, history, whole, model, system_prompt, controls: Controls, visitor_key,
                              request: gr.Request):
         """The public ``/retry``: a new answer to the last question of ``history``
         (the whole conversation, which comes back whole)."""
         ask = self.request(model, system_prompt, controls, visitor_key)
         answered = False
-        async for frame in self._regenerate(PageConversation.of(kept, history).whole, ask, None, lang_of(request),
+        async for frame in self._regenerate(PageConversation.of(whole, history).whole, ask, None, lang_of(request),
                                             request.session_hash):
             answered = True
             yield frame.outputs()
         if not answered:
             yield unchanged(3)
 
-    async def edit(self, history, kept, model, system_prompt, controls: Controls, visitor_key,
+    async def edit(self, shown, whole, model, system_prompt, controls: Controls, visitor_key,
                    edit_data: gr.EditData, request: gr.Request):
         """An earlier message of the visitor's, edited: the answers after it are
         replaced by a new answer to the edited message."""
         lang = lang_of(request)
-        conversation = PageConversation.of(kept, history)
+        conversation = PageConversation.of(whole, shown)
         index = conversation.whole_index(getattr(edit_data, "index", None))
-        whole = edit_history(conversation.whole, index, getattr(edit_data, "value", None))
-        ask = self.request(model, system_prompt, controls, visitor_key, last_text(whole))
-        problem = refusal(ask, lang, key_set=self.key_set(ask)) if whole else None
+        edited = edit_history(conversation.whole, index, getattr(edit_data, "value", None))
+        ask = self.request(model, system_prompt, controls, visitor_key, last_text(edited))
+        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited else None
         if problem:
             gr.Warning(problem, duration=15)
-        if problem or not whole or not awaiting_answer(whole):
+        if problem or not edited or not awaiting_answer(edited):
             yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)
-        async for frame in self.stream_reply(whole, ask, lang, request.session_hash):
+        async for frame in self.stream_reply(edited, ask, lang, request.session_hash):
             yield pane.frame(frame)
 
     # --- the quick steps ---------------------------------------------------------------------
@@ -369,19 +371,19 @@ class ChatHandlers:
         # Async and queue=False: runs on the event loop at once, like the pumps it closes.
         self.ctx.runs.stop(request.session_hash)
 
-    def undo(self, history: list, kept: list, undo_data: gr.UndoData, request: gr.Request):
+    def undo(self, shown: list, whole: list, undo_data: gr.UndoData, request: gr.Request):
         """Undo: take back the question clicked (the chat's index) and what followed.
         Outputs: the chat's view (chat_view) and the message box."""
-        conversation = PageConversation.of(kept, clean_history(history or []))
+        conversation = PageConversation.of(whole, clean_history(shown or []))
         index = conversation.whole_index(getattr(undo_data, "index", None))
         whole, text, pictures = undo_last_question(conversation.whole, index if isinstance(index, int) else None)
         # The question goes back in the box whole: its text and its pictures (their
         # uploads were deleted when it was sent, so they are written back from the chat).
         return (*chat_view(whole, lang_of(request)), {"text": text, "files": uploads.restore(pictures)})
 
-    def show_earlier(self, kept: list):
+    def show_earlier(self, whole: list):
         """Show earlier: the whole conversation in the chat. Outputs: chat_view's."""
-        return whole_view(kept or []).shown, gr.skip(), gr.update(visible=False)
+        return whole_view(whole or []).shown, gr.skip(), gr.update(visible=False)
 
     async def clear(self, request: gr.Request):
         # Stops this session's answer too, without letting its last update redraw the chat.
