@@ -4,30 +4,24 @@ copied code holds exactly the body that Send then posts."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.support import TEST_KEY
-from tests.test_browser import ask, open_accordion, open_app, send, wait_turn_ended
+from tests.support.page import (
+    CODE,
+    MESSAGE_BOX,
+    QUESTIONS,
+    WAIT_MS,
+    ask,
+    code_text,
+    copied_code,
+    open_accordion,
+    open_app,
+    pick_language,
+    send,
+    wait_turn_ended,
+)
 from tests.test_codegen import body_in_snippet
-
-WAIT_MS = 15_000
-
-
-def code_text(page: Page) -> str:
-    """The code view's text as shown (CodeMirror draws the lines in view)."""
-    return page.locator("#code-view .cm-content").inner_text()
-
-
-def copied_code(page: Page) -> str:
-    """The whole code, through the code view's copy button (CodeMirror draws only
-    the lines in view, so the page's text may be partial)."""
-    page.locator("#code-view").hover()
-    page.locator("#code-view button[aria-label*='opy'], #code-view button[title*='opy']").first.click()
-    return page.evaluate("navigator.clipboard.readText()")
-
-
-def pick_language(page: Page, name: str) -> None:
-    page.locator("#code-lang label", has_text=name).click()
 
 
 def test_view_code_shows_the_request_of_the_next_send(launch_app, page):
@@ -36,12 +30,12 @@ def test_view_code_shows_the_request_of_the_next_send(launch_app, page):
     open_app(page, app.url)
     ask(page, "#fake:reasoning First question")  # a conversation with a thinking bubble in it
     message = "What does 'stream' do? `code` and 中文"
-    page.locator("#user-input textarea").fill(message)
+    page.locator(MESSAGE_BOX).fill(message)
 
     open_accordion(page, "View code")
-    expect(page.locator("#code-view .cm-content")).to_contain_text("curl", timeout=WAIT_MS)
+    expect(page.locator(CODE)).to_contain_text("curl", timeout=WAIT_MS)
     pick_language(page, "Python (requests)")
-    expect(page.locator("#code-view .cm-content")).to_contain_text("import requests", timeout=WAIT_MS)
+    expect(page.locator(CODE)).to_contain_text("import requests", timeout=WAIT_MS)
     shown = code_text(page)
     assert f'"model": "{app.settings.default_model}"' in shown
     assert '"stream": True' in shown
@@ -54,32 +48,32 @@ def test_view_code_shows_the_request_of_the_next_send(launch_app, page):
     body = body_in_snippet("python-requests", code)
     before = len(app.fake.chat_requests())
     send(page, message)
-    expect(page.locator("#chatbot [data-testid=user]")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.locator(QUESTIONS)).to_have_count(2, timeout=WAIT_MS)
     wait_turn_ended(page)
     assert len(app.fake.chat_requests()) == before + 1
     assert app.fake.chat_requests()[-1] == body
 
     # gr.Code has no Go highlighting (C++'s stands in): the code shows all the same.
-    page.locator("#user-input textarea").fill("Next one")
+    page.locator(MESSAGE_BOX).fill("Next one")
     pick_language(page, "Go")
-    expect(page.locator("#code-view .cm-content")).to_contain_text("package main", timeout=WAIT_MS)
-    expect(page.locator("#code-view .cm-content")).to_contain_text('os.Getenv("SILICONFLOW_API_KEY")')
+    expect(page.locator(CODE)).to_contain_text("package main", timeout=WAIT_MS)
+    expect(page.locator(CODE)).to_contain_text('os.Getenv("SILICONFLOW_API_KEY")')
 
 
 def test_view_code_shows_why_a_request_would_be_refused(launch_app, page):
     app = launch_app()
     open_app(page, app.url)
-    page.locator("#user-input textarea").fill("Hello")
+    page.locator(MESSAGE_BOX).fill("Hello")
     open_accordion(page, "More request fields")
     budget = page.locator("#thinking-budget textarea, #thinking-budget input").first
     budget.fill("5")  # below 128: Send would refuse it
     budget.blur()
     open_accordion(page, "View code")
-    expect(page.locator("#code-view .cm-content")).to_contain_text("thinking_budget", timeout=WAIT_MS)
+    expect(page.locator(CODE)).to_contain_text("thinking_budget", timeout=WAIT_MS)
     assert "curl" not in code_text(page)
 
     budget.fill("")
     budget.blur()
     page.locator("#code-refresh-btn").click()
-    expect(page.locator("#code-view .cm-content")).to_contain_text("curl -sS -N", timeout=WAIT_MS)
+    expect(page.locator(CODE)).to_contain_text("curl -sS -N", timeout=WAIT_MS)
     assert '"thinking_budget"' not in code_text(page)

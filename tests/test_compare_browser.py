@@ -13,52 +13,32 @@ import re
 
 from playwright.sync_api import Page, expect
 
-WAIT_MS = 20_000  # generous: two shared cores may also be running other suites
-
-
-# --- page helpers ---------------------------------------------------------------------
-
-
-def open_compare(page: Page, url: str) -> Page:
-    page.goto(url)
-    page.get_by_role("tab", name=re.compile("Compare|对比")).click()
-    expect(page.locator("#compare-input textarea")).to_be_editable(timeout=WAIT_MS)
-    return page
+from tests.support.browser import VIEWPORT, ZH_CONTEXT
+from tests.support.page import (
+    BLOCK_LABEL,
+    COMPARE_BOX,
+    QUESTION,
+    WAIT_MS,
+    model_box,
+    open_compare,
+    pane,
+    pane_answer,
+    pick_model,
+    send_compare,
+    toast,
+    wait_compare_done,
+)
 
 
 def pick(page: Page, slot: int, model: str, temperature: str | None = None) -> None:
-    """Type a model id into slot ``slot`` (a custom id is allowed) and press Enter."""
-    box = page.locator(f"#compare-model-{slot} input")
-    box.click()
-    box.fill(model)
-    box.press("Enter")
-    expect(box).to_have_value(re.compile(re.escape(model)), timeout=WAIT_MS)
+    """Type a model id into slot ``slot`` (a custom id is allowed) and press Enter; ``temperature``: the slot's."""
+    pick_model(page, model, slot)
     if temperature is not None:
         page.locator(f"#compare-temperature-{slot} textarea").fill(temperature)
 
 
-def ask(page: Page, text: str) -> None:
-    box = page.locator("#compare-input textarea")
-    box.fill(text)
-    box.press("Enter")
-
-
-def pane(page: Page, slot: int):
-    return page.locator(f"#compare-pane-{slot}")
-
-
-def pane_answer(page: Page, slot: int):
-    return pane(page, slot).locator("[data-testid=bot]").last
-
-
 def stats_text(page: Page) -> str:
     return page.locator("#compare-stats").inner_text()
-
-
-def wait_until_done(page: Page, rows: int) -> None:
-    """The results table (a header and a row per pane) appears when every pane has ended."""
-    grid = page.locator("#compare-stats [role=grid]")
-    expect(grid).to_have_attribute("aria-rowcount", str(rows + 1), timeout=WAIT_MS)
 
 
 # --- tests ------------------------------------------------------------------------------
@@ -70,7 +50,7 @@ def test_three_models_stream_at_once_and_a_slow_one_holds_back_no_one(launch_app
     pick(page, 1, "fake/slow-first")
     pick(page, 2, "Qwen/Qwen3-8B")
     pick(page, 3, "deepseek-ai/DeepSeek-V3")
-    ask(page, "hello all")
+    send_compare(page, "hello all")
 
     # The fast panes answer while the slow one is still silent (3 s before its first token).
     expect(pane_answer(page, 2)).to_have_text("Echo: hello all", timeout=WAIT_MS)
@@ -79,7 +59,7 @@ def test_three_models_stream_at_once_and_a_slow_one_holds_back_no_one(launch_app
     slow_started = [r for r in app.fake.received if r.body and r.body.get("model") == "fake/slow-first"]
     assert slow_started and slow_started[0].first_chunk_at is None, "the slow slot answered before the fast ones"
 
-    wait_until_done(page, 3)
+    wait_compare_done(page, 3)
     requests = [r for r in app.fake.received if r.path.endswith("/chat/completions")]
     assert sorted(r.body["model"] for r in requests) == sorted(["fake/slow-first", "Qwen/Qwen3-8B",
                                                                "deepseek-ai/DeepSeek-V3"])
@@ -96,8 +76,8 @@ def test_results_table_shows_the_servers_token_counts(launch_app, page):
     app.fake.push(*(stream("Same answer.", prompt_tokens=n) for n in (111, 222, 333)))
     open_compare(page, app.url)
     pick(page, 3, "THUDM/GLM-4-9B-0414")
-    ask(page, "count")
-    wait_until_done(page, 3)
+    send_compare(page, "count")
+    wait_compare_done(page, 3)
     table = stats_text(page)
     for n in ("111", "222", "333"):
         assert n in table, table
@@ -121,8 +101,8 @@ def test_chart_bars_follow_the_panes_and_leave_the_organisation_off(launch_app, 
     # Alphabetically the three would be alpha, Qwen3, zeta: the bars must keep the panes' order.
     for slot, model in ((1, "zeta-lab/Zeta-7B"), (2, "Qwen/Qwen3-8B"), (3, "Pro/alpha-ai/Alpha-2")):
         pick(page, slot, model)
-    ask(page, "order please")
-    wait_until_done(page, 3)
+    send_compare(page, "order please")
+    wait_compare_done(page, 3)
     # The first-token chart (the echo answers come in one burst: no speed bars to order).
     expect(page.locator(f"#compare-chart-ttft {X_LABELS}")).to_have_count(3, timeout=WAIT_MS)
     assert axis_labels(page, "compare-chart-ttft") == ["Zeta-7B", "Qwen3-8B", "Alpha-2"]
@@ -136,12 +116,12 @@ def test_stop_closes_every_upstream_request_and_keeps_the_partial_answers(launch
     open_compare(page, app.url)
     for slot, model in ((1, "fake/slow"), (2, "fake/slow"), (3, "fake/slow")):
         pick(page, slot, model)
-    ask(page, "count for me")
+    send_compare(page, "count for me")
     for slot in (1, 2, 3):
         expect(pane_answer(page, slot)).to_contain_text("Counting: 1 2 3", timeout=WAIT_MS)
     page.locator("#compare-stop-btn").click()
     assert app.fake.wait_for_disconnect(count=3, timeout=10), "Stop did not close every upstream request"
-    wait_until_done(page, 3)
+    wait_compare_done(page, 3)
     for slot in (1, 2, 3):
         text = pane_answer(page, slot).inner_text()
         assert text.startswith("Counting: 1 2 3") and not text.rstrip().endswith("200"), text
@@ -151,10 +131,10 @@ def test_one_failing_slot_shows_its_error_while_the_others_finish(launch_app, pa
     app = launch_app()
     open_compare(page, app.url)
     pick(page, 2, "fake/no-such-scenario")  # the fake answers 400 "Model does not exist"
-    ask(page, "go")
+    send_compare(page, "go")
     expect(pane(page, 2)).to_contain_text("The request was rejected", timeout=WAIT_MS)
     expect(pane_answer(page, 1)).to_have_text("Echo: go", timeout=WAIT_MS)
-    wait_until_done(page, 2)
+    wait_compare_done(page, 2)
 
 
 def test_blind_mode_hides_the_names_until_the_vote_and_the_tally_survives_a_reload(launch_app, page):
@@ -163,17 +143,17 @@ def test_blind_mode_hides_the_names_until_the_vote_and_the_tally_survives_a_relo
     pick(page, 1, "Qwen/Qwen2.5-7B-Instruct")
     pick(page, 2, "THUDM/GLM-4-9B-0414")
     page.locator("#compare-blind input").check()
-    ask(page, "who are you")
-    wait_until_done(page, 2)
-    labels = [pane(page, i).locator("[data-testid=block-label]").inner_text() for i in (1, 2)]
+    send_compare(page, "who are you")
+    wait_compare_done(page, 2)
+    labels = [pane(page, i).locator(BLOCK_LABEL).inner_text() for i in (1, 2)]
     assert sorted(labels) == ["Model A", "Model B"], labels
     for hidden in ("Qwen2.5-7B", "GLM-4-9B"):
         assert hidden not in labels[0] + labels[1] + stats_text(page)
 
     page.locator("#vote-1").click()
-    winner = pane(page, 1).locator("[data-testid=block-label]")
+    winner = pane(page, 1).locator(BLOCK_LABEL)
     expect(winner).to_contain_text("Qwen/Qwen2.5-7B-Instruct", timeout=WAIT_MS)
-    expect(pane(page, 2).locator("[data-testid=block-label]")).to_contain_text("THUDM/GLM-4-9B-0414")
+    expect(pane(page, 2).locator(BLOCK_LABEL)).to_contain_text("THUDM/GLM-4-9B-0414")
 
     page.reload()
     open_compare(page, app.url)
@@ -189,8 +169,8 @@ def test_one_model_at_two_temperatures_sends_both(launch_app, page):
     open_compare(page, app.url)
     pick(page, 1, "Qwen/Qwen3-8B", temperature="0.2")
     pick(page, 2, "Qwen/Qwen3-8B", temperature="1.3")
-    ask(page, "a poem")
-    wait_until_done(page, 2)
+    send_compare(page, "a poem")
+    wait_compare_done(page, 2)
     sent = sorted(r["temperature"] for r in app.fake.chat_requests())
     assert sent == [0.2, 1.3]
 
@@ -199,8 +179,8 @@ def test_samples_of_one_model_is_one_request_with_n(launch_app, page):
     app = launch_app()
     open_compare(page, app.url)
     page.locator("#compare-n").get_by_text("3", exact=True).click()
-    ask(page, "three ways")
-    wait_until_done(page, 3)
+    send_compare(page, "three ways")
+    wait_compare_done(page, 3)
     requests = app.fake.chat_requests()
     assert len(requests) == 1 and requests[0]["n"] == 3
     answers = [pane_answer(page, slot).inner_text() for slot in (1, 2, 3)]
@@ -210,17 +190,16 @@ def test_samples_of_one_model_is_one_request_with_n(launch_app, page):
 
 def test_the_tab_and_a_failing_slot_speak_chinese(launch_app, browser):
     app = launch_app()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    context = browser.new_context(viewport=VIEWPORT, **ZH_CONTEXT)
     try:
         page = context.new_page()
         open_compare(page, app.url)
         expect(page.get_by_role("tab", name="对比")).to_be_visible()
         expect(page.locator("#compare-blind")).to_contain_text("盲测模式")
         pick(page, 2, "fake/no-such-scenario")
-        ask(page, "你好")
+        send_compare(page, "你好")
         expect(pane(page, 2)).to_contain_text("请求被拒绝", timeout=WAIT_MS)
-        wait_until_done(page, 2)
+        wait_compare_done(page, 2)
         expect(page.locator("#compare-stats")).to_contain_text("首 token")
     finally:
         context.close()
@@ -229,15 +208,14 @@ def test_the_tab_and_a_failing_slot_speak_chinese(launch_app, browser):
 def test_a_refused_comparison_says_why_and_keeps_the_message(launch_app, page):
     app = launch_app()
     open_compare(page, app.url)
-    box = page.locator("#compare-model-2 input")
+    box = page.locator(model_box(2))
     box.click()
     box.fill("")
     box.press("Enter")
     page.locator("#compare-temperature-1 textarea").fill("5")  # out of range
-    ask(page, "keep this text")
-    toast = page.locator('[data-testid="toast-body"].warning').first
-    expect(toast).to_contain_text("compare-temperature-1", timeout=WAIT_MS)
-    expect(page.locator("#compare-input textarea")).to_have_value("keep this text", timeout=WAIT_MS)
+    send_compare(page, "keep this text")
+    expect(toast(page, kind="warning")).to_contain_text("compare-temperature-1", timeout=WAIT_MS)
+    expect(page.locator(COMPARE_BOX)).to_have_value("keep this text", timeout=WAIT_MS)
     assert app.fake.chat_requests() == []
 
 
@@ -251,16 +229,16 @@ def test_follow_ups_send_each_pane_its_own_conversation_and_clear_forgets_them(l
     pick(page, 1, "Qwen/Qwen3-8B")
     pick(page, 2, "THUDM/GLM-4-9B-0414")
     app.fake.push(stream("First answer."), stream("Second answer."))
-    ask(page, "round one")
-    wait_until_done(page, 2)
+    send_compare(page, "round one")
+    wait_compare_done(page, 2)
     answers = {model: pane_answer(page, slot).inner_text().strip()
                for slot, model in ((1, "Qwen/Qwen3-8B"), (2, "THUDM/GLM-4-9B-0414"))}
     assert sorted(answers.values()) == ["First answer.", "Second answer."], answers
 
     app.fake.reset()
-    ask(page, "round two")
+    send_compare(page, "round two")
     for slot in (1, 2):
-        expect(pane(page, slot).locator("[data-testid=user]")).to_have_count(2, timeout=WAIT_MS)
+        expect(pane(page, slot).locator(QUESTION)).to_have_count(2, timeout=WAIT_MS)
         expect(pane_answer(page, slot)).to_have_text("Echo: round two", timeout=WAIT_MS)
 
     def texts(message) -> str:
@@ -274,12 +252,12 @@ def test_follow_ups_send_each_pane_its_own_conversation_and_clear_forgets_them(l
         assert sent == [("user", "round one"), ("assistant", answers[body["model"]]), ("user", "round two")], sent
 
     page.locator("#compare-clear-btn").click()
-    expect(pane(page, 1).locator("[data-testid=user]")).to_have_count(0, timeout=WAIT_MS)
+    expect(pane(page, 1).locator(QUESTION)).to_have_count(0, timeout=WAIT_MS)
     app.fake.reset()
-    ask(page, "afresh")
+    send_compare(page, "afresh")
     for slot in (1, 2):
         expect(pane_answer(page, slot)).to_have_text("Echo: afresh", timeout=WAIT_MS)
-    wait_until_done(page, 2)
+    wait_compare_done(page, 2)
     for body in app.fake.chat_requests():
         assert [(m["role"], texts(m)) for m in body["messages"] if m["role"] != "system"] == [("user", "afresh")]
 
@@ -291,15 +269,15 @@ def test_a_message_sent_while_a_round_streams_comes_back_to_the_box(launch_app, 
     open_compare(page, app.url)
     for slot, model in ((1, "fake/slow"), (2, "fake/slow")):
         pick(page, slot, model)
-    ask(page, "count for me")
+    send_compare(page, "count for me")
     for slot in (1, 2):
         expect(pane_answer(page, slot)).to_contain_text("Counting: 1 2 3", timeout=WAIT_MS)
-    ask(page, "typed while it streams")
-    expect(page.locator('[data-testid="toast-body"]').first).to_be_visible(timeout=WAIT_MS)
-    expect(page.locator("#compare-input textarea")).to_have_value("typed while it streams", timeout=WAIT_MS)
+    send_compare(page, "typed while it streams")
+    expect(toast(page)).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(COMPARE_BOX)).to_have_value("typed while it streams", timeout=WAIT_MS)
     page.locator("#compare-stop-btn").click()
-    wait_until_done(page, 2)
-    expect(page.locator("#compare-input textarea")).to_have_value("typed while it streams")
+    wait_compare_done(page, 2)
+    expect(page.locator(COMPARE_BOX)).to_have_value("typed while it streams")
     assert len(app.fake.chat_requests()) == 2
 
 
@@ -313,12 +291,12 @@ def test_a_long_comparison_shows_the_latest_turns_and_show_earlier_brings_back_t
     pick(page, 2, "THUDM/GLM-4-9B-0414")
     button = page.locator("#compare-show-earlier-btn")
     for n in (1, 2, 3):
-        ask(page, f"question {n}")
+        send_compare(page, f"question {n}")
         for slot in (1, 2):
             expect(pane_answer(page, slot)).to_have_text(f"Echo: question {n}", timeout=WAIT_MS)
-        wait_until_done(page, 2)
+        wait_compare_done(page, 2)
     for slot in (1, 2):
-        questions = pane(page, slot).locator("[data-testid=user]")
+        questions = pane(page, slot).locator(QUESTION)
         expect(questions).to_have_count(2, timeout=WAIT_MS)
         expect(questions.first).to_have_text("question 2")
     for body in app.fake.chat_requests()[-2:]:
@@ -329,9 +307,9 @@ def test_a_long_comparison_shows_the_latest_turns_and_show_earlier_brings_back_t
 
     button.click()
     for slot in (1, 2):
-        expect(pane(page, slot).locator("[data-testid=user]")).to_have_count(3, timeout=WAIT_MS)
+        expect(pane(page, slot).locator(QUESTION)).to_have_count(3, timeout=WAIT_MS)
     expect(button).to_be_hidden(timeout=WAIT_MS)
 
     page.locator("#compare-clear-btn").click()
-    expect(pane(page, 1).locator("[data-testid=user]")).to_have_count(0, timeout=WAIT_MS)
+    expect(pane(page, 1).locator(QUESTION)).to_have_count(0, timeout=WAIT_MS)
     expect(button).to_be_hidden()

@@ -11,89 +11,57 @@ from playwright.sync_api import Page, expect
 
 from sfui.chat_window import SHOWN_QUESTIONS
 from tests.support import TEST_KEY
-
-WAIT_MS = 20_000
-
-
-def open_app(page: Page, url: str) -> Page:
-    page.goto(url)
-    expect(page.locator("#user-input textarea")).to_be_editable(timeout=WAIT_MS)
-    return page
-
-
-def open_sidebar(page: Page) -> None:
-    """The sidebar starts closed (on a phone it would cover the chat): open it with its toggle."""
-    sidebar = page.locator("#sidebar")
-    if "open" not in (sidebar.get_attribute("class") or "").split():
-        sidebar.locator(".toggle-button").click()
-    expect(sidebar).to_have_class(re.compile(r"\bopen\b"), timeout=WAIT_MS)
-    expect(page.locator("#new-chat-btn")).to_be_in_viewport(timeout=WAIT_MS)
-
-
-def send(page: Page, text: str) -> None:
-    box = page.locator("#user-input textarea")
-    box.fill(text)
-    box.press("Enter")
-
-
-def wait_saved(page: Page, count: int) -> None:
-    expect(page.locator("#conversations label")).to_have_count(count, timeout=WAIT_MS)
-
-
-def ask(page: Page, text: str, answer: str | None = None) -> None:
-    send(page, text)
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text(answer or f"Echo: {text}",
-                                                                            timeout=WAIT_MS)
-
-
-def stored(page: Page) -> str | None:
-    """The saved conversations as the browser holds them (encrypted)."""
-    return page.evaluate("() => localStorage.getItem('sfui-conversations')")
+from tests.support.browser import PHONE
+from tests.support.page import (
+    ANSWER,
+    ANSWERS,
+    CHAT,
+    CHAT_ROWS,
+    CHAT_SCROLL,
+    CODE,
+    KEY_BOX,
+    MESSAGE_BOX,
+    OPEN,
+    QUESTIONS,
+    REASONING,
+    SAVED,
+    SIDEBAR,
+    SIDEBAR_TOGGLE,
+    WAIT_MS,
+    ask,
+    chat_button,
+    download,
+    import_file,
+    new_chat,
+    open_accordion,
+    open_app,
+    open_sidebar,
+    pick_language,
+    read_toast,
+    reopen_after_reload,
+    send,
+    set_number,
+    stored,
+    wait_events_ended,
+    wait_saved,
+    wait_stored_after,
+    watch_events,
+)
 
 
-def wait_stored_after(page: Page, old: str | None) -> None:
-    """Wait for the next save (a conversation is saved once its answer has ended)."""
-    page.wait_for_function("(old) => localStorage.getItem('sfui-conversations') !== old", arg=old, timeout=WAIT_MS)
-
-
-def reopen_after_reload(page: Page, url: str) -> None:
-    """Reload the page and reopen the newest saved conversation (the only one)."""
-    page.reload()
-    open_app(page, url)
-    open_sidebar(page)
-    wait_saved(page, 1)
-    page.locator("#conversations label").first.click()
-
-
-def start_with_one_saved(launch_app, page: Page, *question: str):
-    """A fresh app and page, the sidebar open, and one answered question saved: ``ask``'s arguments."""
+def start_with_one_saved(launch_app, page: Page, question: str, answer: str | None = None):
+    """A fresh app and page, the sidebar open, and one answered question saved (its answer
+    contains ``answer``: by default the echo of the question)."""
     app = launch_app()
     open_app(page, app.url)
     open_sidebar(page)
-    ask(page, *question)
+    ask(page, question, answer or f"Echo: {question}")
     wait_saved(page, 1)
     return app
 
 
 def titles(page: Page) -> list[str]:
-    return [t.strip() for t in page.locator("#conversations label").all_inner_texts()]
-
-
-def download(page: Page, button: str) -> str:
-    with page.expect_download(timeout=WAIT_MS) as info:
-        page.locator(button).click()
-    return open(info.value.path(), encoding="utf-8").read()
-
-
-def import_text(page: Page, name: str, data: bytes) -> None:
-    with page.expect_file_chooser(timeout=WAIT_MS) as chooser:
-        page.locator("#import-btn").click()
-    chooser.value.set_files(files=[{"name": name, "mimeType": "application/json", "buffer": data}])
-
-
-def toast(page: Page, containing: str) -> None:
-    expect(page.locator('[data-testid="toast-body"]').filter(has_text=containing).first).to_be_visible(
-        timeout=WAIT_MS)
+    return [t.strip() for t in page.locator(SAVED).all_inner_texts()]
 
 
 # --- tests ------------------------------------------------------------------------------
@@ -101,9 +69,8 @@ def toast(page: Page, containing: str) -> None:
 
 def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launch_app, page):
     app = start_with_one_saved(launch_app, page, "#fake:reasoning first topic", "Echo: first topic")
-    page.locator("#new-chat-btn").click()
-    expect(page.locator("#chatbot [data-testid=bot]")).to_have_count(0, timeout=WAIT_MS)
-    ask(page, "second topic")
+    new_chat(page)
+    ask(page, "second topic", "Echo: second topic")
     wait_saved(page, 2)
 
     page.reload()
@@ -116,13 +83,13 @@ def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launc
     sent = []  # what each step sends the server that holds saved conversations
     page.on("request", lambda request: sent.append(request.post_data or "")
             if request.method == "POST" and '"conversations"' in (request.post_data or "") else None)
-    page.locator("#conversations label").nth(1).click()
-    chat = page.locator("#chatbot")
+    page.locator(SAVED).nth(1).click()
+    chat = page.locator(CHAT)
     expect(chat).to_contain_text("Echo: first topic", timeout=WAIT_MS)
     expect(chat).to_contain_text(re.compile("Thought"))  # the thinking bubble, with its duration
-    expect(page.locator("#reasoning-panel textarea")).not_to_have_value("", timeout=WAIT_MS)
+    expect(page.locator(REASONING)).not_to_have_value("", timeout=WAIT_MS)
     expect(page.locator("#usage-panel")).to_contain_text("done")
-    page.locator("#conversations label").nth(0).click()
+    page.locator(SAVED).nth(0).click()
     expect(chat).to_contain_text("Echo: second topic", timeout=WAIT_MS)
     expect(chat).not_to_contain_text("first topic")
     # Opening one sends that one only, not the whole store: a click costs the size of what it opens.
@@ -134,15 +101,18 @@ def test_two_conversations_survive_a_reload_and_reopen_with_their_thinking(launc
 
 def test_opening_a_conversation_while_an_answer_streams_ends_that_answer(launch_app, page):
     """The open step is not queued; it still knows the tab it came from and stops that tab's answer."""
+    watch_events(page)
     app = start_with_one_saved(launch_app, page, "saved topic")
     page.locator("#new-chat-btn").click()
     send(page, "#fake:slow count")
-    chat = page.locator("#chatbot")
+    chat = page.locator(CHAT)
     expect(chat).to_contain_text("Counting: 1 2 3", timeout=WAIT_MS)
-    page.locator("#conversations label").first.click()
+    page.locator(SAVED).first.click()
     assert app.fake.wait_for_disconnect(timeout=5), "opening a conversation did not close the upstream stream"
     expect(chat).to_contain_text("Echo: saved topic", timeout=WAIT_MS)
-    page.wait_for_timeout(1000)  # a stream still running would write its next frames over the opened chat
+    # The ended answer's event has sent its last frame: a stream still running would have
+    # written its frames over the opened chat.
+    wait_events_ended(page)
     expect(chat).not_to_contain_text("Counting")
 
 
@@ -154,17 +124,17 @@ def test_rename_delete_and_undo(launch_app, page):
 
     page.locator("#delete-chat-btn").click()
     wait_saved(page, 0)
-    expect(page.locator("#chatbot [data-testid=bot]")).to_have_count(0)
+    expect(page.locator(ANSWERS)).to_have_count(0)
     page.locator("#undo-delete-btn").click()
     wait_saved(page, 1)
     expect(page.locator("#conversations")).to_contain_text("My demo")
-    expect(page.locator("#chatbot")).to_contain_text("Echo: a question to rename", timeout=WAIT_MS)
+    expect(page.locator(CHAT)).to_contain_text("Echo: a question to rename", timeout=WAIT_MS)
 
 
 def test_export_import_round_trip_and_no_key_anywhere(launch_app, page):
     app = launch_app(api_key=None)
     open_app(page, app.url)
-    page.locator("#api-key input").fill(TEST_KEY)
+    page.locator(KEY_BOX).fill(TEST_KEY)
     page.locator("#api-key-btn").click()
     expect(page.locator("#key-status")).to_contain_text("key works", timeout=WAIT_MS)
     open_sidebar(page)
@@ -182,9 +152,9 @@ def test_export_import_round_trip_and_no_key_anywhere(launch_app, page):
 
     page.locator("#delete-chat-btn").click()
     wait_saved(page, 0)
-    import_text(page, "conversation.json", exported.encode())
+    import_file(page, "conversation.json", exported.encode())
     wait_saved(page, 1)
-    expect(page.locator("#chatbot")).to_contain_text("Echo: export me", timeout=WAIT_MS)
+    expect(page.locator(CHAT)).to_contain_text("Echo: export me", timeout=WAIT_MS)
     again = download(page, "#export-json-btn")
     assert json.loads(again) == data
 
@@ -198,32 +168,31 @@ def test_bad_files_are_refused_and_nothing_is_lost(launch_app, page):
         "huge.json": (b" " * (6 * 1024 * 1024), "MB"),
     }
     for name, (data, _) in bad.items():
-        import_text(page, name, data)
-        expect(page.locator('[data-testid="toast-body"].warning').first).to_be_visible(timeout=WAIT_MS)
-        page.locator('[data-testid="toast-close"]').first.click()
+        import_file(page, name, data)
+        read_toast(page, kind="warning", close=True)
         wait_saved(page, 1)
-    expect(page.locator("#chatbot")).to_contain_text("Echo: keep me")
+    expect(page.locator(CHAT)).to_contain_text("Echo: keep me")
 
 
 def test_an_edited_question_replaces_the_answers_after_it(launch_app, page):
     app = start_with_one_saved(launch_app, page, "first version")
     first_saved = stored(page)
-    ask(page, "a follow-up")
+    ask(page, "a follow-up", "Echo: a follow-up")
     # The follow-up's own save, so that the edit's save is the next change.
     wait_stored_after(page, first_saved)
     saved = stored(page)
-    page.locator("#chatbot [data-testid=user]").first.hover()
-    page.locator("#chatbot button[aria-label=Edit]").first.click()
-    page.locator("#chatbot textarea").first.fill("second version")
-    page.locator("#chatbot button[aria-label=Submit]").click()
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text("Echo: second version", timeout=WAIT_MS)
-    expect(page.locator("#chatbot")).not_to_contain_text("a follow-up")
+    page.locator(QUESTIONS).first.hover()
+    page.locator(chat_button("Edit")).first.click()
+    page.locator(f"{CHAT} textarea").first.fill("second version")
+    page.locator(chat_button("Submit")).click()
+    expect(page.locator(ANSWERS).last).to_contain_text("Echo: second version", timeout=WAIT_MS)
+    expect(page.locator(CHAT)).not_to_contain_text("a follow-up")
     assert app.fake.chat_requests()[-1]["messages"] == [{"role": "user", "content": "second version"}]
     # The saved conversation follows the edit (saved once the answer has ended).
     wait_stored_after(page, saved)
     reopen_after_reload(page, app.url)
-    expect(page.locator("#chatbot")).to_contain_text("Echo: second version", timeout=WAIT_MS)
-    expect(page.locator("#chatbot")).not_to_contain_text("a follow-up")
+    expect(page.locator(CHAT)).to_contain_text("Echo: second version", timeout=WAIT_MS)
+    expect(page.locator(CHAT)).not_to_contain_text("a follow-up")
 
 
 def test_nearly_full_storage_is_said_plainly(launch_app, page):
@@ -233,7 +202,7 @@ def test_nearly_full_storage_is_said_plainly(launch_app, page):
     expect(page.locator("#storage-status")).to_contain_text("storage used", timeout=WAIT_MS)
     long_turns = [{"role": role, "content": letter * 390_000}
                   for role, letter in (("user", "q"), ("assistant", "a")) * 4]
-    import_text(page, "big.json", json.dumps({"messages": long_turns}).encode())
+    import_file(page, "big.json", json.dumps({"messages": long_turns}).encode())
     wait_saved(page, 1)
     expect(page.locator("#storage-status")).to_contain_text("nearly full", timeout=WAIT_MS)
     expect(page.locator("#storage-status")).to_contain_text("export")
@@ -241,16 +210,15 @@ def test_nearly_full_storage_is_said_plainly(launch_app, page):
 
 def test_view_code_shows_the_request_of_a_past_answer(launch_app, page):
     app = start_with_one_saved(launch_app, page, "the first question")
-    page.locator("#temperature input[type=number]").fill("1.3")
-    page.locator("#temperature input[type=number]").press("Enter")
-    ask(page, "the second question")
-    page.locator("#sidebar .toggle-button").click()  # out of the way of the side column
-    page.locator("button.label-wrap", has_text="View code").click()
-    page.locator("#code-lang label", has_text="Python (requests)").click()
-    expect(page.locator("#code-view .cm-content")).to_contain_text("Type a message", timeout=WAIT_MS)
+    set_number(page, "temperature", "1.3")
+    ask(page, "the second question", "Echo: the second question")
+    page.locator(SIDEBAR_TOGGLE).click()  # out of the way of the side column
+    open_accordion(page, "View code")
+    pick_language(page, "Python (requests)")
+    expect(page.locator(CODE)).to_contain_text("Type a message", timeout=WAIT_MS)
     page.locator("#code-answer input").click()
     page.get_by_role("option", name=re.compile("answer 1")).click()
-    code = page.locator("#code-view .cm-content")
+    code = page.locator(CODE)
     expect(code).to_contain_text("the first question", timeout=WAIT_MS)
     expect(code).not_to_contain_text("the second question")
     expect(code).to_contain_text('"temperature": 0.7')  # what that answer was sent with, not today's 1.3
@@ -260,21 +228,21 @@ def test_view_code_shows_the_request_of_a_past_answer(launch_app, page):
 
 def test_on_a_phone_choosing_a_conversation_gets_the_sidebar_out_of_the_way(launch_app, browser):
     app = launch_app()
-    context = browser.new_context(viewport={"width": 400, "height": 800}, locale="en-US")
+    context = browser.new_context(viewport=PHONE, locale="en-US")
     try:
         page = open_app(context.new_page(), app.url)
         expect(page.locator("#send-btn")).to_be_in_viewport(timeout=WAIT_MS)  # closed at first
-        ask(page, "on a phone")
+        ask(page, "on a phone", "Echo: on a phone")
         open_sidebar(page)
         wait_saved(page, 1)
         page.locator("#new-chat-btn").click()
-        expect(page.locator("#sidebar")).not_to_have_class(re.compile(r"\bopen\b"), timeout=WAIT_MS)
-        expect(page.locator("#chatbot [data-testid=bot]")).to_have_count(0, timeout=WAIT_MS)
+        expect(page.locator(SIDEBAR)).not_to_have_class(OPEN, timeout=WAIT_MS)
+        expect(page.locator(ANSWERS)).to_have_count(0, timeout=WAIT_MS)
         open_sidebar(page)
-        page.locator("#conversations label").first.click()
-        expect(page.locator("#sidebar")).not_to_have_class(re.compile(r"\bopen\b"), timeout=WAIT_MS)
-        expect(page.locator("#chatbot")).to_contain_text("Echo: on a phone", timeout=WAIT_MS)
-        page.locator("#user-input textarea").scroll_into_view_if_needed()
+        page.locator(SAVED).first.click()
+        expect(page.locator(SIDEBAR)).not_to_have_class(OPEN, timeout=WAIT_MS)
+        expect(page.locator(CHAT)).to_contain_text("Echo: on a phone", timeout=WAIT_MS)
+        page.locator(MESSAGE_BOX).scroll_into_view_if_needed()
         expect(page.locator("#send-btn")).to_be_in_viewport(timeout=WAIT_MS)
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     finally:
@@ -295,22 +263,22 @@ def test_a_long_conversation_draws_only_what_is_near_the_view_and_opens_at_its_e
     app = launch_app()
     open_app(page, app.url)
     open_sidebar(page)
-    import_text(page, "long.json", json.dumps({"messages": messages}).encode())
-    chat = page.locator("#chatbot")
-    rows = chat.locator(".message-row")
+    import_file(page, "long.json", json.dumps({"messages": messages}).encode())
+    chat = page.locator(CHAT)
+    rows = page.locator(CHAT_ROWS)
     # Only the latest questions are in the chat until the rest is asked for (sfui.chat_window).
     expect(rows).to_have_count(2 * SHOWN_QUESTIONS, timeout=WAIT_MS)
     page.locator("#show-earlier-btn").click()
     expect(rows).to_have_count(2 * turns, timeout=WAIT_MS)
-    last = chat.locator("[data-testid=bot]").last
+    last = chat.locator(ANSWER).last
     expect(last).to_contain_text("THE-LAST-ANSWER", timeout=WAIT_MS)
     # It opens at its end: the last answer is drawn and in the chat's view...
     expect(last).to_be_in_viewport(timeout=WAIT_MS)
     page.wait_for_function(
-        """() => { const box = document.querySelector('#chatbot .bubble-wrap').getBoundingClientRect();
-                   const bots = document.querySelectorAll('#chatbot [data-testid=bot]');
+        f"""() => {{ const box = document.querySelector('{CHAT_SCROLL}').getBoundingClientRect();
+                   const bots = document.querySelectorAll('{ANSWERS}');
                    const r = bots[bots.length - 1].getBoundingClientRect();
-                   return r.bottom <= box.bottom + 1 && r.bottom > box.top; }""", timeout=WAIT_MS)
+                   return r.bottom <= box.bottom + 1 && r.bottom > box.top; }}""", timeout=WAIT_MS)
     assert rows.last.locator(":scope > *").first.evaluate(DRAWN)
     # ...while the first turns, far above, are not laid out or painted (yet still in the page's text).
     assert not rows.first.locator(":scope > *").first.evaluate(DRAWN)
@@ -318,9 +286,9 @@ def test_a_long_conversation_draws_only_what_is_near_the_view_and_opens_at_its_e
     # Scrolled up to, they are drawn as usual. (Scrolled again until they stay in view: Gradio's Chatbot
     # scrolls to its end 300 ms after its value changes, here after Show earlier.)
     page.wait_for_function(f"""() => {{
-        const box = document.querySelector('#chatbot .bubble-wrap');
+        const box = document.querySelector('{CHAT_SCROLL}');
         box.scrollTo(0, 0);
-        const first = document.querySelector('#chatbot .message-row > *');
+        const first = document.querySelector('{CHAT_ROWS} > *');
         const r = first.getBoundingClientRect(), b = box.getBoundingClientRect();
         return r.top >= b.top - 1 && r.top < b.bottom && ({DRAWN})(first);
     }}""", timeout=WAIT_MS)

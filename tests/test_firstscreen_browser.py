@@ -11,9 +11,22 @@ from playwright.sync_api import Page, expect
 from sfui.examples import EXAMPLES
 from sfui.i18n import t
 from sfui.presets import PRESETS
-from tests.test_browser import WAIT_MS, ZH_CONTEXT, ask, open_app, set_number, user_messages, wait_turn_ended
+from tests.support.browser import PHONE, VIEWPORT, ZH_CONTEXT
+from tests.support.page import (
+    ANSWERS,
+    CHAT,
+    MESSAGE_BOX,
+    MODEL_BOX,
+    WAIT_MS,
+    ask,
+    number_box,
+    open_app,
+    questions,
+    set_number,
+    toast,
+    wait_turn_ended,
+)
 
-PHONE = {"width": 400, "height": 800}
 BY_KEY = {e.key: e for e in EXAMPLES}
 
 
@@ -22,7 +35,7 @@ def click_example(page: Page, key: str) -> None:
 
 
 def wait_for_requests(fake, count: int, page: Page) -> list[dict]:
-    page.wait_for_function("() => document.querySelector('#chatbot [data-testid=bot]') !== null", timeout=WAIT_MS)
+    page.wait_for_function(f"() => document.querySelector('{ANSWERS}') !== null", timeout=WAIT_MS)
     wait_turn_ended(page)
     requests_seen = fake.chat_requests()
     assert len(requests_seen) == count, requests_seen
@@ -42,13 +55,13 @@ def test_an_example_sends_its_prompt_with_its_model_then_hides(launch_app, page)
     body = wait_for_requests(app.fake, 1, page)[-1]
     assert body["model"] == example.model
     assert body["messages"][-1] == {"role": "user", "content": example.prompt("en")}
-    expect(user_messages(page)).to_have_count(1)
-    expect(user_messages(page).first).to_contain_text(example.prompt("en")[:40])
-    expect(page.locator("#model input")).to_have_value(example.model, timeout=WAIT_MS)
+    expect(questions(page)).to_have_count(1)
+    expect(questions(page).first).to_contain_text(example.prompt("en")[:40])
+    expect(page.locator(MODEL_BOX)).to_have_value(example.model, timeout=WAIT_MS)
     expect(examples).to_be_hidden()  # the chat has a message now
 
     page.locator("#clear-btn").click()
-    expect(user_messages(page)).to_have_count(0, timeout=WAIT_MS)
+    expect(questions(page)).to_have_count(0, timeout=WAIT_MS)
     expect(examples).to_be_visible()  # an empty chat again
 
 
@@ -69,7 +82,7 @@ def test_the_picture_example_sends_the_sample_picture_to_a_vision_model(launch_a
     assert url.startswith("data:image/jpeg;base64,")
     assert base64.b64decode(url.split(",", 1)[1]) == SAMPLE_IMAGE.read_bytes()  # small: sent as it is
     # The picture is in its bubble, and the sample is still there for the next visitor.
-    expect(page.locator("#chatbot img.sfui-image")).to_have_count(1, timeout=WAIT_MS)
+    expect(page.locator(f"{CHAT} img.sfui-image")).to_have_count(1, timeout=WAIT_MS)
     assert SAMPLE_IMAGE.is_file()
 
 
@@ -89,10 +102,10 @@ def test_an_example_without_a_key_says_so_and_sends_nothing(launch_app, page):
     app = launch_app(api_key=None)
     open_app(page, app.url)
     click_example(page, "code")
-    expect(page.locator("[data-testid=toast-text]").filter(has_text="key").first).to_be_visible(timeout=WAIT_MS)
+    expect(toast(page, "key")).to_be_visible(timeout=WAIT_MS)
     assert app.fake.chat_requests() == []
     # Nothing is lost: the prompt is given back in the box.
-    expect(page.locator("#user-input textarea")).to_have_value(BY_KEY["code"].prompt("en"), timeout=WAIT_MS)
+    expect(page.locator(MESSAGE_BOX)).to_have_value(BY_KEY["code"].prompt("en"), timeout=WAIT_MS)
 
 
 def test_each_preset_is_what_is_sent(launch_app, page):
@@ -101,9 +114,8 @@ def test_each_preset_is_what_is_sent(launch_app, page):
     expect(page.locator("#presets input:checked")).to_have_value("balanced")
     for number, preset in enumerate(reversed(PRESETS), start=1):
         page.locator("#presets label").filter(has_text=t("en", preset.label_key)).click()
-        expect(page.locator("#temperature input[type=number]")).to_have_value(f"{preset.temperature:g}",
-                                                                               timeout=WAIT_MS)
-        expect(page.locator("#top_p input[type=number]")).to_have_value(f"{preset.top_p:g}", timeout=WAIT_MS)
+        expect(page.locator(number_box("temperature"))).to_have_value(f"{preset.temperature:g}", timeout=WAIT_MS)
+        expect(page.locator(number_box("top_p"))).to_have_value(f"{preset.top_p:g}", timeout=WAIT_MS)
         ask(page, f"preset {preset.key}")
         body = app.fake.chat_requests()[-1]
         assert len(app.fake.chat_requests()) == number
@@ -113,19 +125,19 @@ def test_each_preset_is_what_is_sent(launch_app, page):
     expect(page.locator("#presets input:checked")).to_have_count(0, timeout=WAIT_MS)
 
 
-LAYOUT_PARTS = ("#send-btn", "#user-input textarea", "#chatbot", "#model", "#temperature")
+LAYOUT_PARTS = ("#send-btn", MESSAGE_BOX, CHAT, "#model", "#temperature")
 
 
 def _layout(page: Page) -> dict:
     for part in LAYOUT_PARTS:  # the page may still be mounting them on a loaded machine
         page.locator(part).first.wait_for(state="attached", timeout=WAIT_MS)
-    return page.evaluate("""() => {
+    return page.evaluate("""(parts) => {
         const box = (sel) => { const r = document.querySelector(sel).getBoundingClientRect();
                                return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+        const [send, message, chat, model, params] = parts.map(box);
         return {scrollWidth: document.documentElement.scrollWidth, innerWidth: innerWidth, innerHeight: innerHeight,
-                send: box('#send-btn'), box: box('#user-input textarea'), chat: box('#chatbot'),
-                model: box('#model'), params: box('#temperature')};
-    }""")
+                send, box: message, chat, model, params};
+    }""", list(LAYOUT_PARTS))
 
 
 def test_at_400_px_the_chat_comes_first_and_send_is_in_view(launch_app, visitors):
@@ -144,7 +156,7 @@ def test_at_400_px_the_chat_comes_first_and_send_is_in_view(launch_app, visitors
 
 def test_on_a_desktop_with_no_key_the_card_the_box_and_send_are_all_in_view(launch_app, visitors):
     app = launch_app(api_key=None)
-    page = visitors(app.url, viewport={"width": 1400, "height": 1000}).page
+    page = visitors(app.url, viewport=VIEWPORT).page
     expect(page.locator("#key-card")).to_be_visible(timeout=WAIT_MS)
     expect(page.locator("#examples button").first).to_be_visible(timeout=WAIT_MS)
     shown = _layout(page)

@@ -17,14 +17,34 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from sfui.ui.uploads import get_upload_folder
+from tests.support.browser import ZH_CONTEXT
+from tests.support.page import (
+    ANSWERS,
+    ATTACHED,
+    CHAT,
+    MESSAGE_BOX,
+    QUESTIONS,
+    WAIT_MS,
+    attach,
+    chat_button,
+    download,
+    last_answer,
+    open_app,
+    open_sidebar,
+    pick_model,
+    read_toast,
+    saved,
+    send,
+    wait_answer,
+    wait_saved,
+)
 from tests.support.sfserver import stream
 
-WAIT_MS = 30_000
-ZH_CONTEXT = dict(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
 DATA_URL = re.compile(r"data:(image/[a-z]+);base64,([A-Za-z0-9+/=]+)")
+PICTURES_ASKED = f"{QUESTIONS} img.sfui-image"  # the pictures in the questions' bubbles
 
 
 def picture(path, size=(320, 240), fmt="PNG", color=(30, 120, 200)):
@@ -38,44 +58,6 @@ def photo(path, size):
     small = Image.effect_noise((max(1, width // 8), max(1, height // 8)), 60).convert("RGB")
     small.resize(size).save(path, "JPEG", quality=85)
     return str(path)
-
-
-def open_app(page: Page, url: str) -> Page:
-    page.goto(url)
-    expect(page.locator("#user-input textarea")).to_be_editable(timeout=WAIT_MS)
-    return page
-
-
-def attach(page: Page, *paths: str) -> None:
-    page.locator("#user-input input[type=file]").set_input_files(list(paths))
-    # Attached (uploaded) once their thumbnails show in the box.
-    expect(page.locator("#user-input .thumbnail-item")).to_have_count(len(paths), timeout=WAIT_MS)
-
-
-def send(page: Page, text: str) -> None:
-    box = page.locator("#user-input textarea")
-    box.fill(text)
-    box.press("Enter")
-
-
-def last_answer(page: Page) -> str:
-    texts = page.locator("#chatbot [data-testid=bot]").all_inner_texts()
-    return texts[-1].strip() if texts else ""
-
-
-def wait_answer(page: Page, pattern: str) -> str:
-    """The last answer once it matches ``pattern`` and its turn has ended (one answer at a
-    time per page: a message sent before that is given back)."""
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text(re.compile(pattern), timeout=WAIT_MS)
-    expect(page.locator("#usage-panel")).to_contain_text(re.compile(r"\b(done|error|stopped)\b|完成|出错|已停止"),
-                                                         timeout=WAIT_MS)
-    return last_answer(page)
-
-
-def warning(page: Page, containing: str) -> str:
-    toast = page.locator('[data-testid="toast-body"].warning').filter(has_text=containing).first
-    expect(toast).to_be_visible(timeout=WAIT_MS)
-    return toast.inner_text()
 
 
 def image_parts(request: dict) -> list[dict]:
@@ -104,7 +86,7 @@ def test_one_image_with_text_arrives_as_an_image_url_part_and_shows_in_its_bubbl
     open_app(page, vision_app.url)
     attach(page, picture(tmp_path / "blue.png"))
     # While attached, Gradio serves the upload to anyone with its URL (no cookie, another client)...
-    thumbnail = page.locator("#user-input .thumbnail-item img").first.get_attribute("src")
+    thumbnail = page.locator(f"{ATTACHED} img").first.get_attribute("src")
     upload_url = urljoin(vision_app.url, thumbnail)
     assert "/gradio_api/file=" in upload_url and requests.get(upload_url, timeout=10).status_code == 200
     send(page, "What is this?")
@@ -116,12 +98,12 @@ def test_one_image_with_text_arrives_as_an_image_url_part_and_shows_in_its_bubbl
     assert content[1]["type"] == "image_url" and content[1]["image_url"]["detail"] == "auto"
     assert decoded(content[1]).size == (320, 240)
     # The bubble shows the picture as a data: URL: nothing is fetched from the server's file route.
-    img = page.locator("#chatbot [data-testid=user] img.sfui-image")
+    img = page.locator(PICTURES_ASKED)
     expect(img).to_have_count(1)
     assert img.get_attribute("src").startswith("data:image/png;base64,")
     assert img.evaluate("i => i.complete && i.naturalWidth") == 320
     # The box is empty again, the upload deleted once read.
-    expect(page.locator("#user-input .thumbnail-item")).to_have_count(0)
+    expect(page.locator(ATTACHED)).to_have_count(0)
     leftovers = [f for _, _, files in os.walk(get_upload_folder()) for f in files if f == "blue.png"]
     assert leftovers == []
     # ... and once sent, not any more.
@@ -154,8 +136,8 @@ def test_two_images_a_big_one_scaled_and_resent_on_the_next_turn_and_on_retry(pa
     # the page shows anything of it, and the vision answer would read the same.
     count = len(vision_app.fake.chat_requests())
     vision_app.fake.push(stream("Answered again."))
-    page.locator("#chatbot [data-testid=bot]").last.hover()
-    page.locator("#chatbot button[aria-label=Retry]").click()
+    page.locator(ANSWERS).last.hover()
+    page.locator(chat_button("Retry")).click()
     assert wait_answer(page, "Answered again") == "Answered again."
     assert len(vision_app.fake.chat_requests()) == count + 1
     retried = vision_app.fake.chat_requests()[-1]
@@ -186,14 +168,14 @@ def test_too_large_and_not_an_image_are_refused_and_nothing_is_sent(page, vision
     fake_png.write_text("these are my notes, not a picture\n" * 20)
     attach(page, str(big), str(fake_png))
     send(page, "Keep my words")
-    text = warning(page, "huge.png")
+    text = read_toast(page, "huge.png", kind="warning")
     assert ("Not sent: huge.png: the image is 25 MB; the limit is 20 MB; "
             "notes.png: the file is text/plain, not a PNG, JPEG, WebP or GIF image") in text
     assert vision_app.fake.chat_requests() == []
     # The text comes back; the refused files do not.
-    expect(page.locator("#user-input textarea")).to_have_value("Keep my words")
-    expect(page.locator("#user-input .thumbnail-item")).to_have_count(0)
-    expect(page.locator("#chatbot [data-testid=user]")).to_have_count(0)
+    expect(page.locator(MESSAGE_BOX)).to_have_value("Keep my words")
+    expect(page.locator(ATTACHED)).to_have_count(0)
+    expect(page.locator(QUESTIONS)).to_have_count(0)
 
 
 def test_refusals_in_chinese(visitors, vision_app, tmp_path):
@@ -203,10 +185,10 @@ def test_refusals_in_chinese(visitors, vision_app, tmp_path):
     fake_png.write_text("不是图片\n")
     attach(page, str(fake_png))
     send(page, "看看")
-    text = warning(page, "笔记.png")
+    text = read_toast(page, "笔记.png", kind="warning")
     assert "笔记.png：文件类型为 text/plain，不是 PNG、JPEG、WebP 或 GIF 图片" in text
     assert vision_app.fake.chat_requests() == []
-    expect(page.locator("#user-input textarea")).to_have_value("看看")
+    expect(page.locator(MESSAGE_BOX)).to_have_value("看看")
 
 
 def test_an_image_to_a_model_that_cannot_see_warns_and_sends_nothing_then_send_anyway(page, text_app, tmp_path):
@@ -220,9 +202,9 @@ def test_an_image_to_a_model_that_cannot_see_warns_and_sends_nothing_then_send_a
     expect(notice).to_contain_text("this model can't see images; pick a 👁 model")
     assert text_app.fake.chat_requests() == []
     # The message is kept, picture and all.
-    expect(page.locator("#user-input textarea")).to_have_value("Describe it")
-    expect(page.locator("#user-input .thumbnail-item")).to_have_count(1)
-    expect(page.locator("#chatbot [data-testid=user]")).to_have_count(0)
+    expect(page.locator(MESSAGE_BOX)).to_have_value("Describe it")
+    expect(page.locator(ATTACHED)).to_have_count(1)
+    expect(page.locator(QUESTIONS)).to_have_count(0)
 
     page.locator("#send-anyway-btn").click()
     wait_answer(page, r"Echo: Describe it")
@@ -230,7 +212,7 @@ def test_an_image_to_a_model_that_cannot_see_warns_and_sends_nothing_then_send_a
     request = text_app.fake.chat_requests()[-1]
     assert request["model"] == "Qwen/Qwen3-8B"
     assert len(image_parts(request)) == 1
-    expect(page.locator("#chatbot [data-testid=user] img.sfui-image")).to_have_count(1)
+    expect(page.locator(PICTURES_ASKED)).to_have_count(1)
 
 
 def test_the_warning_in_chinese(visitors, text_app, tmp_path):
@@ -242,14 +224,14 @@ def test_the_warning_in_chinese(visitors, text_app, tmp_path):
     assert text_app.fake.chat_requests() == []
 
 
-PNG_JS = """async ([kind, name]) => {
+PNG_JS = """async ([kind, name, selector]) => {
     const canvas = document.createElement('canvas');
     canvas.width = 64; canvas.height = 48;
     const g = canvas.getContext('2d'); g.fillStyle = '#c83232'; g.fillRect(0, 0, 64, 48);
     const blob = await new Promise(done => canvas.toBlob(done, 'image/png'));
     const data = new DataTransfer();
     data.items.add(new File([blob], name, {type: 'image/png'}));
-    const box = document.querySelector('#user-input textarea');
+    const box = document.querySelector(selector);
     if (kind === 'paste') {
         box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
     } else {
@@ -265,8 +247,8 @@ PNG_JS = """async ([kind, name]) => {
 def test_a_pasted_or_dropped_picture_is_attached_and_sent(page, vision_app, kind):
     vision_app.fake.reset()
     open_app(page, vision_app.url)
-    page.evaluate(PNG_JS, [kind, f"{kind}d.png"])
-    expect(page.locator("#user-input .thumbnail-item")).to_have_count(1, timeout=WAIT_MS)
+    page.evaluate(PNG_JS, [kind, f"{kind}d.png", MESSAGE_BOX])
+    expect(page.locator(ATTACHED)).to_have_count(1, timeout=WAIT_MS)
     send(page, f"A {kind}d picture")
     assert wait_answer(page, r"Saw 1 image").startswith("Saw 1 image: image/png 64x48")
 
@@ -274,7 +256,7 @@ def test_a_pasted_or_dropped_picture_is_attached_and_sent(page, vision_app, kind
 def test_shift_enter_is_a_new_line_and_enter_sends(page, vision_app):
     vision_app.fake.reset()
     open_app(page, vision_app.url)
-    box = page.locator("#user-input textarea")
+    box = page.locator(MESSAGE_BOX)
     box.fill("first line")
     box.press("Shift+Enter")
     box.type("second line")
@@ -294,10 +276,10 @@ def test_an_error_keeps_the_question_and_its_picture_and_retry_sends_it_again(pa
     attach(page, picture(tmp_path / "p.png", (50, 40)))
     send(page, "Try this")
     expect(page.locator("#usage-panel")).to_contain_text("error", timeout=WAIT_MS)
-    expect(page.locator("#chatbot [data-testid=user] img.sfui-image")).to_have_count(1)
+    expect(page.locator(PICTURES_ASKED)).to_have_count(1)
     failed = vision_app.fake.chat_requests()[-1]
-    page.locator("#chatbot [data-testid=bot]").last.hover()
-    page.locator("#chatbot button[aria-label='Retry']").last.click()
+    page.locator(ANSWERS).last.hover()
+    page.locator(chat_button("Retry")).last.click()
     assert wait_answer(page, r"Saw 1 image").startswith("Saw 1 image: image/png 50x40")
     assert image_parts(vision_app.fake.chat_requests()[-1]) == image_parts(failed)
 
@@ -309,24 +291,11 @@ def test_stop_while_an_answer_to_a_picture_streams(page, text_app, tmp_path):
     attach(page, picture(tmp_path / "p.png"))
     send(page, "#fake:slow count")
     page.locator("#send-anyway-btn").click()
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text("Counting", timeout=WAIT_MS)
+    expect(page.locator(ANSWERS).last).to_contain_text("Counting", timeout=WAIT_MS)
     page.locator("#stop-btn").click()
     expect(page.locator("#usage-panel")).to_contain_text("stopped", timeout=WAIT_MS)
     assert text_app.fake.wait_for_disconnect(timeout=WAIT_MS / 1000)
-    expect(page.locator("#chatbot [data-testid=user] img.sfui-image")).to_have_count(1)
-
-
-def open_sidebar(page: Page) -> None:
-    sidebar = page.locator("#sidebar")
-    if "open" not in (sidebar.get_attribute("class") or "").split():
-        sidebar.locator(".toggle-button").click()
-    expect(page.locator("#new-chat-btn")).to_be_in_viewport(timeout=WAIT_MS)
-
-
-def download(page: Page, button: str) -> str:
-    with page.expect_download(timeout=WAIT_MS) as info:
-        page.locator(button).click()
-    return open(info.value.path(), encoding="utf-8").read()
+    expect(page.locator(PICTURES_ASKED)).to_have_count(1)
 
 
 def test_a_saved_conversation_keeps_its_picture_after_a_reload_and_in_exports(page, vision_app, tmp_path):
@@ -337,13 +306,13 @@ def test_a_saved_conversation_keeps_its_picture_after_a_reload_and_in_exports(pa
     wait_answer(page, r"Saw 1 image")
     sent = image_parts(vision_app.fake.chat_requests()[-1])[0]["image_url"]["url"]
     open_sidebar(page)
-    expect(page.locator("#conversations label")).to_have_count(1, timeout=WAIT_MS)
+    wait_saved(page, 1)
 
     page.reload()
     open_app(page, vision_app.url)
     open_sidebar(page)
-    page.locator("#conversations label").first.click()
-    img = page.locator("#chatbot [data-testid=user] img.sfui-image")
+    saved(page).first.click()
+    img = page.locator(PICTURES_ASKED)
     expect(img).to_have_count(1, timeout=WAIT_MS)
     assert img.get_attribute("src") == sent
     exported = json.loads(download(page, "#export-json-btn"))
@@ -369,23 +338,23 @@ def test_a_question_with_a_picture_offers_no_edit_and_undo_gives_it_back_whole(p
     send(page, "text only")
     wait_answer(page, r"Echo: text only")
     expect(page.locator("#usage-panel")).to_contain_text("done", timeout=WAIT_MS)
-    users = page.locator("#chatbot [data-testid=user]")
+    users = page.locator(QUESTIONS)
     users.last.hover()
     # One Edit in the whole chat: the text-only question's, none for the one with a picture.
-    expect(page.locator("#chatbot button[aria-label=Edit]")).to_have_count(1)
+    expect(page.locator(chat_button("Edit"))).to_have_count(1)
 
-    thumbnails = page.locator("#user-input .thumbnail-item")
+    thumbnails = page.locator(ATTACHED)
     # (Gradio shows each block of a message as its own element: the picture's question is two)
     for remaining, text, pictures in ((2, "text only", 0), (0, "with a picture", 1)):  # the last turn each time
-        page.locator("#chatbot button[aria-label=Undo]").click()
+        page.locator(chat_button("Undo")).click()
         expect(users).to_have_count(remaining, timeout=WAIT_MS)
-        expect(page.locator("#user-input textarea")).to_have_value(text)
+        expect(page.locator(MESSAGE_BOX)).to_have_value(text)
         expect(thumbnails).to_have_count(pictures, timeout=WAIT_MS)
-    expect(page.locator("#chatbot img.sfui-image")).to_have_count(0)
+    expect(page.locator(f"{CHAT} img.sfui-image")).to_have_count(0)
 
     # Sent again as it stands in the box: the same picture, byte for byte.
     first = image_parts(vision_app.fake.chat_requests()[0])
-    page.locator("#user-input textarea").press("Enter")
+    page.locator(MESSAGE_BOX).press("Enter")
     wait_answer(page, r"Saw 1 image")
     again = image_parts(vision_app.fake.chat_requests()[-1])
     assert [p["image_url"]["url"] for p in again] == [p["image_url"]["url"] for p in first]
@@ -397,10 +366,7 @@ def test_choosing_another_model_hides_the_warning(page, text_app, tmp_path):
     attach(page, picture(tmp_path / "cat.png"))
     send(page, "Describe it")
     expect(page.locator("#vision-notice")).to_be_visible(timeout=WAIT_MS)
-    box = page.locator("#model input")
-    box.click()
-    box.fill("Qwen/Qwen2.5-VL-72B-Instruct")
-    box.press("Enter")
+    pick_model(page, "Qwen/Qwen2.5-VL-72B-Instruct")
     expect(page.locator("#vision-notice")).to_be_hidden(timeout=WAIT_MS)
     page.locator("#send-btn").click()
     wait_answer(page, r"Echo: Describe it")

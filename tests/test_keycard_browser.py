@@ -14,8 +14,8 @@ from sfui.api import errors
 from sfui.catalog import model_hint
 from sfui.i18n import t
 from tests.support import TEST_KEY
+from tests.support.page import KEY_BOX, MODEL_BOX, WAIT_MS, pane_answer, send_compare, show_compare
 
-WAIT_MS = 60_000  # generous: two shared cores may also be running other suites
 GET_A_KEY = "https://cloud.siliconflow.cn/account/ak"
 
 # Records every text #key-status shows, so a test can tell what was said along the way.
@@ -36,7 +36,7 @@ def fake(module_fake):
 
 
 def paste(page, key: str) -> None:
-    page.locator("#api-key input").fill(key)
+    page.locator(KEY_BOX).fill(key)
     page.locator("#api-key-btn").click()
 
 
@@ -50,7 +50,7 @@ def status(page):
 
 def model_options(page) -> list[str]:
     """The model dropdown's choices as the visitor reads them."""
-    page.locator("#model input").click()
+    page.locator(MODEL_BOX).click()
     options = page.locator("#model [role=option], ul.options li")
     expect(options.first).to_be_visible(timeout=WAIT_MS)
     texts = options.all_inner_texts()
@@ -74,7 +74,7 @@ def test_without_any_key_the_card_comes_first(launch_module_app, fake, visitors)
     expect(card(page)).to_contain_text("Paste your SiliconFlow API key")
     expect(card(page)).to_contain_text("never in the page")
     expect(card(page).locator(f'a[href="{GET_A_KEY}"]')).to_be_visible()
-    expect(card(page).locator("#api-key input")).to_be_visible()  # the one key box is in the card
+    expect(card(page).locator(KEY_BOX)).to_be_visible()  # the one key box is in the card
     expect(page.locator("#api-key")).to_have_count(1)
     # Above the tabs, in the left column: before the chat, beside the model picker's column.
     card_box = card(page).bounding_box()
@@ -136,13 +136,9 @@ def test_a_good_key_folds_the_card_and_shows_the_balance_refreshed_after_each_an
 
     # Compare: the same, after every pane has answered.
     fake.total_balance = "1234.5"
-    page.get_by_role("tab", name=re.compile("Compare")).click()
-    box = page.locator("#compare-input textarea")
-    expect(box).to_be_editable(timeout=WAIT_MS)
-    box.fill("compare and spend")
-    box.press("Enter")
-    expect(page.locator("#compare-pane-2 [data-testid=bot]").last).to_contain_text("Echo: compare and spend",
-                                                                                   timeout=WAIT_MS)
+    show_compare(page)
+    send_compare(page, "compare and spend")
+    expect(pane_answer(page, 2)).to_contain_text("Echo: compare and spend", timeout=WAIT_MS)
     expect(page.locator("#balance")).to_have_text("Balance: 1,234.50", timeout=WAIT_MS)
 
 
@@ -155,7 +151,7 @@ def test_a_wrong_key_keeps_the_card_with_the_reason(launch_module_app, fake, vis
     expect(status(page)).to_contain_text("The API key was not accepted", timeout=WAIT_MS)
     expect(status(page)).to_contain_text("HTTP 401")
     expect(card(page)).to_be_visible()
-    expect(page.locator("#api-key input")).to_have_value("")  # not left in the page
+    expect(page.locator(KEY_BOX)).to_have_value("")  # not left in the page
     expect(page.locator("#balance")).to_be_hidden()
     said = page.evaluate("window.__statuses")
     assert said and not [text for text in said if "works" in text]  # never "works" before (or after) trying

@@ -9,27 +9,30 @@ import json
 from playwright.sync_api import Page, expect
 
 from sfui.chat_window import SHOWN_QUESTIONS
-from tests.support.sfserver import stream
-from tests.test_browser import open_accordion, wait_turn_ended
-from tests.test_code_browser import copied_code
-from tests.test_conversations_browser import (
+from tests.support.page import (
+    ANSWERS,
+    CHAT,
+    CODE,
+    MESSAGE_BOX,
     WAIT_MS,
     ask,
+    chat_button,
+    copied_code,
     download,
-    import_text,
+    import_file,
+    open_accordion,
     open_app,
     open_sidebar,
+    questions,
     reopen_after_reload,
     stored,
     wait_saved,
     wait_stored_after,
+    wait_turn_ended,
 )
+from tests.support.sfserver import stream
 
 TURNS = 10
-
-
-def questions(page: Page):
-    return page.locator("#chatbot [data-testid=user]")
 
 
 def import_long(page: Page, turns: int = TURNS) -> None:
@@ -37,9 +40,9 @@ def import_long(page: Page, turns: int = TURNS) -> None:
     for i in range(1, turns + 1):
         messages += [{"role": "user", "content": f"Step {i} question"},
                      {"role": "assistant", "content": f"Step {i} answer"}]
-    import_text(page, "long.json", json.dumps({"messages": messages}).encode())
+    import_file(page, "long.json", json.dumps({"messages": messages}).encode())
     wait_saved(page, 1)
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_have_text("Step 10 answer", timeout=WAIT_MS)
+    expect(page.locator(ANSWERS).last).to_have_text("Step 10 answer", timeout=WAIT_MS)
 
 
 def steps(first: int, last: int) -> list[str]:
@@ -64,13 +67,13 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     expect_window(page, steps(1, TURNS))
 
     # View code shows the whole conversation, not only what the chat shows.
-    page.locator("#user-input textarea").fill("What next?")
+    page.locator(MESSAGE_BOX).fill("What next?")
     open_accordion(page, "View code")
-    expect(page.locator("#code-view .cm-content")).to_contain_text("curl", timeout=WAIT_MS)
+    expect(page.locator(CODE)).to_contain_text("curl", timeout=WAIT_MS)
     code = copied_code(page)
     assert "Step 1 question" in code and "Step 1 answer" in code and "What next?" in code
 
-    ask(page, "What next?")
+    ask(page, "What next?", "Echo: What next?")
     sent = app.fake.chat_requests()[-1]["messages"]
     assert len(sent) == 2 * TURNS + 1
     assert sent[0] == {"role": "user", "content": "Step 1 question"}
@@ -92,7 +95,7 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
 
     # The next answer slides the chat back to the latest turns; the request is whole again.
     before = stored(page)
-    ask(page, "And then?")
+    ask(page, "And then?", "Echo: And then?")
     assert len(app.fake.chat_requests()[-1]["messages"]) == 2 * TURNS + 3
     wait_turn_ended(page)
     expect_window(page, [*steps(1, TURNS), "What next?", "And then?"])
@@ -106,7 +109,7 @@ def test_only_the_latest_turns_are_shown_and_the_whole_conversation_is_sent(laun
     page.locator("#clear-btn").click()
     expect(questions(page)).to_have_count(0, timeout=WAIT_MS)
     expect(page.locator("#show-earlier-btn")).to_be_hidden()
-    ask(page, "Fresh start")
+    ask(page, "Fresh start", "Echo: Fresh start")
     assert app.fake.chat_requests()[-1]["messages"] == [{"role": "user", "content": "Fresh start"}]
 
 
@@ -118,9 +121,8 @@ def test_retry_undo_and_edit_act_on_the_message_clicked(launch_app, page):
 
     # Retry the last answer: the request is the whole conversation up to its question.
     app.fake.push(stream("A second, different answer."))
-    page.locator("#chatbot button[aria-label=Retry]").click()
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_have_text("A second, different answer.",
-                                                                          timeout=WAIT_MS)
+    page.locator(chat_button("Retry")).click()
+    expect(page.locator(ANSWERS).last).to_have_text("A second, different answer.", timeout=WAIT_MS)
     wait_turn_ended(page)
     sent = app.fake.chat_requests()[-1]["messages"]
     assert len(sent) == 2 * TURNS - 1 and sent[0]["content"] == "Step 1 question"
@@ -128,21 +130,20 @@ def test_retry_undo_and_edit_act_on_the_message_clicked(launch_app, page):
     expect_window(page, steps(1, TURNS))
 
     # Undo the last question: it goes back in the box, and an earlier question comes into view.
-    page.locator("#chatbot button[aria-label=Undo]").click()
-    expect(page.locator("#user-input textarea")).to_have_value("Step 10 question", timeout=WAIT_MS)
+    page.locator(chat_button("Undo")).click()
+    expect(page.locator(MESSAGE_BOX)).to_have_value("Step 10 question", timeout=WAIT_MS)
     expect_window(page, steps(1, TURNS - 1))
-    page.locator("#user-input textarea").fill("")
+    page.locator(MESSAGE_BOX).fill("")
 
     # Edit the first question shown: the hidden turns before it are still sent.
     edited = TURNS - SHOWN_QUESTIONS  # its step number
     first_shown = questions(page).first
     expect(first_shown).to_have_text(f"Step {edited} question")
     first_shown.hover()
-    page.locator("#chatbot button[aria-label=Edit]").first.click()
-    page.locator("#chatbot textarea").first.fill(f"Step {edited}, edited")
-    page.locator("#chatbot button[aria-label=Submit]").click()
-    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text(f"Echo: Step {edited}, edited",
-                                                                            timeout=WAIT_MS)
+    page.locator(chat_button("Edit")).first.click()
+    page.locator(f"{CHAT} textarea").first.fill(f"Step {edited}, edited")
+    page.locator(chat_button("Submit")).click()
+    expect(page.locator(ANSWERS).last).to_contain_text(f"Echo: Step {edited}, edited", timeout=WAIT_MS)
     wait_turn_ended(page)
     sent = app.fake.chat_requests()[-1]["messages"]
     assert [m["content"] for m in sent[:2]] == ["Step 1 question", "Step 1 answer"]

@@ -1,11 +1,14 @@
-"""Debian's Chromium (never one downloaded by Playwright) and one browser tab
-on the app, with the few actions the tests need."""
+"""Debian's Chromium (never one downloaded by Playwright), the browser contexts the tests
+open, and one browser tab on the app as a visitor (the ``visitors`` fixture's), whose
+actions are those of :mod:`.page`."""
 
 from __future__ import annotations
 
 import os
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "VIEWPORT", "Visitor"]
+from tests.support import page as app_page
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "PHONE", "VIEWPORT", "ZH_CONTEXT", "Visitor"]
 
 CHROMIUM = os.environ.get("SFUI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,41 +22,36 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
+PHONE = {"width": 400, "height": 800}
+# A Chinese visitor: the browser's language (Gradio's labels) and the header (the server's text).
+ZH_CONTEXT = dict(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
 
 
 class Visitor:
     """One browser tab on the app, with the few actions the tests need."""
 
-    WAIT_MS = 60_000  # generous: a loaded 2-core CI box can be very slow; nothing here is timed
+    WAIT_MS = app_page.WAIT_MS
 
     def __init__(self, page) -> None:
         self.page = page
 
     def open(self, url: str) -> Visitor:
-        self.page.goto(url)
-        self.page.locator("#user-input textarea").wait_for(timeout=self.WAIT_MS)  # Gradio renders after load
+        app_page.open_app(self.page, url)
         return self
 
     def send(self, text: str) -> None:
         """Put ``text`` in the message box and press Enter. The text is set by
         script: typing a megabyte key by key would take minutes."""
-        self.page.evaluate(
-            """(text) => {
-                const box = document.querySelector('#user-input textarea');
-                box.value = text;
-                box.dispatchEvent(new Event('input', {bubbles: true}));
-            }""",
-            text,
-        )
-        self.page.locator("#user-input textarea").press("Enter")
+        app_page.send(self.page, text, by_script=True)
 
     def wait_for_chat(self, text: str) -> None:
         self.page.wait_for_function(
-            "(t) => document.querySelector('#chatbot').innerText.includes(t)", arg=text, timeout=self.WAIT_MS
+            f"(t) => document.querySelector('{app_page.CHAT}').innerText.includes(t)", arg=text,
+            timeout=self.WAIT_MS,
         )
 
     def chat_text(self) -> str:
-        return self.page.locator("#chatbot").inner_text()
+        return self.page.locator(app_page.CHAT).inner_text()
 
     def wait_for_key_status(self, text: str) -> None:
         self.page.wait_for_function(
@@ -63,7 +61,7 @@ class Visitor:
     def use_key(self, key: str) -> None:
         """Paste ``key`` in the key card; the card is folded away while a key is in
         use, so open it first (Change key / Use my own key)."""
-        box = self.page.locator("#api-key input")
+        box = self.page.locator(app_page.KEY_BOX)
         if not box.is_visible():
             self.page.locator("#api-key-change").click()
         box.fill(key, timeout=self.WAIT_MS)
@@ -75,9 +73,4 @@ class Visitor:
     def warning(self, containing: str) -> str:
         """Wait for a warning toast (gr.Warning) containing ``containing``,
         return its text and close it, so the next one can be told apart."""
-        toast = self.page.locator('[data-testid="toast-body"].warning').filter(has_text=containing).first
-        toast.wait_for(timeout=self.WAIT_MS)
-        text = toast.locator('[data-testid="toast-text"]').inner_text()
-        toast.locator('[data-testid="toast-close"]').click()
-        toast.wait_for(state="detached", timeout=self.WAIT_MS)
-        return text
+        return app_page.read_toast(self.page, containing, kind="warning", close=True)
