@@ -30,21 +30,19 @@ so Playwright's round trips are not in the figures.
 from __future__ import annotations
 
 import asyncio
-import json
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from gradio_client.utils import apply_diff
 from playwright.async_api import Browser, BrowserContext, Page
 
 from bench.apps import AppProcess
 from bench.common import END_MARKER, MODEL, Answer, FakeSiliconFlow, TurnTiming, median, message_text
+from bench.gradio_protocol import QueueEvent
 from bench.measure_browser import INIT_SCRIPT, PAGE_READY_TIMEOUT, SETTLE_BETWEEN_QUESTIONS, VIEWPORT, ask
-from bench.measure_protocol import chat_endpoint
+from bench.measure_protocol import chat_endpoint, timed_answer
 from sfui import conversations
 
 WAIT_MS = 60_000  # page steps that are not timed (import, open the sidebar): generous on a busy machine
@@ -407,38 +405,10 @@ async def protocol_ask(http: httpx.AsyncClient, fn_index: int, data: list, answe
                        timeout: float) -> ProtocolTurn:
     """One question through Gradio's queue protocol (as measure_protocol asks); the first
     answer frame's size as it came. ``answers_before``: assistant messages already in the chat."""
-    session = secrets.token_hex(6)
-    body = json.dumps({"data": data, "fn_index": fn_index, "session_hash": session, "event_data": None,
-                       "trigger_id": None}).encode()
-    sent = time.time()
-    join = await http.post("gradio_api/queue/join", content=body, headers={"content-type": "application/json"})
-    join.raise_for_status()
-    first = final = first_bytes = None
-    output: Any = None
-    async with http.stream("GET", "gradio_api/queue/data", params={"session_hash": session}, timeout=timeout) as stream:
-        async for line in stream.aiter_lines():
-            if not line.startswith("data:"):
-                continue
-            message = json.loads(line[5:])
-            kind = message.get("msg")
-            if kind in ("process_generating", "process_completed"):
-                if not message.get("success", True):
-                    break
-                data_out = message["output"].get("data")
-                if kind == "process_generating" and output is not None:
-                    output = [apply_diff(o, d) for o, d in zip(output, data_out, strict=False)]  # later frames: diffs
-                else:
-                    output = data_out
-                    if first_bytes is None:
-                        first_bytes = len(line.encode())
-                now = time.time()
-                if first is None and _new_answer_text(output, answers_before).strip():
-                    first = now
-                if final is None and END_MARKER in _new_answer_text(output, answers_before):
-                    final = now
-            if kind in ("process_completed", "close_stream"):
-                break
-    return ProtocolTurn(TurnTiming(sent, first, final), len(body), first_bytes)
+    event = QueueEvent(fn_index, data)
+    timing, first_bytes = await timed_answer(http, event, lambda outputs: _new_answer_text(outputs, answers_before),
+                                             timeout)
+    return ProtocolTurn(timing, len(event.body), first_bytes)
 
 
 def _new_answer_text(output: list, answers_before: int) -> str:
@@ -455,23 +425,12 @@ def as_page_holds_it(messages: list[dict]) -> list[dict]:
     return gr.Chatbot().postprocess(messages).model_dump()
 
 
-def _with_history(config: dict, history: list) -> tuple[int, list]:
-    """The /chat endpoint's inputs with ``history`` as the chat."""
-    fn_index, values = chat_endpoint(config)
-    components = {c["id"]: c for c in config["components"]}
-    dependency = next(d for d in config["dependencies"] if d.get("api_name") == "chat")
-    for i, component_id in enumerate(dependency["inputs"]):
-        if components[component_id].get("type") == "chatbot":
-            values[i] = history
-    return fn_index, values
-
-
 async def protocol_runs(app: AppProcess, fake: FakeSiliconFlow, answer: Answer, deep_history: list,
                         runs: int, timeout: float) -> tuple[list[ProtocolTurn], list[ProtocolTurn]]:
     """Turn 1 and turn N without a browser, alternately, after one warm-up of each."""
     async with httpx.AsyncClient(base_url=app.url, timeout=timeout) as http:
         config = (await http.get("config")).json()
-        empty, deep = _with_history(config, []), _with_history(config, as_page_holds_it(deep_history))
+        empty, deep = chat_endpoint(config), chat_endpoint(config, as_page_holds_it(deep_history))
         answers_before = sum(1 for m in deep_history if m.get("role") == "assistant")
         turn1, turn_n = [], []
         for _ in range(runs + 1):

@@ -1,7 +1,8 @@
 """Many visitors without browsers: the concurrent-sessions phase of
 measure_browser, with each visitor speaking Gradio's queue protocol itself
-(POST ``queue/join``, then the ``queue/data`` event stream), as the page's
-JavaScript does, to the app's ``/chat`` endpoint.
+(POST ``queue/join``, then the ``queue/data`` event stream, read by
+bench/gradio_protocol.py), as the page's JavaScript does, to the app's ``/chat``
+endpoint.
 
 Why: on a 2-core machine, 32 headless Chromium pages take most of the CPU
 themselves (an idle Gradio 6 page keeps a requestAnimationFrame loop going),
@@ -17,24 +18,23 @@ measured to send their requests over ~1 s and to hold back the streams.
 from __future__ import annotations
 
 import asyncio
-import json
-import secrets
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
-from gradio_client.utils import apply_diff
 
 from bench.apps import AppProcess
 from bench.common import END_MARKER, Answer, FakeSiliconFlow, TurnTiming
+from bench.gradio_protocol import QueueEvent
 
 QUESTION = "Tell me something."
 
 
-def chat_endpoint(config: dict) -> tuple[int, list[Any]]:
-    """(fn_index, default input values) of the app's ``/chat`` endpoint, from its config:
-    every input at its component's initial value (a State sends null), the first
-    input being the message box and a Chatbot input an empty history."""
+def chat_endpoint(config: dict, history: Sequence = ()) -> tuple[int, list[Any]]:
+    """(fn_index, input values) of the app's ``/chat`` endpoint, from its config: every input
+    at its component's initial value (a State sends null), the first input being the message
+    box and a Chatbot input ``history`` (the chat as the page holds it)."""
     components = {c["id"]: c for c in config["components"]}
     for dep in config["dependencies"]:
         if dep.get("api_name") == "chat":
@@ -44,47 +44,37 @@ def chat_endpoint(config: dict) -> tuple[int, list[Any]]:
                 if i == 0:
                     values.append(QUESTION)
                 elif component.get("type") == "chatbot":
-                    values.append([])
+                    values.append(list(history))
                 else:
                     values.append(component.get("props", {}).get("value"))
             return dep["id"], values
     raise LookupError("the app has no /chat endpoint")
 
 
+async def timed_answer(http: httpx.AsyncClient, event: QueueEvent, answer_text: Callable[[list], str],
+                       timeout: float) -> tuple[TurnTiming, int | None]:
+    """Ask through the queue and time the answer as its frames come (``answer_text``: the answer
+    in a frame's outputs); also the size of the first frame that came whole."""
+    sent = time.time()
+    first = final = whole = None
+    async for frame in event.frames(http, timeout):
+        if whole is None and not frame.diff:
+            whole = frame.size
+        text = answer_text(frame.outputs)
+        now = time.time()
+        if first is None and text.strip():
+            first = now
+        if final is None and END_MARKER in text:
+            final = now
+    return TurnTiming(sent, first, final), whole
+
+
 async def ask(http: httpx.AsyncClient, app: AppProcess, fn_index: int, data: list, start: asyncio.Event,
               timeout: float) -> TurnTiming:
-    session = secrets.token_hex(6)
+    event = QueueEvent(fn_index, data)
     await start.wait()
-    sent = time.time()
-    join = await http.post("gradio_api/queue/join", json={
-        "data": data, "fn_index": fn_index, "session_hash": session, "event_data": None, "trigger_id": None,
-    })
-    join.raise_for_status()
-    first = final = None
-    output: Any = None
-    async with http.stream("GET", "gradio_api/queue/data", params={"session_hash": session}, timeout=timeout) as stream:
-        async for line in stream.aiter_lines():
-            if not line.startswith("data:"):
-                continue
-            message = json.loads(line[5:])
-            kind = message.get("msg")
-            if kind in ("process_generating", "process_completed"):
-                if not message.get("success", True):
-                    break
-                data_out = message["output"].get("data")
-                if kind == "process_generating" and output is not None:
-                    output = [apply_diff(o, d) for o, d in zip(output, data_out, strict=False)]  # later frames: diffs
-                else:
-                    output = data_out
-                text = app.spec.answer_text(output)
-                now = time.time()
-                if first is None and text.strip():
-                    first = now
-                if final is None and END_MARKER in text:
-                    final = now
-            if kind in ("process_completed", "close_stream"):
-                break
-    return TurnTiming(sent, first, final)
+    timing, _ = await timed_answer(http, event, app.spec.answer_text, timeout)
+    return timing
 
 
 async def concurrent_sessions(app: AppProcess, fake: FakeSiliconFlow, answer: Answer, sessions: int,

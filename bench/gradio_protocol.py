@@ -1,0 +1,69 @@
+"""Gradio's queue protocol, spoken without a browser as the page's JavaScript speaks it:
+``POST gradio_api/queue/join`` names the event (its ``fn_index``, its inputs and a session
+hash of the caller's choosing), then ``GET gradio_api/queue/data`` streams that session's
+messages as server-sent events, one JSON object a ``data:`` line, whose ``msg`` says what
+it is: ``estimation``, ``process_starts``, ``process_generating`` (a frame: the outputs
+whole, then their diffs against the frame before), ``process_completed`` (the last frame,
+whole) and ``close_stream``.
+
+The one reader of it in bench/: the scripts that ask this way (measure_protocol,
+measure_conversations) time and weigh the frames; joining, reading the stream and
+applying the diffs are done here.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from gradio_client.utils import apply_diff
+
+JOIN = "gradio_api/queue/join"
+DATA = "gradio_api/queue/data"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One output message of an event, as read."""
+
+    outputs: list[Any]  # every output as it stands after this message (diffs applied)
+    size: int  # bytes of the ``data:`` line that brought it
+    diff: bool  # it carried diffs against the frame before, not the outputs whole
+
+
+class QueueEvent:
+    """One call of an event (``fn_index`` with the inputs ``data``, in a session of its own);
+    its join request is made once :meth:`frames` is read."""
+
+    def __init__(self, fn_index: int, data: list[Any], session: str | None = None) -> None:
+        self.session = session or secrets.token_hex(6)
+        # The join request's body, as sent.
+        self.body = json.dumps({"data": data, "fn_index": fn_index, "session_hash": self.session,
+                                "event_data": None, "trigger_id": None}).encode()
+
+    async def frames(self, http: httpx.AsyncClient, timeout: float) -> AsyncIterator[Frame]:
+        """Join the queue and yield each frame of the event until it completes (or fails: then
+        the frames end early). ``http``'s base URL is the app's; ``timeout``: for the stream.
+        Read it to its end: the stream is closed when the event is."""
+        join = await http.post(JOIN, content=self.body, headers={"content-type": "application/json"})
+        join.raise_for_status()
+        outputs: list[Any] | None = None
+        async with http.stream("GET", DATA, params={"session_hash": self.session}, timeout=timeout) as stream:
+            async for line in stream.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                message = json.loads(line[5:])
+                kind = message.get("msg")
+                if kind in ("process_generating", "process_completed"):
+                    if not message.get("success", True):
+                        return
+                    data = message["output"].get("data")
+                    diff = kind == "process_generating" and outputs is not None
+                    outputs = [apply_diff(o, d) for o, d in zip(outputs, data, strict=False)] if diff else data
+                    yield Frame(outputs, len(line.encode()), diff)
+                if kind in ("process_completed", "close_stream"):
+                    return
