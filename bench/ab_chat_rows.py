@@ -28,6 +28,7 @@ from bench.apps import SFUI, AppProcess
 from bench.common import TEST_KEY, Answer, FakeSiliconFlow
 from bench.measure_browser import SETTLE_BETWEEN_QUESTIONS, ask, chromium
 from tests.support.launch import isolate_environment
+from tests.support.page import CHAT_ROWS
 
 
 def off_script() -> str:
@@ -56,8 +57,8 @@ async def open_page(browser, app: AppProcess, rule_on: bool):
 
 async def check_rule(page, rule_on: bool) -> None:
     """Refuse to compare pages that do not differ as intended (the rule renamed, or not overridden)."""
-    shown = await page.evaluate("() => getComputedStyle(document.querySelector('#chatbot .message-row'))"
-                                ".contentVisibility")
+    shown = await page.evaluate("(row) => getComputedStyle(document.querySelector(row)).contentVisibility",
+                                CHAT_ROWS)
     if shown != ("auto" if rule_on else "visible"):
         variant = "on" if rule_on else "off"
         raise RuntimeError(f"the chat rows' content-visibility is {shown!r} on the rule-{variant} page")

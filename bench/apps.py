@@ -21,6 +21,7 @@ import psutil
 import requests
 
 from bench.common import ROOT, TEST_KEY, free_port, message_text
+from tests.support.page import CHAT_INTERFACE_BOX, MESSAGE_BOX
 
 READY_TIMEOUT = 120.0  # seconds; a cold Gradio import on a busy 2-core box takes ~3 s
 
@@ -66,8 +67,8 @@ class AppSpec:
         return bool(self.input_selector)
 
 
-SFUI = AppSpec("sfui", "app.py", "#user-input textarea", _sfui_chat, _sfui_answer, has_compare=True)
-BASELINE = AppSpec("baseline", "bench/baseline_app.py", 'textarea[data-testid="textbox"]', _chat_interface_chat,
+SFUI = AppSpec("sfui", "app.py", MESSAGE_BOX, _sfui_chat, _sfui_answer, has_compare=True)
+BASELINE = AppSpec("baseline", "bench/baseline_app.py", CHAT_INTERFACE_BOX, _chat_interface_chat,
                    _chat_interface_answer)
 BARE = AppSpec("bare Gradio", "bench/bare_app.py")
 

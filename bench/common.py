@@ -1,6 +1,6 @@
 """What every benchmark module shares: the scripted answers, the timing of one
-turn, and the repository's own test helpers (fake upstream, Chromium flags,
-from tests/support/, which has no import-time side effects).
+turn, and the repository's own test helpers (fake upstream, Chromium flags and
+viewport, from tests/support/, which has no import-time side effects).
 
 Clocks: every timestamp here is wall-clock seconds (``time.time()``). The
 browser, the fake upstream and this process all run on the same machine, so
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from tests.support import ROOT, TEST_KEY
 from tests.support.api import message_text
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from tests.support.launch import free_port
 from tests.support.sfserver import FakeSiliconFlow, Scenario, stream
 
 __all__ = [
-    "CHROMIUM", "CHROMIUM_ARGS", "END_MARKER", "FakeSiliconFlow", "MODEL", "ROOT", "TEST_KEY",
+    "CHROMIUM", "CHROMIUM_ARGS", "END_MARKER", "VIEWPORT", "FakeSiliconFlow", "MODEL", "ROOT", "TEST_KEY",
     "Answer", "TurnTiming", "free_port", "median", "message_text", "stream", "wall_time", "worst_first_token",
 ]
 

@@ -18,6 +18,7 @@ from ``performance.now()``, so they compare with the fake upstream's clock.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,25 +28,25 @@ import psutil
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from bench.apps import AppProcess
-from bench.common import CHROMIUM, CHROMIUM_ARGS, END_MARKER, Answer, FakeSiliconFlow, TurnTiming
+from bench.common import CHROMIUM, CHROMIUM_ARGS, END_MARKER, VIEWPORT, Answer, FakeSiliconFlow, TurnTiming
+from tests.support import page as app_page
 
 QUESTION = "Tell me something."
-PAGE_READY_TIMEOUT = 60.0  # seconds
 PAGES_LOADING_AT_ONCE = 4  # opening 32 Gradio pages at once on 2 cores only thrashes
 SETTLE_SECONDS = 1.0  # after opening pages: let their own load events (model list) finish
 SETTLE_BETWEEN_QUESTIONS = 0.5  # seconds after an answer is shown, before the next question
-VIEWPORT = {"width": 1400, "height": 1000}
 
 INIT_SCRIPT = """
 (() => {
-  const USER = '[data-testid="user"]';
-  const BOT = '[data-testid="bot"]';
+  const USER = __QUESTION__;
+  const BOT = __ANSWER__;
+  const CHAT = __CHAT__;
   const MARKER = __END_MARKER__;
   const state = window.__bench = {sent: null};
   let resolveDone = () => {};
   window.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey) return;
-    const chat = document.querySelector('#chatbot') || document;
+    const chat = document.querySelector(CHAT) || document;
     const bots = chat.querySelectorAll(BOT);
     const users = chat.querySelectorAll(USER);
     Object.assign(state, {
@@ -65,7 +66,7 @@ INIT_SCRIPT = """
   // once the new one has shown text, any change is its own).
   const check = () => {
     if (state.sent === null || state.final !== null) return;
-    const chat = document.querySelector('#chatbot') || document;
+    const chat = document.querySelector(CHAT) || document;
     const messages = chat.querySelectorAll(`${USER}, ${BOT}`);
     const last = messages[messages.length - 1];
     if (!last) return;
@@ -85,7 +86,9 @@ INIT_SCRIPT = """
   };
   new MutationObserver(check).observe(document, {childList: true, subtree: true, characterData: true});
 })();
-""".replace("__END_MARKER__", repr(END_MARKER))
+""".replace("__END_MARKER__", repr(END_MARKER)).replace(
+    "__QUESTION__", json.dumps(app_page.QUESTION)).replace("__ANSWER__", json.dumps(app_page.ANSWER)).replace(
+    "__CHAT__", json.dumps(app_page.CHAT))
 
 READ_STATE = """() => {
   const s = window.__bench;
@@ -141,9 +144,7 @@ async def open_chat(browser: Browser, app: AppProcess) -> tuple[BrowserContext, 
     """A fresh visitor (own context: own cookies, own Gradio session) on the app's page."""
     context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
     await context.add_init_script(INIT_SCRIPT)
-    page = await context.new_page()
-    await page.goto(app.url, timeout=PAGE_READY_TIMEOUT * 1000)
-    await page.locator(app.spec.input_selector).wait_for(state="visible", timeout=PAGE_READY_TIMEOUT * 1000)
+    page = await app_page.open_app(await context.new_page(), app.url, app.spec.input_selector)
     return context, page
 
 

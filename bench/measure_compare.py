@@ -24,6 +24,7 @@ same run (bench/run.py does the arithmetic):
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass
 
@@ -31,15 +32,9 @@ from playwright.async_api import Browser, BrowserContext, Page
 
 from bench import measure_browser
 from bench.apps import AppProcess
-from bench.common import END_MARKER, Answer, FakeSiliconFlow, TurnTiming
-from bench.measure_browser import (
-    PAGE_READY_TIMEOUT,
-    QUESTION,
-    SETTLE_BETWEEN_QUESTIONS,
-    VIEWPORT,
-    CpuMeter,
-    CpuUse,
-)
+from bench.common import END_MARKER, VIEWPORT, Answer, FakeSiliconFlow, TurnTiming
+from bench.measure_browser import QUESTION, SETTLE_BETWEEN_QUESTIONS, CpuMeter, CpuUse
+from tests.support import page as app_page
 
 PANES = 3
 # Slots 1 and 2 hold two models when the page opens; the third is picked like a
@@ -52,8 +47,8 @@ INIT_SCRIPT = """
 (() => {
   const PANES = __PANES__;
   const MARKER = __END_MARKER__;
-  const USER = '[data-testid="user"]';
-  const BOT = '[data-testid="bot"]';
+  const USER = __QUESTION__;
+  const BOT = __ANSWER__;
   const pane = (i) => document.querySelector(`#compare-pane-${i + 1}`) || document;
   const state = window.__compare = {sent: null};
   let resolveDone = () => {};
@@ -106,7 +101,8 @@ INIT_SCRIPT = """
   };
   new MutationObserver(check).observe(document, {childList: true, subtree: true, characterData: true});
 })();
-""".replace("__PANES__", str(PANES)).replace("__END_MARKER__", repr(END_MARKER))
+""".replace("__PANES__", str(PANES)).replace("__END_MARKER__", repr(END_MARKER)).replace(
+    "__QUESTION__", json.dumps(app_page.QUESTION)).replace("__ANSWER__", json.dumps(app_page.ANSWER))
 
 READ_STATE = """() => {
   const s = window.__compare;
@@ -140,23 +136,14 @@ async def open_compare(browser: Browser, app: AppProcess) -> tuple[BrowserContex
     """A fresh visitor on the Compare tab, with a third model in slot 3."""
     context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
     await context.add_init_script(INIT_SCRIPT)
-    page = await context.new_page()
-    timeout = PAGE_READY_TIMEOUT * 1000
-    await page.goto(app.url, timeout=timeout)
-    await page.get_by_role("tab", name="Compare").click(timeout=timeout)
-    await page.locator("#compare-input textarea").wait_for(state="visible", timeout=timeout)
-    box = page.locator("#compare-model-3 input")
-    await box.click()
-    await box.fill(THIRD_MODEL)
-    await box.press("Enter")
+    page = await app_page.open_compare(await context.new_page(), app.url)
     # The third pane itself appears with the first question (Send shows as many panes as slots).
-    await page.wait_for_function("(model) => document.querySelector('#compare-model-3 input').value.includes(model)",
-                                 arg=THIRD_MODEL, timeout=timeout)
+    await app_page.pick_model(page, THIRD_MODEL, slot=3)
     return context, page
 
 
 async def type_question(page: Page) -> None:
-    await page.locator("#compare-input textarea").fill(QUESTION)
+    await page.locator(app_page.COMPARE_BOX).fill(QUESTION)
 
 
 async def wait_for_answers(page: Page, timeout: float) -> CompareTurn:

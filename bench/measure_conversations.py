@@ -30,6 +30,7 @@ so Playwright's round trips are not in the figures.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,13 +40,22 @@ import httpx
 from playwright.async_api import Browser, BrowserContext, Page
 
 from bench.apps import AppProcess
-from bench.common import END_MARKER, MODEL, Answer, FakeSiliconFlow, TurnTiming, median, message_text
+from bench.common import END_MARKER, MODEL, VIEWPORT, Answer, FakeSiliconFlow, TurnTiming, median, message_text
 from bench.gradio_protocol import QueueEvent
-from bench.measure_browser import INIT_SCRIPT, PAGE_READY_TIMEOUT, SETTLE_BETWEEN_QUESTIONS, VIEWPORT, ask
+from bench.measure_browser import INIT_SCRIPT, SETTLE_BETWEEN_QUESTIONS, ask
 from bench.measure_protocol import chat_endpoint, timed_answer
 from sfui import conversations
+from tests.support.page import (
+    ANSWERS,
+    QUEUE_TAP_JS,
+    SAVED,
+    WAIT_MS,
+    import_file,
+    new_chat,
+    open_app,
+    open_sidebar,
+)
 
-WAIT_MS = 60_000  # page steps that are not timed (import, open the sidebar): generous on a busy machine
 IN_VIEW_TIMEOUT_MS = 5_000  # after the last message is in the DOM: how long it may take to scroll into view
 
 
@@ -135,11 +145,11 @@ assert END_MARKER not in (LONG_MARKER, SHORT_MARKER, DEEP_MARKER)
 #   result message;
 # - the page's long tasks (50 ms or more of script, style and layout without a break);
 # - every message of the queue/data event stream as it reaches the page: when, how many bytes, which
-#   kind (the stream is read through a tee of the response, so Gradio's own reading is unchanged);
+#   kind (through the page module's tap on the queue: a tee of the stream, Gradio's own reading unchanged);
 # - once armed (window.__reopen.arm(marker)), the next click on a conversation in the list, then the
 #   first DOM commit where the chat's last message holds the marker, then the first animation frame
 #   where that message's bottom edge is inside every scroll box around it and the window.
-PAGE_SCRIPT = """
+PAGE_SCRIPT = QUEUE_TAP_JS + """
 (() => {
   const joins = window.__joins = [];
   const frames = window.__frames = [];
@@ -147,50 +157,19 @@ PAGE_SCRIPT = """
   new PerformanceObserver((list) => {
     for (const task of list.getEntries()) longTasks.push({start: task.startTime, duration: task.duration});
   }).observe({type: 'longtask'});
-  const readFrames = async (body) => {
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const {value, done} = await reader.read();
-      if (done) return;
-      const at = performance.now();
-      buffer += decoder.decode(value, {stream: true});
-      const lines = buffer.split('\\n');
-      buffer = lines.pop();
-      for (const line of lines) {
-        if (!line.startsWith('data:')) continue;
-        const kind = /"msg":\\s*"(\\w+)"/.exec(line.slice(0, 200));
-        frames.push({at, bytes: line.length, msg: kind ? kind[1] : null});
-      }
-    }
-  };
-  const originalFetch = window.fetch;
-  window.fetch = function (input, init) {
-    const url = typeof input === 'string' ? input : (input && input.url) || '';
-    const unqueued = url.includes('/run/predict');
-    if (url.includes('/queue/join') || unqueued) {
-      const body = init && init.body;
-      joins.push({at: performance.now(), bytes: typeof body === 'string' ? new Blob([body]).size : null});
-    }
-    const response = originalFetch.apply(this, arguments);
-    if (unqueued) {  // a step that is not queued: its result is this request's response
-      return response.then((r) => {
-        r.clone().text().then((text) => frames.push({at: performance.now(), bytes: text.length,
-                                                     msg: 'process_completed'}), () => {});
-        return r;
-      });
-    }
-    if (!url.includes('/queue/data')) return response;
-    return response.then((r) => {
-      if (!r.body) return r;
-      const [mine, theirs] = r.body.tee();
-      readFrames(mine).catch(() => {});
-      return new Response(theirs, {status: r.status, statusText: r.statusText, headers: r.headers});
-    });
-  };
+  const tap = window.__queueTap;
+  tap.request.push((url, init) => {
+    const body = init && init.body;
+    joins.push({at: performance.now(), bytes: typeof body === 'string' ? new Blob([body]).size : null});
+  });
+  // A step that is not queued: its result is its request's response.
+  tap.result.push((text) => frames.push({at: performance.now(), bytes: text.length, msg: 'process_completed'}));
+  tap.line.push((line, at) => {
+    const kind = /"msg":\\s*"(\\w+)"/.exec(line.slice(0, 200));
+    frames.push({at, bytes: line.length, msg: kind ? kind[1] : null});
+  });
 
-  const BOT = '#chatbot [data-testid="bot"]';
+  const BOT = __ANSWERS__;
   const lastBot = () => { const bots = document.querySelectorAll(BOT); return bots[bots.length - 1]; };
   const inView = (element) => {
     const rect = element.getBoundingClientRect();
@@ -212,7 +191,7 @@ PAGE_SCRIPT = """
     },
   };
   window.addEventListener('click', (event) => {
-    if (!state.armed || !(event.target instanceof Element) || !event.target.closest('#conversations label')) return;
+    if (!state.armed || !(event.target instanceof Element) || !event.target.closest(__SAVED__)) return;
     state.armed = false;
     state.clicked = performance.now();
   }, true);
@@ -230,7 +209,8 @@ PAGE_SCRIPT = """
     requestAnimationFrame(watchScroll);
   }).observe(document, {childList: true, subtree: true, characterData: true});
 })();
-""".replace("__IN_VIEW_TIMEOUT_MS__", str(IN_VIEW_TIMEOUT_MS))
+""".replace("__IN_VIEW_TIMEOUT_MS__", str(IN_VIEW_TIMEOUT_MS)).replace("__ANSWERS__", json.dumps(ANSWERS)).replace(
+    "__SAVED__", json.dumps(SAVED))
 
 # Everything the page noted since ``since`` (performance.now()): the first join, and the first
 # result message (the event's output: a frame of a streaming step, or a step's only result).
@@ -246,10 +226,10 @@ READ_SINCE = """([since, until, shownAt]) => {
   return {join: join ? {after: join.at - since, bytes: join.bytes} : null,
           first: pick(frames[0]), carried: pick(carried[carried.length - 1]), busy: busy};
 }"""
-LAST_MESSAGE_HAS = """(marker) => {
-  const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
+LAST_MESSAGE_HAS = f"""(marker) => {{
+  const bots = document.querySelectorAll({json.dumps(ANSWERS)});
   return bots.length > 0 && bots[bots.length - 1].textContent.includes(marker);
-}"""
+}}"""
 
 
 @dataclass(frozen=True)
@@ -309,28 +289,20 @@ async def open_page(browser: Browser, app: AppProcess, extra_scripts: tuple[str,
     context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
     for script in (INIT_SCRIPT, PAGE_SCRIPT, *extra_scripts):
         await context.add_init_script(script)
-    page = await context.new_page()
-    await page.goto(app.url, timeout=PAGE_READY_TIMEOUT * 1000)
-    await page.locator(app.spec.input_selector).wait_for(state="visible", timeout=PAGE_READY_TIMEOUT * 1000)
-    sidebar = page.locator("#sidebar")
-    if "open" not in (await sidebar.get_attribute("class") or "").split():
-        await sidebar.locator(".toggle-button").click()
-    await page.locator("#new-chat-btn").wait_for(state="visible", timeout=WAIT_MS)
+    page = await open_app(await context.new_page(), app.url, app.spec.input_selector)
+    await open_sidebar(page)
     return context, page
 
 
 async def import_conversation(page: Page, text: str, marker: str) -> None:
     """Import through the sidebar's file chooser; the page opens it (wait until its last message shows)."""
-    async with page.expect_file_chooser(timeout=WAIT_MS) as chooser:
-        await page.locator("#import-btn").click()
-    await (await chooser.value).set_files(
-        files=[{"name": "conversation.json", "mimeType": "application/json", "buffer": text.encode()}])
+    await import_file(page, "conversation.json", text.encode())
     await page.wait_for_function(LAST_MESSAGE_HAS, arg=marker, timeout=WAIT_MS)
 
 
 async def reopen_once(page: Page, title: str, marker: str, timeout: float) -> Reopen:
     await page.evaluate("(marker) => window.__reopen.arm(marker)", marker)
-    await page.locator("#conversations label").filter(has_text=title).click(timeout=WAIT_MS)
+    await page.locator(SAVED).filter(has_text=title).click(timeout=WAIT_MS)
     try:
         await asyncio.wait_for(page.evaluate("() => window.__reopen.done"), timeout)
     except TimeoutError:
@@ -387,9 +359,7 @@ async def turn_runs(page: Page, app: AppProcess, fake: FakeSiliconFlow, answer: 
     after one warm-up question of each."""
     turn1, deep = [], []
     for _ in range(sizes.turn_runs + 1):
-        await page.locator("#new-chat-btn").click()
-        await page.wait_for_function("() => !document.querySelector('#chatbot [data-testid=\"bot\"]')",
-                                     timeout=WAIT_MS)
+        await new_chat(page)
         await asyncio.sleep(SETTLE_BETWEEN_QUESTIONS)
         turn1.append(await ask_in_page(page, app, fake, answer, timeout))
         await import_conversation(page, deep_text, DEEP_MARKER)

@@ -36,19 +36,42 @@ from pathlib import Path
 
 from sfui import conversations
 from tests.support import ROOT, TEST_KEY
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, VIEWPORT
 from tests.support.launch import app_launcher, isolate_environment, patient_launch_check
+from tests.support.page import (
+    CHAT,
+    CODE,
+    CODE_BLOCK,
+    FORMULA,
+    MESSAGE_BOX,
+    REASONING,
+    WAIT_MS,
+    ask,
+    attach,
+    import_file,
+    new_chat,
+    open_accordion,
+    open_app,
+    open_compare,
+    open_sidebar,
+    pick_language,
+    pick_model,
+    saved,
+    send_compare,
+    wait_compare_done,
+)
 from tests.support.sfserver import FakeSiliconFlow, Received, Scenario, Sleep, stream
 
 ASSETS = ROOT / "assets"
-VIEWPORT = {"width": 1400, "height": 1000}  # the chat's picture, as the README has always shown it
+# VIEWPORT: the chat's picture, as the README has always shown it (the tests' browser window).
 # Wide enough for three readable panes in the page's left column, tall enough that the panes,
 # the results table and the charts are all on screen; the picture is that column only.
 COMPARE_VIEWPORT = {"width": 1900, "height": 1900}
 # Wider than the chat's picture: the side column, and so the code's lines, get wider (up to the page's own cap).
 CODE_VIEWPORT = {"width": 1900, "height": 1400}
 MARGIN = 16  # pixels of page kept around a clipped picture
-WAIT_MS = 60_000  # generous: nothing here is timed, and the machine may be busy
+# Every wait is page.WAIT_MS: nothing here is timed, and the machine may be busy.
+REASONING_SHOWN = f"(text) => document.querySelector('{REASONING}').value === text"
 
 # --- the chat -----------------------------------------------------------------------------------
 
@@ -82,16 +105,11 @@ def chat_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
     Returns ``path`` once the answer, its code block and its formula are shown and the picture is written."""
     fake.push(chat_scenario())
     page.set_viewport_size(VIEWPORT)
-    page.goto(url)
-    box = page.locator("#user-input textarea")
-    box.wait_for(timeout=WAIT_MS)
-    box.fill(CHAT_QUESTION)
-    box.press("Enter")
-    page.locator("#chatbot .katex").first.wait_for(timeout=WAIT_MS)
-    page.locator("#chatbot pre code").first.wait_for(timeout=WAIT_MS)
-    page.wait_for_function("(text) => document.querySelector('#reasoning-panel textarea').value === text",
-                           arg=CHAT_REASONING, timeout=WAIT_MS)
-    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+    open_app(page, url)
+    ask(page, CHAT_QUESTION)
+    page.locator(FORMULA).first.wait_for(timeout=WAIT_MS)
+    page.locator(CODE_BLOCK).first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function(REASONING_SHOWN, arg=CHAT_REASONING, timeout=WAIT_MS)
     return _shoot(page, path)
 
 
@@ -163,22 +181,12 @@ def compare_screenshot(page, url: str, fake: ScriptedFake, path: Path) -> Path:
     Returns ``path`` once every pane has its answer, the table its rows and both charts their bars."""
     fake.answer_by_model(compare_scenarios())
     page.set_viewport_size(COMPARE_VIEWPORT)
-    page.goto(url)
-    page.get_by_role("tab", name="Compare").click(timeout=WAIT_MS)
-    page.locator("#compare-input textarea").wait_for(timeout=WAIT_MS)
+    open_compare(page, url)
     for slot, model in enumerate(COMPARE_ANSWERS, 1):
-        box = page.locator(f"#compare-model-{slot} input")
-        box.click()
-        box.fill(model)
-        box.press("Enter")
-        page.wait_for_function("([slot, model]) => document.querySelector(`#compare-model-${slot} input`)"
-                               ".value.includes(model)", arg=[slot, model], timeout=WAIT_MS)
+        pick_model(page, model, slot)
     page.locator("#title").click()  # close the last model list
-    box = page.locator("#compare-input textarea")
-    box.fill(COMPARE_QUESTION)
-    box.press("Enter")
-    rows = len(COMPARE_ANSWERS) + 1  # the header and a row per pane: shown once every pane has ended
-    page.locator(f'#compare-stats [role=grid][aria-rowcount="{rows}"]').wait_for(timeout=WAIT_MS)
+    send_compare(page, COMPARE_QUESTION)
+    wait_compare_done(page, len(COMPARE_ANSWERS))
     for chart in ("#compare-chart-ttft", "#compare-chart-speed"):
         page.locator(f"{chart} canvas, {chart} svg").first.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(500)  # the charts' own entry transition
@@ -233,38 +241,18 @@ def _older_conversation(index: int, title: str, model: str, hours_ago: float, qu
                                                             messages=messages))
 
 
-def _import(page, text: str) -> None:
-    with page.expect_file_chooser(timeout=WAIT_MS) as chooser:
-        page.locator("#import-btn").click()
-    chooser.value.set_files(files=[{"name": "conversation.json", "mimeType": "application/json",
-                                    "buffer": text.encode()}])
-
-
-def _open_sidebar(page) -> None:
-    sidebar = page.locator("#sidebar")
-    if "open" not in (sidebar.get_attribute("class") or "").split():
-        sidebar.locator(".toggle-button").click()
-    page.locator("#new-chat-btn").wait_for(timeout=WAIT_MS)
-
-
 def _ask_with_thinking(page, fake: FakeSiliconFlow) -> None:
     """One reasoning model's turn in the open chat, waited for until its usage panel says done."""
     scenario = stream(CONVERSATION_ANSWER, reasoning=CONVERSATION_REASONING, prompt_tokens=21,
                       model=CONVERSATION_MODEL, token_rate=120)
     scenario.steps.insert(0, Sleep(0.5))
     fake.push(scenario)
-    box = page.locator("#user-input textarea")
-    box.fill(CONVERSATION_QUESTION)
-    box.press("Enter")
-    page.locator("#chatbot pre code").first.wait_for(timeout=WAIT_MS)
-    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+    ask(page, CONVERSATION_QUESTION)
+    page.locator(CODE_BLOCK).first.wait_for(timeout=WAIT_MS)
 
 
 def _choose_model(page, model: str) -> None:
-    box = page.locator("#model input")
-    box.click()
-    box.fill(model)
-    box.press("Enter")
+    pick_model(page, model)
     page.locator("#title").click()  # close the model list
 
 
@@ -272,24 +260,21 @@ def conversations_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) 
     """The sidebar open on three saved conversations, the newest reopened from the list: its
     question, the thinking bubble (opened) and the answer, with its side panels."""
     page.set_viewport_size(VIEWPORT)
-    page.goto(url)
-    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
-    _open_sidebar(page)
+    open_app(page, url)
+    open_sidebar(page)
     for index, older in enumerate(reversed(OLDER_CONVERSATIONS)):
-        _import(page, _older_conversation(index, *older))
-        page.locator("#conversations label").nth(index).wait_for(timeout=WAIT_MS)
-    page.locator("#new-chat-btn").click()
-    page.locator("#chatbot [data-testid=bot]").first.wait_for(state="detached", timeout=WAIT_MS)
+        import_file(page, "conversation.json", _older_conversation(index, *older).encode())
+        saved(page).nth(index).wait_for(timeout=WAIT_MS)
+    new_chat(page)
     _choose_model(page, CONVERSATION_MODEL)
     _ask_with_thinking(page, fake)
-    labels = page.locator("#conversations label")
+    labels = saved(page)
     labels.nth(2).wait_for(timeout=WAIT_MS)  # saved: three in the list
     labels.nth(1).click()  # another one, then back: the picture shows a reopened conversation
-    page.locator("#chatbot pre code").first.wait_for(state="detached", timeout=WAIT_MS)
+    page.locator(CODE_BLOCK).first.wait_for(state="detached", timeout=WAIT_MS)
     labels.nth(0).click()
-    page.locator("#chatbot pre code").first.wait_for(timeout=WAIT_MS)
-    page.wait_for_function("(text) => document.querySelector('#reasoning-panel textarea').value === text",
-                           arg=CONVERSATION_REASONING, timeout=WAIT_MS)
+    page.locator(CODE_BLOCK).first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function(REASONING_SHOWN, arg=CONVERSATION_REASONING, timeout=WAIT_MS)
     _open_thought(page)  # the thinking is part of what is kept: show it
     return _shoot(page, path)
 
@@ -297,7 +282,7 @@ def conversations_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) 
 def _open_thought(page) -> None:
     """Open the chat's thinking bubble and wait until it stays open (a late update of the chat,
     from the steps that reopened it, draws the bubble closed again)."""
-    title = page.locator("#chatbot [role=button].title", has_text="Thought").first
+    title = page.locator(f"{CHAT} [role=button].title", has_text="Thought").first
     is_open = "(title) => /rotate\\(180deg\\)/.test(title.querySelector('.arrow').getAttribute('style') || '')"
     for _ in range(5):
         page.wait_for_timeout(500)  # the page settles: the list, the chat, the sidebar's transition
@@ -311,15 +296,14 @@ def code_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
     """View code open on Python requests: the request the next Send makes for the message in the
     box, after one reasoning turn (its thinking is not sent). The picture is the panel only."""
     page.set_viewport_size(CODE_VIEWPORT)
-    page.goto(url)
-    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    open_app(page, url)
     _choose_model(page, CONVERSATION_MODEL)
     _ask_with_thinking(page, fake)
-    page.locator("#user-input textarea").fill(CODE_MESSAGE)
-    page.locator("button.label-wrap", has_text="View code").click()
-    page.locator("#code-lang label", has_text="Python (requests)").click()
-    page.locator("#code-view .cm-content", has_text="import requests").wait_for(timeout=WAIT_MS)
-    page.locator("#code-view .cm-content", has_text=CODE_MESSAGE).wait_for(timeout=WAIT_MS)
+    page.locator(MESSAGE_BOX).fill(CODE_MESSAGE)
+    open_accordion(page, "View code")
+    pick_language(page, "Python (requests)")
+    page.locator(CODE, has_text="import requests").wait_for(timeout=WAIT_MS)
+    page.locator(CODE, has_text=CODE_MESSAGE).wait_for(timeout=WAIT_MS)
     # Scrolled into the window, not a full-page picture: making the page as tall as its
     # content re-lays out the code editor, whose line numbers then lag a line behind.
     panel = page.locator("#view-code")
@@ -336,7 +320,6 @@ def code_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
 
 # --- the first screen, dark mode, a phone --------------------------------------------------------
 
-PHONE = {"width": 400, "height": 800}
 PHONE_QUESTION = "What can you do? One short list."
 PHONE_ANSWER = (
     "I can help with:\n\n"
@@ -355,25 +338,20 @@ def mobile_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path
     scenario = stream(PHONE_ANSWER, prompt_tokens=14, model=CHAT_MODEL, token_rate=80)
     fake.push(scenario)
     page.set_viewport_size(PHONE)
-    page.goto(url)
-    box = page.locator("#user-input textarea")
-    box.wait_for(timeout=WAIT_MS)
-    box.fill(PHONE_QUESTION)
-    box.press("Enter")
-    page.locator("#chatbot .katex").first.wait_for(timeout=WAIT_MS)
-    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+    open_app(page, url)
+    ask(page, PHONE_QUESTION)
+    page.locator(FORMULA).first.wait_for(timeout=WAIT_MS)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     page.wait_for_timeout(300)  # the chat's own scroll to its last message, then back to the question
-    page.evaluate("""() => document.querySelectorAll('#chatbot *').forEach(
-        (el) => { if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = 0; })""")
+    page.evaluate("""(chat) => document.querySelectorAll(`${chat} *`).forEach(
+        (el) => { if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = 0; })""", CHAT)
     return _shoot(page, path)
 
 
 def first_screen_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
     """An app without a server key, opened for the first time: the empty chat with the examples."""
     page.set_viewport_size(VIEWPORT)
-    page.goto(url)
-    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    open_app(page, url)
     page.locator("#examples .example-btn").first.wait_for(timeout=WAIT_MS)
     page.locator("#presets input:checked").wait_for(timeout=WAIT_MS)
     return _shoot(page, path)
@@ -400,18 +378,12 @@ def image_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
     scenario.steps.insert(0, Sleep(0.6))
     fake.push(scenario)
     page.set_viewport_size(VIEWPORT)
-    page.goto(url)
-    page.locator("#user-input textarea").wait_for(timeout=WAIT_MS)
+    open_app(page, url)
     _choose_model(page, IMAGE_MODEL)
-    page.locator("#user-input input[type=file]").set_input_files(str(IMAGE_PATH))
-    page.locator("#user-input .thumbnail-item").first.wait_for(timeout=WAIT_MS)  # uploaded
-    box = page.locator("#user-input textarea")
-    box.fill(IMAGE_QUESTION)
-    box.press("Enter")
-    page.wait_for_function("() => { const i = document.querySelector('#chatbot img.sfui-image');"
-                           " return i && i.complete && i.naturalWidth > 0; }", timeout=WAIT_MS)
-    page.locator("#chatbot [data-testid=bot]", has_text="peaceful evening").wait_for(timeout=WAIT_MS)
-    page.wait_for_function("() => /done/.test(document.querySelector('#usage-panel').innerText)", timeout=WAIT_MS)
+    attach(page, str(IMAGE_PATH))
+    ask(page, IMAGE_QUESTION, "peaceful evening")
+    page.wait_for_function("(chat) => { const i = document.querySelector(`${chat} img.sfui-image`);"
+                           " return i && i.complete && i.naturalWidth > 0; }", arg=CHAT, timeout=WAIT_MS)
     return _shoot(page, path)
 
 
