@@ -27,6 +27,7 @@ from bench import measure_conversations as mc
 from bench.apps import SFUI, AppProcess
 from bench.common import TEST_KEY, Answer, FakeSiliconFlow
 from bench.measure_browser import SETTLE_BETWEEN_QUESTIONS, ask, chromium
+from sfui.conversation_files import to_json
 from tests.support.launch import isolate_environment
 from tests.support.page import CHAT_ROWS
 
@@ -93,9 +94,9 @@ async def answer_sample(page, cdp, app: AppProcess, fake: FakeSiliconFlow, deep_
 
 async def measure(samples: int) -> dict[str, dict[str, dict[str, list[float]]]]:
     """{"reopen"|"turn 50": {"on"|"off": {figure: [seconds per sample]}}}, after one warm-up each."""
-    long_text = mc.conversations.to_json(mc.build_conversation(REOPEN_TURNS, "ab-long", mc.LONG_TITLE, mc.LONG_MARKER))
-    short_text = mc.conversations.to_json(mc.build_conversation(1, "ab-short", mc.SHORT_TITLE, mc.SHORT_MARKER))
-    deep_text = mc.conversations.to_json(mc.build_conversation(DEEP_TURN - 1, "ab-deep", mc.DEEP_TITLE, mc.DEEP_MARKER))
+    long_text = to_json(mc.build_conversation(REOPEN_TURNS, "ab-long", mc.LONG_TITLE, mc.LONG_MARKER))
+    short_text = to_json(mc.build_conversation(1, "ab-short", mc.SHORT_TITLE, mc.SHORT_MARKER))
+    deep_text = to_json(mc.build_conversation(DEEP_TURN - 1, "ab-deep", mc.DEEP_TITLE, mc.DEEP_MARKER))
     results: dict = {"reopen": {"on": {}, "off": {}}, f"turn {DEEP_TURN}": {"on": {}, "off": {}}}
     with FakeSiliconFlow(api_key=TEST_KEY) as fake, AppProcess.start(SFUI, fake.base_url) as app:
         async with chromium() as browser:

@@ -36,7 +36,8 @@ from pathlib import Path
 
 import requests
 
-from sfui.api.client import SiliconFlowClient, TextDelta
+from sfui.api.client import SiliconFlowClient
+from sfui.api.events import TextDelta
 from tests.support import ROOT
 from tests.support.sfserver import FakeSiliconFlow, Scenario, Sleep, stream
 

@@ -44,7 +44,8 @@ from bench.common import END_MARKER, MODEL, VIEWPORT, Answer, FakeSiliconFlow, T
 from bench.gradio_protocol import QueueEvent
 from bench.measure_browser import INIT_SCRIPT, SETTLE_BETWEEN_QUESTIONS, ask
 from bench.measure_protocol import chat_endpoint, timed_answer
-from sfui import conversations
+from sfui import conversation_format
+from sfui.conversation_files import to_json
 from tests.support.page import (
     ANSWERS,
     QUEUE_TAP_JS,
@@ -125,9 +126,9 @@ def build_conversation(turns: int, conversation_id: str, title: str, marker: str
             "ttft": 0.8, "total_time": duration + 2.0, "tokens_per_second": 60.0, "finish_reason": "stop",
             "status": "done",
         })
-    conversation = conversations.new_conversation(now, new_id=lambda: conversation_id)
+    conversation = conversation_format.new_conversation(now, new_id=lambda: conversation_id)
     panels = {"reasoning": messages[-2]["content"], "usage": "| Usage | Value |\n|---|---:|\n| total tokens | 270 |"}
-    return conversations.with_changes(conversation, now, title=title, model=MODEL, messages=messages,
+    return conversation_format.with_changes(conversation, now, title=title, model=MODEL, messages=messages,
                                       answers=answers, panels=panels)
 
 
@@ -418,10 +419,10 @@ async def measure(browser: Browser, app: AppProcess, fake: FakeSiliconFlow, answ
                   sizes: ConversationSizes, timeout: float, progress: Callable[[str], None]) -> LongConversation:
     """Every figure of the long-conversation rows, in one page (its store holding what was imported)."""
     result = LongConversation(sizes)
-    long_text = conversations.to_json(build_conversation(sizes.reopen_turns, "bench-long", LONG_TITLE, LONG_MARKER))
-    short_text = conversations.to_json(build_conversation(1, "bench-short", SHORT_TITLE, SHORT_MARKER))
+    long_text = to_json(build_conversation(sizes.reopen_turns, "bench-long", LONG_TITLE, LONG_MARKER))
+    short_text = to_json(build_conversation(1, "bench-short", SHORT_TITLE, SHORT_MARKER))
     deep = build_conversation(sizes.deep_turn - 1, "bench-deep", DEEP_TITLE, DEEP_MARKER)
-    deep_text = conversations.to_json(deep)
+    deep_text = to_json(deep)
     result.reopen_file_bytes, result.deep_file_bytes = len(long_text.encode()), len(deep_text.encode())
     context, page = await open_page(browser, app)
     try:

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sfui import conversations
+from sfui import conversation_files, conversation_format
 from tests.support import ROOT, TEST_KEY
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, VIEWPORT
 from tests.support.launch import app_launcher, isolate_environment, patient_launch_check
@@ -235,9 +235,9 @@ CODE_MESSAGE = "Now group the totals by month as well."
 def _older_conversation(index: int, title: str, model: str, hours_ago: float, question: str, answer: str) -> str:
     """A saved conversation as sfui exports it (sfui.conversations), last used ``hours_ago``."""
     when = time.time() - hours_ago * 3600
-    conversation = conversations.new_conversation(when, new_id=lambda: f"screenshot-{index}")
+    conversation = conversation_format.new_conversation(when, new_id=lambda: f"screenshot-{index}")
     messages = [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
-    return conversations.to_json(conversations.with_changes(conversation, when, title=title, model=model,
+    return conversation_files.to_json(conversation_format.with_changes(conversation, when, title=title, model=model,
                                                             messages=messages))
 
 

@@ -20,27 +20,7 @@ import math
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-# The names marked "kept" are not this module's concern any more: they stay importable from
-# here for sfui/ui/sidebar.py and bench/, which import them from sfui.conversations.
-from .conversation_files import (  # noqa: F401  (kept)
-    MAX_IMPORT_BYTES,
-    export_filename,
-    from_json,
-    import_error_message,
-    to_json,
-    to_markdown,
-    too_large,
-)
-from .conversation_format import (
-    MAX_TITLE_CHARS,
-    SCHEMA_VERSION,
-    check_conversation,
-    is_number,
-    new_conversation,  # noqa: F401  (kept)
-    with_answer,  # noqa: F401  (kept)
-    with_changes,  # noqa: F401  (kept)
-    with_messages,  # noqa: F401  (kept)
-)
+from .conversation_format import MAX_TITLE_CHARS, SCHEMA_VERSION, check_conversation, is_number
 from .i18n import t
 from .params import InputError
 

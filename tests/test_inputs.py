@@ -20,6 +20,7 @@ from gradio_client.exceptions import AppError
 from playwright.sync_api import expect
 
 from sfui.chat import MAX_MESSAGE_CHARS
+from tests.support import page as app_page
 from tests.support.api import ChatAPI, message_text
 
 BIG_MESSAGE_CHARS = 1_000_000  # well over sfui's limit (MAX_MESSAGE_CHARS)
@@ -193,9 +194,10 @@ def test_blank_messages_in_the_browser_keep_the_chat(app, fake, visitors):
     visitor.send("Keep this exchange")
     visitor.wait_for_chat("Echo: Keep this exchange")
 
+    joined = app_page.events_joined(visitor.page)
     for blank in ("", "   "):
         visitor.send(blank)
-    visitor.page.wait_for_timeout(1500)  # let the ignored submits finish; nothing below is timed
+    app_page.wait_events_ended(visitor.page, at_least=joined + 2)  # both ignored sends have ended
     assert "Echo: Keep this exchange" in visitor.chat_text()
 
     visitor.send("And a second one")

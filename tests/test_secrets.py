@@ -24,6 +24,7 @@ from sfui import SiliconFlowClient, SiliconFlowError
 from sfui.api.client import Retrying
 from sfui.config import Settings
 from tests.support import TEST_KEY
+from tests.support import page as app_page
 from tests.support.api import ChatAPI
 from tests.support.launch import free_port
 from tests.support.sfserver import error
@@ -213,7 +214,7 @@ def test_visitor_key_leaks_nowhere(launch_module_app, fake, visitors, debug_log,
     page = visitor.page
     # The chat shows the latest turns: the rest first, so that the copy holds every turn.
     page.locator("#show-earlier-btn").click()
-    page.locator('#chatbot button[aria-label="Copy conversation"]').click()
+    page.locator(app_page.chat_button("Copy conversation")).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "Echo: Hello with my own key" in copied  # the copy worked: its content is searched below
     visitor.forget_key()

@@ -22,7 +22,6 @@ from requests.adapters import HTTPAdapter
 from . import errors, retries
 from .events import (
     Retrying,
-    TextDelta,  # noqa: F401  (bench/bench_client.py imports it from here)
 )
 from .http_errors import ERROR_BODY_LIMIT, connection_error, read_limited, status_error
 from .stream import ChatStream

@@ -1,8 +1,9 @@
 """Test support shared by tests/ and bench/: the fake SiliconFlow server
 (:mod:`.sfserver`), launching the app in-process (:mod:`.launch`), its public
 API as a gradio_client user calls it (:mod:`.api`), Chromium and a browser
-visitor (:mod:`.browser`), and running a coroutine from a sync test
-(:mod:`.asyncutil`).
+visitor (:mod:`.browser`), the page object every browser test and bench script
+drives the app through (:mod:`.page`: its selectors, actions and the one wait),
+and running a coroutine from a sync test (:mod:`.asyncutil`).
 
 Importing any of these changes nothing: no environment variable is set and
 nothing is patched. A process that wants the tests' environment calls

@@ -36,6 +36,7 @@ class Visitor:
         self.page = page
 
     def open(self, url: str) -> Visitor:
+        app_page.watch_events(self.page)  # so that a test can wait until every event has ended
         app_page.open_app(self.page, url)
         return self
 

@@ -167,10 +167,11 @@ EVENTS_JS = QUEUE_TAP_JS + """
 })();
 """
 # (None joined: the script is missing, not "all ended".)
-EVENTS_ENDED = """() => {
+EVENTS_ENDED = """(atLeast) => {
     const events = window.__events;
-    return events.joined.length > 0 && events.joined.every((id) => events.completed.has(id));
+    return events.joined.length >= Math.max(atLeast, 1) && events.joined.every((id) => events.completed.has(id));
 }"""
+EVENTS_JOINED = "() => window.__events.joined.length"
 NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
@@ -413,11 +414,17 @@ def watch_events(page: Page) -> None:
     page.add_init_script(EVENTS_JS)
 
 
-def wait_events_ended(page: Page) -> None:
-    """Wait until every queued event the page has joined so far has sent its completion (a
-    generator's last frame comes with it), and the page has drawn since: what was running can
-    no longer change the page. The positive signal for a check that nothing more happened."""
-    page.wait_for_function(EVENTS_ENDED, timeout=WAIT_MS)
+def events_joined(page: Page) -> int:
+    """How many queued events the page has joined so far (see :func:`watch_events`)."""
+    return page.evaluate(EVENTS_JOINED)
+
+
+def wait_events_ended(page: Page, at_least: int = 1) -> None:
+    """Wait until the page has joined ``at_least`` queued events and every one it joined has
+    sent its completion (a generator's last frame comes with it), and the page has drawn
+    since: what was running can no longer change the page. The positive signal for a check
+    that nothing more happened."""
+    page.wait_for_function(EVENTS_ENDED, arg=at_least, timeout=WAIT_MS)
     page.evaluate(NEXT_FRAME)
 
 
