@@ -26,6 +26,10 @@ from tests.test_codegen import ALL_FIELDS, HISTORY, TRICKY, body_in_snippet
 
 RUN_TIMEOUT = 180  # `go run` compiles first: slow on two busy cores
 
+# Programs run as processes of their own, Go compiled first: the slow stage of .ci/run,
+# and each test may take RUN_TIMEOUT (more than pyproject's default timeout) for its run.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(RUN_TIMEOUT + 60)]
+
 
 def _command(language: str, path: Path) -> list[str]:
     """How to run a snippet saved at ``path``, or a skip naming what is missing."""

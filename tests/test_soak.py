@@ -20,6 +20,7 @@ SUMMARY = re.compile(
 )
 
 
+@pytest.mark.timeout(300)  # the soak run below may take its 240 s on a loaded machine
 def test_simultaneous_sessions_get_their_own_replies():
     run = subprocess.run(
         [sys.executable, "-m", "bench.soak", "--sessions", "10", "--turns", "3"],
