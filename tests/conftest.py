@@ -5,6 +5,10 @@ effects); the process set-up they need is done here, once, at start-up."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,10 +18,23 @@ from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Visitor
 from tests.support.launch import app_launcher, isolate_environment, patient_launch_check
 from tests.support.sfserver import FakeSiliconFlow
 
-# Tests never read a developer's real settings, and Gradio's launch() waits
-# patiently for its own server on a loaded machine. Both before any test module
-# (or gradio) is imported.
+
+def own_gradio_folder() -> None:
+    """Give this process its own Gradio file cache, removed at exit. Gradio caches
+    files at paths made from their content, in one folder per machine (/tmp/gradio),
+    and an app that closes deletes every file it cached; sfui deletes an upload once
+    Send has read it. Two test processes at once (pytest-xdist's workers, or two runs
+    on one machine) would delete each other's files while their apps serve them."""
+    folder = tempfile.mkdtemp(prefix="sfui-tests-gradio-")
+    os.environ["GRADIO_TEMP_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
+# Tests never read a developer's real settings, Gradio's launch() waits patiently
+# for its own server on a loaded machine, and each test process has its own Gradio
+# files. All before any test module (or gradio) is imported.
 isolate_environment()
+own_gradio_folder()
 patient_launch_check()
 
 # Any test using one of these fixtures drives a real Chromium: it is marked
