@@ -19,6 +19,7 @@ from .chat_images import clean_image_blocks, image_block, image_urls
 from .i18n import t
 from .images import DETAILS, PreparedImage
 from .params import InputError
+from .prices import Charge
 
 # About the largest context window on offer (~128k tokens) in characters: a
 # longer message cannot be answered, so it is refused here with a reason
@@ -194,8 +195,10 @@ class Turn:
     note, the error and whether the visitor stopped it."""
 
     def __init__(self, history: list, lang: str = "en", clock: Callable[[], float] = time.monotonic,
-                 reply: Reply | None = None) -> None:
+                 reply: Reply | None = None, charge: Charge | None = None) -> None:
         self.history = list(history)
+        # What the model costs (its price, or None: unknown); None: no cost row at all.
+        self.charge = charge
         self.lang = lang
         self.clock = clock
         self.reply = reply if reply is not None else Reply()
@@ -347,6 +350,9 @@ class Turn:
                 (t(self.lang, "reasoning_tokens"), f"{usage.reasoning_tokens:,}"),
                 (t(self.lang, "total_tokens"), f"{usage.total_tokens:,}"),
             ]
+        cost = None if self.charge is None else self.charge.text(usage, self.lang)
+        if cost is not None:
+            rows.append((t(self.lang, "cost"), cost))
         if self.first_token_at is not None:
             rows.append((t(self.lang, "ttft"), f"{self.first_token_at - self.started:.2f} s"))
         tps = self.answer_tokens_per_second()
@@ -357,6 +363,12 @@ class Turn:
         if finish_reason:
             rows.append((t(self.lang, "finish_reason"), finish_reason))
         return rows
+
+    @property
+    def cost(self) -> float | None:
+        """What this answer's request cost so far (the server's usage × the model's price);
+        None when the price or the usage is unknown."""
+        return None if self.charge is None else self.charge.cost(self.usage)
 
     def usage_markdown(self) -> str:
         rows = self.usage_rows()

@@ -21,6 +21,7 @@ from typing import Any
 from .chat import Turn
 from .i18n import t
 from .params import BY_NAME, InputError, format_number, parse_number
+from .prices import YUAN
 
 MAX_SLOTS = 4
 MAX_SAMPLES = 4  # answers of one model in one request (the API's n)
@@ -42,7 +43,10 @@ STATS_HEADER_KEYS = (
     "compare_col_reasoning_tokens",
     "compare_col_total_time",
     "compare_col_finish_reason",
+    "compare_col_cost",
 )
+# Where the charts find their figures in a row of stats_rows.
+TTFT_COLUMN, SPEED_COLUMN, COST_COLUMN = 1, 2, STATS_HEADER_KEYS.index("compare_col_cost")
 # ... and of the tally table's, in tally_rows' order.
 TALLY_HEADER_KEYS = (
     "compare_col_pane",
@@ -145,7 +149,7 @@ def _seconds(start: float, end: float | None, digits: int = 2) -> float | None:
 def stats_row(title: str, turn: Turn) -> list:
     """One pane's row of the results table (see STATS_HEADER_KEYS). Token counts are the
     server's usage (None when it sent none; with several answers in one request, the
-    request's total); times in seconds."""
+    request's total); times in seconds; the cost in the site's money (None: price unknown)."""
     usage = turn.usage
     tps = turn.answer_tokens_per_second()
     end = turn.ended_at if turn.ended_at is not None else turn.clock()
@@ -161,6 +165,7 @@ def stats_row(title: str, turn: Turn) -> list:
         None if usage is None else usage.reasoning_tokens,
         _seconds(turn.started, end),
         finish,
+        None if turn.cost is None else round(turn.cost, 8),
     ]
 
 
@@ -169,8 +174,8 @@ def stats_rows(titles: Sequence[str], turns: Sequence[Turn]) -> list[list]:
     return [stats_row(title, turn) for title, turn in zip(titles, turns, strict=True)]
 
 
-def stats_header(lang: str) -> list[str]:
-    return [t(lang, key) for key in STATS_HEADER_KEYS]
+def stats_header(lang: str, currency: str = YUAN) -> list[str]:
+    return [t(lang, key, currency=currency) for key in STATS_HEADER_KEYS]
 
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from dotenv import load_dotenv
 
 from .api.client import DEFAULT_BASE_URL, SiliconFlowClient
+from .prices import YUAN, PriceList, load_prices
 
 
 def _float(name: str, default: float) -> float:
@@ -39,6 +40,10 @@ class Settings:
     # Seconds before the first retry, doubling after; a Retry-After header wins.
     backoff_factor: float = 1.0
     concurrency_limit: int = 64
+    # SFUI_PRICES: a JSON file of prices adding to or overriding the built-in table.
+    prices_file: str | None = None
+    # SFUI_CURRENCY: the money sign for a host that is not SiliconFlow's (.cn: ¥, .com: $).
+    currency: str = YUAN
 
     @classmethod
     def from_env(cls, dotenv_path: str | None = None) -> Settings:
@@ -52,7 +57,13 @@ class Settings:
             max_retries=_int("SFUI_MAX_RETRIES", cls.max_retries),
             backoff_factor=_float("SFUI_BACKOFF_FACTOR", cls.backoff_factor),
             concurrency_limit=_int("SFUI_CONCURRENCY_LIMIT", cls.concurrency_limit),
+            prices_file=os.environ.get("SFUI_PRICES", "").strip() or None,
+            currency=os.environ.get("SFUI_CURRENCY", "").strip() or cls.currency,
         )
+
+    def price_list(self) -> PriceList:
+        """The prices in effect for this base URL (a bad SFUI_PRICES file is logged, then ignored)."""
+        return load_prices(self.base_url, self.currency, self.prices_file)
 
     def client(self, *, api_key: str | None = None, **kwargs: Any) -> SiliconFlowClient:
         """A client with these settings; ``api_key`` (a visitor's) wins over the server's."""

@@ -153,8 +153,9 @@ def streamed_turn(*, ttft: float = 0.5, tokens: int = 11, seconds: float = 2.0, 
 
 def test_a_stats_row_has_the_servers_token_counts_and_the_times():
     turn = streamed_turn(ttft=0.5, tokens=11, seconds=2.0, usage=Usage(12, 41, 53, 20))
-    title, ttft, tps, prompt, completion, reasoning, total, finish = stats_row("A", turn)
+    title, ttft, tps, prompt, completion, reasoning, total, finish, cost = stats_row("A", turn)
     assert (title, ttft, prompt, completion, reasoning, finish) == ("A", 0.5, 12, 41, 20, "stop")
+    assert cost is None  # no price given: unknown
     assert tps == 10.0  # (41 - 20) answer tokens from the usage, the first one starting the clock: 20 in 2 s
     assert total == 2.75
     assert len(stats_row("A", turn)) == len(STATS_HEADER_KEYS)
@@ -170,11 +171,11 @@ def test_a_pane_that_never_answered():
     turn = Turn([], "en", clock=clock)
     clock.now += 1.234
     turn.fail(RateLimitError("rate limited", status=429))
-    assert stats_row("A", turn) == ["A", None, None, None, None, None, 1.23, "error"]
+    assert stats_row("A", turn) == ["A", None, None, None, None, None, 1.23, "error", None]
     stopped = Turn([], "zh", clock=clock)
     stopped.stopped = True
     stopped.finish()
-    assert stats_row("B", stopped)[-1] == STRINGS["zh"]["status_stopped"]
+    assert stats_row("B", stopped)[7] == STRINGS["zh"]["status_stopped"]
 
 
 def test_several_answers_of_one_request_show_its_total_and_their_own_speed():

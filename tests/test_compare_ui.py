@@ -29,7 +29,7 @@ def area():
 
 @pytest.fixture
 def handlers(area):
-    return CompareHandlers(SimpleNamespace(runs=RunRegistry()), area)
+    return CompareHandlers(SimpleNamespace(runs=RunRegistry(), currency="¥"), area)
 
 
 def a_round(count: int, blind: bool = False, view: PaneView | None = None) -> CompareRound:
@@ -148,7 +148,7 @@ def test_the_streaming_step_takes_no_pane_and_leaves_the_results_to_the_step_aft
     build them again in every frame): a step after the stream shows them."""
     config, ids = _config_ids()
     panes = {ids[f"compare-pane-{i}"] for i in range(1, MAX_SLOTS + 1)}
-    results = {ids["compare-stats"], ids["compare-chart-ttft"], ids["compare-chart-speed"]}
+    results = {ids["compare-stats"], ids["compare-chart-ttft"], ids["compare-chart-speed"], ids["compare-chart-cost"]}
     streaming = [d for d in config["dependencies"]
                  if d.get("backend_fn") and d.get("queue") is not False and panes <= set(d["outputs"])]
     assert len(streaming) == 2  # Enter and the Send button
@@ -178,22 +178,22 @@ def test_the_last_frame_keeps_each_panes_conversation_for_the_next_message(handl
     assert len(after["rows"]) == 3 and after["lang"] == "en"
     # The step after it shows the table and the charts once, then has nothing left to show.
     assert is_update(refused)
-    stats, ttft, speed, box, left, refused_left = handlers.after(after, None)
+    stats, ttft, speed, cost, box, left, refused_left = handlers.after(after, None)
     assert stats["data"] and ttft["__type__"] == "update" and is_update(box) and left is None
     assert is_update(refused_left)
     assert all(is_update(value) for value in handlers.after(None, None))
 
 
 def test_a_refused_message_goes_back_by_the_step_after_the_stream(handlers):
-    stats, ttft, speed, box, left, refused = handlers.after(None, "keep this")
-    assert box == "keep this" and refused is None and all(is_update(v) for v in (stats, ttft, speed, left))
+    stats, ttft, speed, cost, box, left, refused = handlers.after(None, "keep this")
+    assert box == "keep this" and refused is None and all(is_update(v) for v in (stats, ttft, speed, cost, left))
 
 
 def test_a_message_refused_while_a_round_ends_goes_back_with_that_rounds_results(handlers):
     """Enter pressed while a round streams: the refusal and the round's results are in their
     own states, and the step after either event shows both."""
-    after = {"rows": [[name, 0.1, 10.0, 1, 2, 0, 0.3, "stop"] for name in ("A", "B")], "lang": "en"}
-    stats, ttft, speed, box, left, refused = handlers.after(after, "typed meanwhile")
+    after = {"rows": [[name, 0.1, 10.0, 1, 2, 0, 0.3, "stop", None] for name in ("A", "B")], "lang": "en"}
+    stats, ttft, speed, cost, box, left, refused = handlers.after(after, "typed meanwhile")
     assert box == "typed meanwhile" and refused is None and left is None and stats["data"]
 
 

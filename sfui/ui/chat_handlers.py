@@ -165,7 +165,7 @@ class ChatHandlers:
         then the answer as it streams."""
         ctx = self.ctx
         history = clean_history(history)
-        turn = Turn(history, lang)
+        turn = Turn(history, lang, charge=ctx.charge(request.model))
         # Registered before the first yield: from the caller's busy check to here nothing
         # awaits, so two quick sends from one page cannot both start; and a Stop pressed
         # before the request goes out ends it before it starts.

@@ -17,6 +17,7 @@ from ..chat_request import paying_key
 from ..config import Settings
 from ..i18n import gradio_translations, language, pick_language
 from ..model_list import ModelDirectory
+from ..prices import Charge, PriceList
 from ..runs import RunRegistry
 
 
@@ -110,13 +111,26 @@ class AppContext:
     runs: RunRegistry = field(default_factory=RunRegistry)  # answers in progress, for Stop and Clear
     answers: FinishedAnswers = field(default_factory=FinishedAnswers)
     session: requests.Session | None = None
+    prices: PriceList | None = None  # None: the settings' (built-in table, SFUI_PRICES over it)
 
     def __post_init__(self) -> None:
+        if self.prices is None:
+            self.prices = self.settings.price_list()
         if self.session is None:
             self.session = new_session(pool_size=max(16, self.settings.concurrency_limit))
 
     def client_for(self, key: str | None) -> SiliconFlowClient:
         return self.settings.client(api_key=key, session=self.session)
+
+    def charge(self, model: str) -> Charge:
+        """What ``model`` costs on the configured site (its price, or unknown)."""
+        assert self.prices is not None
+        return self.prices.charge(model)
+
+    @property
+    def currency(self) -> str:
+        assert self.prices is not None
+        return self.prices.currency
 
     def effective_key(self, visitor_key: str | None) -> str | None:
         return paying_key(visitor_key, self.settings.api_key)

@@ -23,7 +23,10 @@ import pandas as pd
 from ..chat import FramePacer, Turn
 from ..chat_window import AnswerWindow
 from ..compare import (
+    COST_COLUMN,
     MAX_SLOTS,
+    SPEED_COLUMN,
+    TTFT_COLUMN,
     chart_points,
     clean_tally,
     record_vote,
@@ -35,6 +38,7 @@ from ..compare import (
 from ..compare_round import CompareRound, PaneView, plan_slots, refusal
 from ..i18n import t
 from ..params import Controls
+from ..prices import YUAN
 from ..streaming import QUESTION_GRACE, PaneSource, stream_panes
 from .chat_handlers import FPS, earlier_button
 from .common import AppContext, as_text, lang_of, unchanged
@@ -111,7 +115,8 @@ class CompareHandlers:
         with ExitStack() as stack:
             runs = [stack.enter_context(self.ctx.runs.track(compare_session(request))) for _ in plans]
             sources = [PaneSource(client.chat_stream(plan.model, plan.messages, **plan.params),
-                                  [Turn(history, lang) for history in plan.histories], run)
+                                  [Turn(history, lang, charge=self.ctx.charge(plan.model))
+                                   for history in plan.histories], run)
                        for plan, run in zip(plans, runs, strict=True)]
             pacer = FramePacer(FPS, streams=lambda: len(self.ctx.runs))
             # The requests leave first, then the panes show the question (sent=True): what
@@ -191,23 +196,26 @@ class CompareHandlers:
             view=dataclasses.replace(round_.view, starts=tuple(starts)))
         most_hidden = max(shown, key=lambda view: view.hidden_questions)
         done = t(lang, "compare_done", count=len(round_.slots))
-        return (*panes, *[gr.skip()] * MAX_SLOTS, done, round_.to_state(), {"rows": rows, "lang": lang},
+        after = {"rows": rows, "lang": lang, "currency": self.ctx.currency}
+        return (*panes, *[gr.skip()] * MAX_SLOTS, done, round_.to_state(), after,
                 gr.skip(), earlier_button(most_hidden, lang))
 
     def after(self, after, refused):
         """The step after a comparison: its results table and charts, and a refused
-        message back into the box. Outputs: the stats, the two charts, the message box,
+        message back into the box. Outputs: the stats, the three charts, the message box,
         then the two states, each emptied once shown."""
         area = self.area
         box, refused = (refused, None) if isinstance(refused, str) else (gr.skip(), gr.skip())
         if not isinstance(after, dict) or "rows" not in after:
-            return gr.skip(), gr.skip(), gr.skip(), box, gr.skip(), refused
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), box, gr.skip(), refused
         rows, lang = after["rows"], after["lang"]
-        stats = area.stats.postprocess(pd.DataFrame(rows, columns=stats_header(lang))).model_dump()
-        # The charts plot the table's own columns: first-token time and speed.
-        ttft, speed = (chart_update(chart, chart_points(rows, column))
-                       for chart, column in ((area.chart_ttft, 1), (area.chart_speed, 2)))
-        return stats, ttft, speed, box, None, refused
+        header = stats_header(lang, after.get("currency") or YUAN)
+        stats = area.stats.postprocess(pd.DataFrame(rows, columns=header)).model_dump()
+        # The charts plot the table's own columns: first-token time, speed and cost.
+        ttft, speed, cost = (chart_update(chart, chart_points(rows, column))
+                             for chart, column in ((area.chart_ttft, TTFT_COLUMN), (area.chart_speed, SPEED_COLUMN),
+                                                   (area.chart_cost, COST_COLUMN)))
+        return stats, ttft, speed, cost, box, None, refused
 
     # --- Stop, Clear, Show earlier, votes and the tally ---------------------------------------
 
@@ -217,7 +225,7 @@ class CompareHandlers:
     async def clear(self, request: gr.Request):
         """Outputs: the round, each pane, the stats, the charts, the status, the "show earlier" button."""
         self.ctx.runs.stop(compare_session(request), discard=True)
-        return None, *([[]] * MAX_SLOTS), None, None, None, "", gr.update(visible=False)
+        return None, *([[]] * MAX_SLOTS), None, None, None, None, "", gr.update(visible=False)
 
     def show_earlier(self, request: gr.Request, round_state):
         """Show earlier: every pane's whole conversation (as the round's last frame kept it).

@@ -64,6 +64,8 @@ class CompareArea:
     # A refused message, for the step after its event to put back into the box. Its own state:
     # a message refused while a round streams must not share one with that round's results.
     refused: gr.State
+    # Cost per answer, beside the two charts above (last here: the fields before it keep their places).
+    chart_cost: gr.BarPlot
 
 
 def _render_slots(model_choices: list, default_models: list[str | None]) -> tuple[list, list]:
@@ -107,7 +109,9 @@ def _render_results() -> tuple:
                                 y_lim=[0, None], elem_id="compare-chart-ttft")
         chart_speed = gr.BarPlot(x="pane", y="value", label=label("label_compare_chart_speed"), sort=None,
                                  y_lim=[0, None], elem_id="compare-chart-speed")
-    return stats, chart_ttft, chart_speed
+        chart_cost = gr.BarPlot(x="pane", y="value", label=label("label_compare_chart_cost"), sort=None,
+                                y_lim=[0, None], elem_id="compare-chart-cost")
+    return stats, chart_ttft, chart_speed, chart_cost
 
 
 def render_compare_area(model_choices: list, default_models: list[str | None]) -> CompareArea:
@@ -132,7 +136,7 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
             clear_btn = gr.Button(label("label_clear"), elem_id="compare-clear-btn")
     pending_message = gr.Textbox(visible=False, elem_id="compare-pending-message")
     status = gr.Markdown(elem_id="compare-status")
-    stats, chart_ttft, chart_speed = _render_results()
+    stats, chart_ttft, chart_speed, chart_cost = _render_results()
     with gr.Accordion(label("label_compare_tally"), open=False):
         tally_view = gr.Dataframe(interactive=False, elem_id="compare-tally")
         tally_reset = gr.Button(label("label_compare_tally_reset"), size="sm", elem_id="compare-tally-reset")
@@ -140,7 +144,7 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
     return CompareArea(models, temperatures, samples, blind, columns, panes, votes, vote_tie, vote_bad, user_input,
                        pending_message, send_btn, stop_btn, clear_btn, status, stats, chart_ttft, chart_speed,
                        tally_view, tally_reset, tally_store, show_earlier_btn, gr.State(None), gr.State(None),
-                       gr.State(None))
+                       gr.State(None), chart_cost)
 
 
 def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: list, key_state) -> list:
@@ -153,7 +157,8 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
                      *area.models, *area.temperatures]
     stream_outputs = [*area.panes, *area.columns, area.status, area.round, area.after, area.refused,
                       area.show_earlier_btn]
-    after_outputs = [area.stats, area.chart_ttft, area.chart_speed, area.user_input, area.after, area.refused]
+    after_outputs = [area.stats, area.chart_ttft, area.chart_speed, area.chart_cost, area.user_input, area.after,
+                     area.refused]
     # No progress on the panes for the step after a comparison, Clear and the votes either
     # (see the streaming step's): it would last the page's life.
     quiet = dict(queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.status])
@@ -175,8 +180,8 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
         # Stop ends the stream (it does not cancel the event): the results show after Stop too.
         streamed.then(handlers.after, [area.after, area.refused], after_outputs, postprocess=False, **quiet)
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
-    clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.status,
-                     area.show_earlier_btn]
+    clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.chart_cost,
+                     area.status, area.show_earlier_btn]
     area.clear_btn.click(handlers.clear, None, clear_outputs, **quiet)
     # The panes' values are the round's serialized conversations already: no postprocessing.
     area.show_earlier_btn.click(handlers.show_earlier, [area.round], [*area.panes, area.round, area.show_earlier_btn],
