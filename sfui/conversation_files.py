@@ -33,6 +33,7 @@ from .conversation_format import (
 )
 from .i18n import t
 from .params import InputError
+from .prices import format_money
 
 # A file larger than the browser's whole quota (sfui.conversations.QUOTA_CHARS) could never
 # be kept (stored_chars is 4/3 of the JSON's bytes, and an export is larger still: it is
@@ -126,6 +127,8 @@ def _md_usage(answer: dict, lang: str) -> list[str]:
                              ("total_time", answer["total_time"], " s")):
         if value is not None:
             parts.append(f"{t(lang, key)} {value:.{1 if key == 'tps' else 2}f}{unit}")
+    if answer.get("cost") is not None:
+        parts.append(f"{t(lang, 'cost')} {format_money(answer['cost']['amount'], answer['cost']['currency'])}")
     if answer["finish_reason"]:
         parts.append(f"{t(lang, 'finish_reason')} `{answer['finish_reason']}`")
     if answer["status"] != "done":

@@ -6,7 +6,7 @@ holds them, sfui/conversation_files.py for export and import)::
 
     {"id", "title", "model", "system_prompt", "created", "updated",   # epoch seconds
      "messages": [...],   # the chat as shown (Gradio's messages format, text-only content as strings)
-     "answers": [...],    # one record per answer (answer_record): model, request fields, usage, timings
+     "answers": [...],    # one record per answer (answer_record): model, request fields, usage, cost, timings
      "panels": {"reasoning": str, "usage": str}}   # the side panels for the last answer
 
 Whatever comes back from the browser or from a file goes through
@@ -36,6 +36,7 @@ ROLES = ("user", "assistant")
 ANSWER_STATUSES = ("done", "stopped", "error")
 USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens", "total_tokens")
 PANELS = ("reasoning", "usage")
+MAX_CURRENCY_CHARS = 8
 # Gradio's message metadata keys and their types; anything else is dropped.
 _METADATA: dict[str, type | tuple[type, ...]] = {
     "title": str, "status": str, "duration": (int, float), "log": str, "id": (str, int), "parent_id": (str, int),
@@ -125,6 +126,18 @@ def _optional_number(obj: dict, name: str) -> float | None:
     return value
 
 
+def _cost(obj: dict) -> dict | None:
+    """An answer's cost, ``{"amount": money, "currency": sign}``; None (files written before
+    sfui kept costs, or a model without a price) when unknown."""
+    cost = obj.get("cost")
+    if cost is None:
+        return None
+    _need(isinstance(cost, dict) and is_number(cost.get("amount")) and cost["amount"] >= 0, "answers")
+    currency = cost.get("currency")
+    _need(isinstance(currency, str) and 0 < len(currency) <= MAX_CURRENCY_CHARS, "answers")
+    return {"amount": cost["amount"], "currency": currency}
+
+
 def check_answer(obj: Any, message_count: int) -> dict:
     _need(isinstance(obj, dict), "answers")
     index, usage, params = obj.get("message_index"), obj.get("usage"), obj.get("params", {})
@@ -145,6 +158,7 @@ def check_answer(obj: Any, message_count: int) -> dict:
         "params": params,
         "system_prompt": _text(obj, "system_prompt"),
         "usage": None if usage is None else {k: usage.get(k, 0) for k in USAGE_FIELDS},
+        "cost": _cost(obj),
         "ttft": _optional_number(obj, "ttft"),
         "total_time": _optional_number(obj, "total_time"),
         "tokens_per_second": _optional_number(obj, "tokens_per_second"),
@@ -190,8 +204,8 @@ def answer_message_index(history_length: int, new_messages: list[dict]) -> int:
 
 def answer_record(turn: Turn, model: str, params: dict, system_prompt: str, message_index: int) -> dict:
     """The record kept for one finished answer: what was asked (model, request fields as
-    sent, system prompt) and what came back (usage, timings, finish reason, status)."""
-    usage = turn.usage
+    sent, system prompt) and what came back (usage, its cost, timings, finish reason, status)."""
+    usage, cost = turn.usage, turn.cost
     rate = turn.answer_tokens_per_second()
 
     def since_start(moment: float | None) -> float | None:
@@ -203,6 +217,8 @@ def answer_record(turn: Turn, model: str, params: dict, system_prompt: str, mess
         "params": params,
         "system_prompt": system_prompt or "",
         "usage": None if usage is None else {k: int(getattr(usage, k)) for k in USAGE_FIELDS},
+        "cost": None if cost is None or turn.charge is None else {"amount": round(cost, 10),
+                                                                   "currency": turn.charge.currency},
         "ttft": since_start(turn.first_token_at),
         "total_time": since_start(turn.ended_at),
         "tokens_per_second": None if rate is None else round(rate, 2),
@@ -210,6 +226,17 @@ def answer_record(turn: Turn, model: str, params: dict, system_prompt: str, mess
         # an answer saved before it ended is kept as stopped: it will not go on
         "status": turn.status if turn.status in ANSWER_STATUSES else "stopped",
     }, message_index + 1)
+
+
+def total_cost(conversation: dict) -> dict[str, float]:
+    """What the conversation's answers cost, per currency (one, unless the site changed);
+    answers without a known cost left out: {} when none has one."""
+    totals: dict[str, float] = {}
+    for answer in conversation.get("answers") or []:
+        cost = answer.get("cost") if isinstance(answer, dict) else None
+        if isinstance(cost, dict) and is_number(cost.get("amount")) and isinstance(cost.get("currency"), str):
+            totals[cost["currency"]] = totals.get(cost["currency"], 0.0) + cost["amount"]
+    return totals
 
 
 # --- making and changing a conversation --------------------------------------------------------

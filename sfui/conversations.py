@@ -20,9 +20,10 @@ import math
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from .conversation_format import MAX_TITLE_CHARS, SCHEMA_VERSION, check_conversation, is_number
+from .conversation_format import MAX_TITLE_CHARS, SCHEMA_VERSION, check_conversation, is_number, total_cost
 from .i18n import t
 from .params import InputError
+from .prices import format_money
 
 __all__ = [
     "NEARLY_FULL", "QUOTA_CHARS", "clean_store", "delete", "empty_store", "fits", "get", "list_rows", "load_store",
@@ -133,11 +134,22 @@ def when(updated: float, now: float, lang: str, tz: tzinfo = UTC) -> str:
     return datetime.fromtimestamp(updated, tz).strftime("%Y-%m-%d")
 
 
+def cost_text(conversation: dict, lang: str) -> str:
+    """The conversation's total cost as the sidebar shows it: "¥0.012", "free", or "" when
+    no answer's cost is known."""
+    totals = total_cost(conversation)
+    if totals and not any(totals.values()):
+        return t(lang, "cost_free")
+    return " + ".join(format_money(amount, currency) for currency, amount in totals.items())
+
+
 def list_rows(store: dict, lang: str, now: float, tz: tzinfo = UTC) -> list[tuple[str, str]]:
-    """(label, id) per conversation, newest first; label = title · model · when."""
+    """(label, id) per conversation, newest first; label = title · model · total cost · when
+    (the cost when an answer's is known)."""
     rows = []
     for c in _newest_first(_conversations(store)):
-        parts = [c.get("title") or t(lang, "conv_untitled"), c.get("model"), when(c["updated"], now, lang, tz)]
+        parts = [c.get("title") or t(lang, "conv_untitled"), c.get("model"), cost_text(c, lang),
+                 when(c["updated"], now, lang, tz)]
         rows.append((" · ".join(part for part in parts if part), c.get("id") or ""))
     return rows
 

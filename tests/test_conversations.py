@@ -16,6 +16,7 @@ from sfui.api.events import Finished, ReasoningDelta, TextDelta, Usage, UsageUpd
 from sfui.chat import MAX_MESSAGE_CHARS, Turn
 from sfui.i18n import STRINGS, t
 from sfui.params import InputError
+from sfui.prices import Charge, Price
 
 NOW = 1_764_410_000.0  # 2025-11-29 09:53:20 UTC
 
@@ -85,6 +86,7 @@ def test_answer_record_takes_a_finished_turns_usage_timings_and_status():
     assert record == {
         "message_index": 2, "model": "m/x", "params": {"temperature": 0.2}, "system_prompt": "sys",
         "usage": {"prompt_tokens": 12, "completion_tokens": 30, "reasoning_tokens": 20, "total_tokens": 42},
+        "cost": None,  # no price given
         "ttft": 0.5, "total_time": 3.0,
         "tokens_per_second": 9.0,  # (30 - 20) answer tokens, the first starts the clock: 9 over 1.0 s
         "finish_reason": "stop", "status": "done",
@@ -407,3 +409,65 @@ def test_too_large_is_the_same_refusal_the_import_gives():
     refusal = files.too_large(52_428_800)
     assert refusal.key == "input_import_too_large"
     assert refusal.problem("zh") == "文件大小为 52.4 MB，上限为 5.0 MB"
+
+
+# --- costs (issue 20) ---------------------------------------------------------------------------
+
+
+def priced_turn(price: Price | None, currency: str = "¥") -> Turn:
+    turn = finished_turn()
+    turn.charge = Charge(price, currency)
+    return turn
+
+
+def priced(answers: list[dict]) -> dict:
+    conversation = sample()
+    return {**conversation, "answers": answers}
+
+
+def test_answer_record_keeps_the_answers_cost():
+    # 12 prompt tokens at 2 and 30 completion tokens (20 of them reasoning) at 8 per million
+    record = fmt.answer_record(priced_turn(Price(2.0, 8.0)), "deepseek-ai/DeepSeek-V3", {}, "", 2)
+    assert record["cost"] == {"amount": pytest.approx((12 * 2 + 30 * 8) / 1e6), "currency": "¥"}
+    assert fmt.answer_record(priced_turn(Price(0, 0), "$"), "m", {}, "", 2)["cost"] == {"amount": 0.0,
+                                                                                       "currency": "$"}
+    assert fmt.answer_record(priced_turn(None), "m", {}, "", 2)["cost"] is None  # price unknown
+
+
+def test_the_json_export_keeps_each_answers_cost_and_imports_it_again():
+    record = fmt.answer_record(priced_turn(Price(2.0, 8.0)), "deepseek-ai/DeepSeek-V3", {}, "", 2)
+    conversation = fmt.check_conversation(priced([record]))
+    exported = json.loads(files.to_json(conversation))
+    assert exported["answers"][0]["cost"] == {"amount": pytest.approx(0.000264), "currency": "¥"}
+    imported = files.from_json(files.to_json(conversation), now=NOW)
+    assert imported["answers"][0]["cost"] == record["cost"]
+    assert "Cost ¥0.00026" in files.to_markdown(conversation, "en")
+
+
+def test_an_old_file_without_costs_still_imports():
+    document = json.loads(files.to_json(sample()))
+    for answer in document["answers"]:
+        del answer["cost"]  # as sfui wrote them before it kept costs
+    imported = files.from_json(json.dumps(document), now=NOW)
+    assert [answer["cost"] for answer in imported["answers"]] == [None, None]
+
+
+@pytest.mark.parametrize("cost", [{"amount": -1, "currency": "¥"}, {"amount": "1", "currency": "¥"},
+                                  {"amount": 1}, {"amount": 1, "currency": "x" * 9}, 3])
+def test_a_bad_cost_is_refused(cost):
+    conversation = sample()
+    conversation["answers"][0]["cost"] = cost
+    with pytest.raises(fmt.Malformed):
+        fmt.check_conversation(conversation)
+
+
+def test_the_sidebar_shows_a_conversations_total_cost():
+    one = {"amount": 0.004, "currency": "¥"}
+    two = {"amount": 0.0022, "currency": "¥"}
+    conversation = priced([{**sample()["answers"][0], "cost": one}, {**sample()["answers"][1], "cost": two}])
+    assert fmt.total_cost(conversation) == {"¥": pytest.approx(0.0062)}
+    label = conv.list_rows(store_of(conversation), "en", NOW)[0][0]
+    assert " · ¥0.0062 · " in label
+    free = priced([{**sample()["answers"][0], "cost": {"amount": 0.0, "currency": "¥"}}])
+    assert " · 免费 · " in conv.list_rows(store_of(free), "zh", NOW)[0][0]
+    assert conv.cost_text(sample(), "en") == ""  # no cost known: nothing shown
