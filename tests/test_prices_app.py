@@ -128,7 +128,7 @@ def test_a_conversation_keeps_each_answers_cost_totals_them_and_exports_them(mod
     for question in ("first question", "and a second one"):
         request = chat_handlers.request(PRICED, "", Controls(), None, text=question)
 
-        async def answer():
+        async def answer(history=history, request=request):
             return [frame async for frame in chat_handlers.ask(history, request, "en", "session-costs")]
 
         last = run_async(answer())[-1]
