@@ -470,3 +470,16 @@ def test_streaming_steps_show_progress_on_the_chat_only(app):
     assert len(streaming) >= 3  # the page's Send (Enter and button), /chat and /retry
     for dep in streaming:
         assert dep["show_progress_on"] == [ids["chatbot"]], dep
+
+
+def test_view_code_never_drops_a_language_picked_while_the_code_is_on_its_way():
+    """The panel's events share one step: with Gradio's default trigger mode ("once") a language
+    picked while the code for the panel's opening was still coming was dropped, and the code
+    stayed in the language before (the screenshot smoke run caught it under load)."""
+    from sfui.config import Settings
+    from sfui.ui import build_demo
+
+    config = build_demo(Settings(api_key=None, base_url="http://127.0.0.1:9/v1")).get_config_file()
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"] if c.get("props", {}).get("elem_id")}
+    steps = [d for d in config["dependencies"] if ids["code-view"] in d["outputs"] and d.get("backend_fn")]
+    assert steps and all(step["trigger_mode"] == "always_last" for step in steps), steps

@@ -141,4 +141,7 @@ def wire_code_panel(panel: CodePanel, ctx: AppContext, *, history: gr.State, use
         # Private: the page's own view, not an API; the chat it reads is the visitor's.
         api_visibility="private",
         show_progress="hidden",
+        # A language picked while the panel's first code is still on its way must not be
+        # dropped (Gradio's default, "once"): the code would stay in the language before.
+        trigger_mode="always_last",
     )
