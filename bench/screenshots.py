@@ -27,7 +27,9 @@ wait is for something to be shown. (run from the repository root)
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -432,6 +434,13 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     names = args.only or list(SHOTS)
+    # The fake stands in for SiliconFlow's .cn host: the apps get its built-in prices (a host
+    # that is not SiliconFlow's has none), so the pictures show costs as a visitor sees them.
+    from sfui.prices import YUAN, built_in
+
+    prices = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+    with prices:
+        json.dump({model: vars(price) for model, price in built_in(YUAN).items()}, prices)
     with ScriptedFake(api_key=TEST_KEY) as fake, app_launcher(fake) as launch, sync_playwright() as playwright:
         apps = {}  # with and without a server key, each launched when a picture first needs it
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -439,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
             for name in names:
                 shot = SHOTS[name]
                 if shot.server_key not in apps:
-                    apps[shot.server_key] = launch() if shot.server_key else launch(api_key=None)
+                    key = TEST_KEY if shot.server_key else None
+                    apps[shot.server_key] = launch(api_key=key, prices_file=prices.name)
                 context = browser.new_context(locale="en-US", **{"viewport": VIEWPORT, **shot.context})
                 try:
                     path = shot.take(context.new_page(), apps[shot.server_key].url, fake, args.out_dir / shot.filename)
