@@ -211,6 +211,7 @@ class Turn:
         self.reasoning_done_at: float | None = None
         self.last_answer_at: float | None = None
         self.answer_deltas = 0
+        self.reasoning_deltas = 0  # with answer_deltas: the tokens streamed, when no usage came
         self.ended_at: float | None = None
         self.stopped = False  # the visitor pressed Stop
         # The reply's usage is the whole request's, shared with other choices (n > 1): it is
@@ -239,6 +240,7 @@ class Turn:
                 self.first_token_at = now
             if self.first_reasoning_at is None:
                 self.first_reasoning_at = now
+            self.reasoning_deltas += 1
             self.retry_note = None
         elif isinstance(event, ToolCallDelta):
             pass  # the reply assembles the call; its card is a change to the chat

@@ -22,6 +22,9 @@ from .catalog import model_info
 from .chat import api_messages, check_message
 from .i18n import t
 from .params import Controls, InputError
+from .visitors import UNKNOWN_ADDRESS, Visitor
+
+ANONYMOUS = Visitor(UNKNOWN_ADDRESS)  # a request built without a caller (tests, tools)
 
 ASK = "ask"
 IGNORE = "ignore"  # a blank message with no picture: nothing to send, nothing to say
@@ -41,13 +44,16 @@ class ChatRequest:
     visitor_key: str | None = field(default=None, repr=False)  # repr=False: never in a log line
     text: str | None = None
     pictures: tuple[Any, ...] = ()
+    # Who asks, for the demo's limits on the server's key (repr=False: an address is never logged).
+    visitor: Visitor = field(default=ANONYMOUS, repr=False)
 
     @classmethod
     def from_page(cls, model: str | None, system_prompt: str | None, controls: Controls, visitor_key: str | None,
-                  *, default_model: str, text: str | None = None, pictures: Sequence[Any] = ()) -> ChatRequest:
+                  *, default_model: str, text: str | None = None, pictures: Sequence[Any] = (),
+                  visitor: Visitor = ANONYMOUS) -> ChatRequest:
         """The request as the page's inputs give it: an empty model means the server's default."""
         return cls((model or "").strip() or default_model, system_prompt, controls, visitor_key or None, text,
-                   tuple(pictures))
+                   tuple(pictures), visitor)
 
     def with_pictures(self, pictures: Sequence[Any]) -> ChatRequest:
         return dataclasses.replace(self, pictures=tuple(pictures))

@@ -13,6 +13,7 @@ from typing import Any
 from dotenv import load_dotenv
 
 from .api.client import DEFAULT_BASE_URL, SiliconFlowClient
+from .budget_limits import VARIABLES, Limits, read_limit, resolve_limits
 from .prices import YUAN, PriceList, load_prices
 
 
@@ -26,6 +27,11 @@ def _float(name: str, default: float) -> float:
 
 def _int(name: str, default: int) -> int:
     return int(_float(name, default))
+
+
+def _proxies(raw: str | None) -> int | None:
+    number = read_limit(raw)
+    return None if number is None else int(number)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,13 @@ class Settings:
     prices_file: str | None = None
     # SFUI_CURRENCY: the money sign for a host that is not SiliconFlow's (.cn: ¥, .com: $).
     currency: str = YUAN
+    # The public demo's limits (sfui/budget_limits.py), by Limits field: None takes the default.
+    limits_chosen: dict[str, float | None] = field(default_factory=dict)
+    # SFUI_TRUSTED_PROXIES: proxies in front of the app whose X-Forwarded-For entry is believed
+    # (None: 1 on a Hugging Face Space, whose proxy adds the visitor's address; else 0).
+    trusted_proxies: int | None = None
+    # SFUI_DATA_DIR: where the budgets' counters are kept (None: /data/sfui on a Space, else .sfui-data).
+    data_dir: str | None = None
 
     @classmethod
     def from_env(cls, dotenv_path: str | None = None) -> Settings:
@@ -59,7 +72,22 @@ class Settings:
             concurrency_limit=_int("SFUI_CONCURRENCY_LIMIT", cls.concurrency_limit),
             prices_file=os.environ.get("SFUI_PRICES", "").strip() or None,
             currency=os.environ.get("SFUI_CURRENCY", "").strip() or cls.currency,
+            limits_chosen={name: value for name, variable in VARIABLES.items()
+                           if (value := read_limit(os.environ.get(variable))) is not None},
+            trusted_proxies=_proxies(os.environ.get("SFUI_TRUSTED_PROXIES")),
+            data_dir=os.environ.get("SFUI_DATA_DIR", "").strip() or None,
         )
+
+    def limits(self, prices: PriceList) -> Limits:
+        """The demo's limits in effect with ``prices`` (the money budgets' defaults need prices)."""
+        return resolve_limits(self.limits_chosen, server_key=bool(self.api_key), prices_known=bool(prices.prices),
+                              currency=prices.currency)
+
+    def proxies(self) -> int:
+        """How many proxies' X-Forwarded-For entries to believe."""
+        if self.trusted_proxies is not None:
+            return self.trusted_proxies
+        return 1 if os.environ.get("SPACE_ID") else 0
 
     def price_list(self) -> PriceList:
         """The prices in effect for this base URL (a bad SFUI_PRICES file is logged, then ignored)."""

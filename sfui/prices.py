@@ -59,26 +59,44 @@ class PriceEntry:
     source: str
 
 
-# Read from SiliconFlow's price page https://siliconflow.cn/pricing as transcribed, with the
-# page named as its source, by https://huasheng.ai/insights/siliconflow-api-guide (2026-02-08);
-# sfui's machines have no internet, so nobody here read the page itself. The .com site's
-# dollar prices were not found: they are absent (price unknown on a .com host), not guessed.
-# Models of sfui.catalog not listed (DeepSeek-V3.2, Kimi-K2-Instruct, GLM-4.6, Qwen2.5-72B,
-# QwQ-32B, Qwen2.5-VL-72B) had no price in what could be read: price unknown.
-# To update: see docs/deployment.md, "Prices".
-_READ = "2026-02-08"
-_CN_PRICING = "https://siliconflow.cn/pricing (via https://huasheng.ai/insights/siliconflow-api-guide)"
+# Nobody here could read SiliconFlow's own price pages (sfui's machines have no internet and no
+# stored copy of siliconflow.cn/pricing or siliconflow.com/pricing was found), so every price is
+# second-hand, with its source named; none is guessed. A model or site without an entry has no
+# price: "price unknown". To update: see docs/deployment.md, "Prices".
+# ¥ (.cn): LobeHub's transcription of https://siliconflow.cn/zh-cn/models (lobehub/lobehub
+# packages/model-bank/src/aiModels/siliconcloud.ts, written after 2025-12-23); the free models and
+# DeepSeek-V3/R1 also agree with https://huasheng.ai/insights/siliconflow-api-guide (2026-02-08).
+# $ (.com): models.dev's SiliconFlow provider (anomalyco/models.dev providers/siliconflow, entries
+# of 2025-11-25; DeepSeek-V3.2 of 2026-01-06). The .cn site's free models are not free there.
+_CN = ("https://github.com/lobehub/lobehub/blob/ba037cfbc20dab507aa6be4ccde3815a3e69cbf2/packages/model-bank/"
+       "src/aiModels/siliconcloud.ts (transcribing https://siliconflow.cn/zh-cn/models)")
+_COM = ("https://github.com/anomalyco/models.dev/tree/f3fc692299671838c7c65fd8126bf84d81a2e817/providers/"
+        "siliconflow (entries of 2025-11-25 for https://api.siliconflow.com/v1)")
+_READ = "2026-12-05"
 _FREE = Price(0.0, 0.0)
 
+
+def _entry(cny: Price | None, usd: Price | None) -> PriceEntry:
+    return PriceEntry(cny, usd, _READ, f"{_CN} for ¥; {_COM} for $")
+
+
 TABLE: dict[str, PriceEntry] = {
-    "Qwen/Qwen3-8B": PriceEntry(_FREE, None, _READ, _CN_PRICING),
-    "deepseek-ai/DeepSeek-R1-0528-Qwen3-8B": PriceEntry(_FREE, None, _READ, _CN_PRICING),
-    "THUDM/GLM-4.1V-9B-Thinking": PriceEntry(_FREE, None, _READ, _CN_PRICING),
-    "THUDM/GLM-Z1-9B-0414": PriceEntry(_FREE, None, _READ, _CN_PRICING),
-    "THUDM/GLM-4-9B-0414": PriceEntry(_FREE, None, _READ, _CN_PRICING),
-    "Qwen/Qwen2.5-7B-Instruct": PriceEntry(_FREE, None, _READ, _CN_PRICING),
-    "deepseek-ai/DeepSeek-V3": PriceEntry(Price(2.0, 8.0), None, _READ, _CN_PRICING),
-    "deepseek-ai/DeepSeek-R1": PriceEntry(Price(4.0, 16.0), None, _READ, _CN_PRICING),
+    "Qwen/Qwen3-8B": _entry(_FREE, Price(0.06, 0.06)),
+    "deepseek-ai/DeepSeek-R1-0528-Qwen3-8B": _entry(_FREE, None),
+    "THUDM/GLM-4.1V-9B-Thinking": _entry(_FREE, Price(0.035, 0.14)),
+    "THUDM/GLM-Z1-9B-0414": _entry(_FREE, Price(0.086, 0.086)),
+    "THUDM/GLM-4-9B-0414": _entry(_FREE, Price(0.086, 0.086)),
+    "Qwen/Qwen2.5-7B-Instruct": _entry(_FREE, Price(0.05, 0.05)),
+    # ¥ not found for this id (only DeepSeek-V3.2-Exp is listed, ¥2/¥3): unknown, not assumed equal.
+    "deepseek-ai/DeepSeek-V3.2": _entry(None, Price(0.27, 0.42)),
+    "deepseek-ai/DeepSeek-V3": _entry(Price(2.0, 8.0), Price(0.25, 1.00)),
+    "deepseek-ai/DeepSeek-R1": _entry(Price(4.0, 16.0), Price(0.50, 2.18)),
+    # ¥ not found for this id (only Kimi-K2-Instruct-0905 is listed, ¥4/¥16).
+    "moonshotai/Kimi-K2-Instruct": _entry(None, Price(0.58, 2.29)),
+    "zai-org/GLM-4.6": _entry(Price(3.5, 14.0), Price(0.50, 1.90)),
+    "Qwen/Qwen2.5-72B-Instruct": _entry(Price(4.13, 4.13), Price(0.59, 0.59)),
+    "Qwen/QwQ-32B": _entry(Price(1.0, 4.0), Price(0.15, 0.58)),
+    "Qwen/Qwen2.5-VL-72B-Instruct": _entry(Price(4.13, 4.13), Price(0.59, 0.59)),
 }
 
 

@@ -320,4 +320,34 @@ EN: dict[str, str] = {
     "label_send_anyway": "Send anyway",
     "conv_md_image": "🖼 picture: {name}",
     "input_image_gone": "the upload is no longer on the server; attach the picture again",
+    # --- the public demo's limits (issue 20: sfui/budget.py, sfui/ui/keys.py) ---
+    "budget_meter": "Demo budget: **{left}** of {total} left today",
+    "budget_meter_everyone": "Demo budget: **{left}** of {total} left today for everyone",
+    "budget_refused": (
+        "Not sent: this answer could cost up to {worst}, and the demo's budget has {left} left for you today. "
+        "It resets in {reset} (00:00 UTC). Your own SiliconFlow key lifts the limit: press “Use my own key”. "
+        "Your message is still in the box."
+    ),
+    "budget_refused_everyone": (
+        "Not sent: this answer could cost up to {worst}, and the demo's budget for everyone has {left} left "
+        "today. It resets in {reset} (00:00 UTC). Your own SiliconFlow key lifts the limit: press “Use my own "
+        "key”. Your message is still in the box."
+    ),
+    "budget_free_models": "The free models still answer.",
+    "budget_unpriced": (
+        "Not sent: {model} has no known price, so the demo's key does not pay for it. Pick another model, or "
+        "use your own key. Your message is still in the box."
+    ),
+    "budget_rate": (
+        "Not sent: the demo's key takes at most {rpm} requests a minute from you. Try again in {wait} s, or use "
+        "your own key. Your message is still in the box."
+    ),
+    "budget_streams": (
+        "Not sent: {count} answers are already coming for you on the demo's key. Wait for one to end (or press "
+        "Stop), or use your own key. Your message is still in the box."
+    ),
+    "budget_key_checks": "Too many keys tried from here. Try again in {minutes} min.",
+    "budget_duration": "{hours} h {minutes} min",
+    "budget_minutes": "{minutes} min",
+    "queue_busy": "The demo is busy right now: try again in a minute.",
 }

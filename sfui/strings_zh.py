@@ -294,4 +294,30 @@ ZH: dict[str, str] = {
     "label_send_anyway": "仍然发送",
     "conv_md_image": "🖼 图片：{name}",
     "input_image_gone": "服务器上已没有这次上传的文件，请重新添加图片",
+    # --- the public demo's limits (issue 20: sfui/budget.py, sfui/ui/keys.py) ---
+    "budget_meter": "演示额度：今日还剩 **{left}**（共 {total}）",
+    "budget_meter_everyone": "演示额度：所有访客今日还剩 **{left}**（共 {total}）",
+    "budget_refused": (
+        "未发送：这次回答最多可能花费 {worst}，而你今日的演示额度只剩 {left}。额度将在 {reset}后重置"
+        "（UTC 00:00）。使用你自己的 SiliconFlow 密钥即可不受此限制：点击“使用我自己的密钥”。你的消息仍在输入框中。"
+    ),
+    "budget_refused_everyone": (
+        "未发送：这次回答最多可能花费 {worst}，而所有访客今日共用的演示额度只剩 {left}。额度将在 {reset}后重置"
+        "（UTC 00:00）。使用你自己的 SiliconFlow 密钥即可不受此限制：点击“使用我自己的密钥”。你的消息仍在输入框中。"
+    ),
+    "budget_free_models": "免费模型仍可回答。",
+    "budget_unpriced": (
+        "未发送：{model} 的价格未知，演示密钥不为它付费。请换一个模型，或使用你自己的密钥。你的消息仍在输入框中。"
+    ),
+    "budget_rate": (
+        "未发送：演示密钥每分钟最多接受你 {rpm} 次请求。请 {wait} 秒后再试，或使用你自己的密钥。你的消息仍在输入框中。"
+    ),
+    "budget_streams": (
+        "未发送：演示密钥上已有 {count} 个回答正在为你生成。请等其中一个结束（或点击停止），或使用你自己的密钥。"
+        "你的消息仍在输入框中。"
+    ),
+    "budget_key_checks": "从这里尝试的密钥太多了，请 {minutes} 分钟后再试。",
+    "budget_duration": "{hours} 小时 {minutes} 分钟",
+    "budget_minutes": "{minutes} 分钟",
+    "queue_busy": "演示现在太忙：请一分钟后再试。",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sfui.budget_limits import VARIABLES
 from sfui.config import DEFAULT_BASE_URL, Settings
 
 SETTING_VARS = (
@@ -15,6 +16,12 @@ SETTING_VARS = (
     "SFUI_MAX_RETRIES",
     "SFUI_BACKOFF_FACTOR",
     "SFUI_CONCURRENCY_LIMIT",
+    "SFUI_PRICES",
+    "SFUI_CURRENCY",
+    *VARIABLES.values(),
+    "SFUI_TRUSTED_PROXIES",
+    "SFUI_DATA_DIR",
+    "SPACE_ID",
 )
 
 

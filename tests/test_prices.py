@@ -51,8 +51,11 @@ def test_the_free_models_of_the_catalog_cost_nothing_on_the_cn_site():
 
 def test_a_model_without_a_price_is_unknown_never_guessed():
     assert load_prices(CN).charge("someone/unlisted-model").price is None
-    # No dollar price was found: a .com host knows none of the paid models.
-    assert load_prices(COM).charge("deepseek-ai/DeepSeek-V3").price is None
+    # No dollar price was found for it: on a .com host it has none, though it is free on .cn.
+    assert load_prices(COM).charge("deepseek-ai/DeepSeek-R1-0528-Qwen3-8B").price is None
+    # No yuan price was found for it (only for a sibling id): none on .cn, though .com has one.
+    assert load_prices(CN).charge("deepseek-ai/DeepSeek-V3.2").price is None
+    assert load_prices(COM).charge("deepseek-ai/DeepSeek-V3.2").price == Price(0.27, 0.42)
 
 
 def test_the_built_in_table_is_siliconflows_so_other_hosts_get_only_the_file(tmp_path):

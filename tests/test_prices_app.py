@@ -21,7 +21,7 @@ from sfui.prices import format_money
 from sfui.ui.common import AppContext
 from tests.support import TEST_KEY
 from tests.support.asyncutil import run_async
-from tests.support.launch import PATIENT_HTTP
+from tests.support.launch import PATIENT_HTTP, no_limits
 from tests.test_app import REQUIRED, chat, usage_table
 from tests.test_refusals import web_request
 
@@ -93,7 +93,8 @@ def test_compares_table_has_the_cost_of_each_answer_and_a_cost_chart(module_fake
     from sfui.ui.compare_handlers import CompareHandlers
 
     module_fake.reset()
-    ctx = AppContext(Settings(api_key=TEST_KEY, base_url=module_fake.base_url, prices_file=prices_file))
+    ctx = AppContext(Settings(api_key=TEST_KEY, base_url=module_fake.base_url, prices_file=prices_file,
+                              limits_chosen=no_limits()))
     handlers = CompareHandlers(ctx, compare_area)
 
     async def frames():
@@ -120,7 +121,8 @@ def test_a_conversation_keeps_each_answers_cost_totals_them_and_exports_them(mod
     from sfui.ui.chat_handlers import ChatHandlers
 
     module_fake.reset()
-    ctx = AppContext(Settings(api_key=TEST_KEY, base_url=module_fake.base_url, prices_file=prices_file))
+    ctx = AppContext(Settings(api_key=TEST_KEY, base_url=module_fake.base_url, prices_file=prices_file,
+                              limits_chosen=no_limits()))
     chat_handlers = ChatHandlers(ctx, chatbot=gr.Chatbot())
     conversation = fmt.new_conversation(1000.0)
     history: list = []

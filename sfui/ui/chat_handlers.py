@@ -21,6 +21,7 @@ from typing import Any
 
 import gradio as gr
 
+from ..budget import Ask, Refusal, request_cost
 from ..chat import (
     FramePacer,
     Turn,
@@ -148,10 +149,11 @@ class ChatHandlers:
         self.chatbot = chatbot
 
     def request(self, model: Any, system_prompt: Any, controls: Controls, visitor_key: str | None,
-                text: str | None = None, pictures: Any = ()) -> ChatRequest:
+                caller: gr.Request | None = None, text: str | None = None, pictures: Any = ()) -> ChatRequest:
         """The page's inputs as one request: built once per event, passed down."""
         return ChatRequest.from_page(as_text(model), as_text(system_prompt), controls, visitor_key,
-                                     default_model=self.ctx.settings.default_model, text=text, pictures=pictures)
+                                     default_model=self.ctx.settings.default_model, text=text, pictures=pictures,
+                                     visitor=self.ctx.visitor(caller))
 
     def key_set(self, request: ChatRequest) -> bool:
         return self.ctx.effective_key(request.visitor_key) is not None
@@ -166,22 +168,34 @@ class ChatHandlers:
         ctx = self.ctx
         history = clean_history(history)
         turn = Turn(history, lang, charge=ctx.charge(request.model))
+        ask = Ask(request.model, request.messages(history), request.params())
+        # The demo's limits, checked and held inside the step that spends the key: any
+        # way in (the page, the API, the queue protocol) passes here.
+        spending = ctx.admit(request.visitor_key, request.visitor, [ask], lang)
+        if isinstance(spending, Refusal):
+            gr.Warning(spending.reason, duration=20)
+            yield Refused(None)
+            return
         # Registered before the first yield: from the caller's busy check to here nothing
         # awaits, so two quick sends from one page cannot both start; and a Stop pressed
         # before the request goes out ends it before it starts.
-        with ctx.runs.track(session) as run:
+        with spending, ctx.runs.track(session) as run:
             client = ctx.client_for(ctx.effective_key(request.visitor_key))
-            stream = client.chat_stream(request.model, request.messages(history), **request.params())
+            stream = client.chat_stream(request.model, ask.messages, **ask.params)
             panels = PanelUpdates(reasoning="", usage=turn.usage_markdown())
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
-            # The request leaves first; the question is shown with the first token when
-            # that comes within QUESTION_GRACE, else alone (with the "waiting" table).
-            async for shown in stream_turn(stream, turn, run, pacer=pacer, sent_grace=QUESTION_GRACE):
-                ended = shown.ended_at is not None
-                if ended:
-                    # For the conversation's save step, which runs right after this one.
-                    ctx.answers.remember(session, FinishedAnswer(shown, stream.payload))
-                yield AnswerFrame(*panels.render(shown), ended=ended)
+            try:
+                # The request leaves first; the question is shown with the first token when
+                # that comes within QUESTION_GRACE, else alone (with the "waiting" table).
+                async for shown in stream_turn(stream, turn, run, pacer=pacer, sent_grace=QUESTION_GRACE):
+                    ended = shown.ended_at is not None
+                    if ended:
+                        spending.settle(request_cost(turn.charge, [turn], ask))
+                        # For the conversation's save step, which runs right after this one.
+                        ctx.answers.remember(session, FinishedAnswer(shown, stream.payload))
+                    yield AnswerFrame(*panels.render(shown), ended=ended)
+            finally:
+                spending.settle(request_cost(turn.charge, [turn], ask))
 
     def ask(self, history: list, request: ChatRequest, lang: str, session: str) -> AsyncIterator[AnswerFrame]:
         """Send ``request``'s text with its pictures (prepared: sfui.images) after
@@ -195,8 +209,8 @@ class ChatHandlers:
         """The frames answering ``message`` (the box's value, whose text and pictures
         ``request`` carries), or one frame saying why not: Refused, or NotVision. A blank
         message gets no frame. Pictures are read only once nothing else stands in the
-        way, then deleted from Gradio's upload cache; a picture that cannot be read is
-        deleted and left out of the message given back. ``one_at_a_time``: refuse while
+        way, and deleted from Gradio's upload cache once the message is sent; a picture
+        that cannot be read is deleted and left out of the message given back. ``one_at_a_time``: refuse while
         this page's previous answer streams."""
         busy = one_at_a_time and self.ctx.runs.busy(session)
         decision = decide(request, lang, key_set=self.key_set(request), busy=busy, anyway=anyway)
@@ -209,13 +223,21 @@ class ChatHandlers:
         if decision.verdict == NOT_VISION:
             yield NotVision(request.model, message)
             return
-        if request.pictures:
+        attachments = list(request.pictures)
+        if attachments:
             read = await self._read_pictures(message, request, lang, session, one_at_a_time)
             if isinstance(read, Refused):
                 yield read
                 return
             request = read
         async for frame in self.ask(history or [], request, lang, session):
+            if isinstance(frame, Refused):  # the demo's limits: the message goes back whole
+                yield Refused(message)
+                return
+            # Sent: the uploads were read, and are deleted (a refused message keeps them).
+            for attachment in attachments:
+                uploads.discard(attachment.path)
+            attachments = []
             yield frame
 
     async def _read_pictures(self, message: Any, request: ChatRequest, lang: str, session: str,
@@ -232,8 +254,6 @@ class ChatHandlers:
             # (another Send of this page started while the pictures were read)
             gr.Warning(t(lang, "busy_toast"), duration=10)
             return Refused(message)
-        for attachment in attachments:
-            uploads.discard(attachment.path)
         return request.with_pictures([image for image in prepared if image is not None])
 
     # --- Send ------------------------------------------------------------------------------
@@ -246,7 +266,7 @@ class ChatHandlers:
         page's step, it skips Gradio's pre- and postprocessing. The caller's
         ``history`` is the whole conversation, and so is the chat it gets back."""
         lang, text = lang_of(request), as_text(message)
-        ask = self.request(model, system_prompt, controls, visitor_key, text)
+        ask = self.request(model, system_prompt, controls, visitor_key, request, text)
         try:
             answered = False
             conversation = PageConversation.of(whole, history).whole
@@ -285,7 +305,7 @@ class ChatHandlers:
         """Outputs: the chat's view and panels (PANE_OUTPUTS), the box, the vision notice and its text."""
         lang = lang_of(request)
         text, attachments = uploads.message_parts(message)
-        ask = self.request(model, system_prompt, controls, visitor_key, text, attachments)
+        ask = self.request(model, system_prompt, controls, visitor_key, request, text, attachments)
         conversation = PageConversation.of(whole, shown)
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=True)
         hidden = gr.update(visible=False)
@@ -316,6 +336,8 @@ class ChatHandlers:
         if problem or not awaiting_answer(history):
             return
         async for frame in self.stream_reply(history, ask, lang, session):
+            if isinstance(frame, Refused):  # the demo's limits (a toast said why)
+                return
             yield frame
 
     async def regenerate(self, shown, whole, model, system_prompt, controls: Controls, visitor_key,
@@ -325,7 +347,7 @@ class ChatHandlers:
         lang = lang_of(request)
         conversation = PageConversation.of(whole, shown)
         index = conversation.whole_index(getattr(retry_data, "index", None))
-        ask = self.request(model, system_prompt, controls, visitor_key)
+        ask = self.request(model, system_prompt, controls, visitor_key, request)
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)
         async for frame in self._regenerate(conversation.whole, ask, index if isinstance(index, int) else None,
                                             lang, request.session_hash):
@@ -337,7 +359,7 @@ class ChatHandlers:
                              request: gr.Request):
         """The public ``/retry``: a new answer to the last question of ``history``
         (the whole conversation, which comes back whole)."""
-        ask = self.request(model, system_prompt, controls, visitor_key)
+        ask = self.request(model, system_prompt, controls, visitor_key, request)
         answered = False
         async for frame in self._regenerate(PageConversation.of(whole, history).whole, ask, None, lang_of(request),
                                             request.session_hash):
@@ -354,7 +376,7 @@ class ChatHandlers:
         conversation = PageConversation.of(whole, shown)
         index = conversation.whole_index(getattr(edit_data, "index", None))
         edited = edit_history(conversation.whole, index, getattr(edit_data, "value", None))
-        ask = self.request(model, system_prompt, controls, visitor_key, last_text(edited))
+        ask = self.request(model, system_prompt, controls, visitor_key, request, last_text(edited))
         problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited else None
         if problem:
             gr.Warning(problem, duration=15)
@@ -363,7 +385,11 @@ class ChatHandlers:
             return
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)
         async for frame in self.stream_reply(edited, ask, lang, request.session_hash):
+            if isinstance(frame, Refused):  # the demo's limits (a toast said why)
+                break
             yield pane.frame(frame)
+        if not pane.started:
+            yield unchanged(PANE_OUTPUTS)
 
     # --- the quick steps ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ the per-process context (settings, HTTP session, model list, running answers).""
 
 from __future__ import annotations
 
+import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,8 @@ import gradio as gr
 import requests
 
 from ..api.client import SiliconFlowClient, new_session
+from ..budget import Ask, DemoGuard, Refusal, Spending
+from ..budget_store import SQLiteSpendStore, default_data_dir
 from ..catalog import model_info, model_label, tag_translations, tags_key
 from ..chat import Turn
 from ..chat_request import paying_key
@@ -19,6 +22,9 @@ from ..i18n import gradio_translations, language, pick_language
 from ..model_list import ModelDirectory
 from ..prices import Charge, PriceList
 from ..runs import RunRegistry
+from ..visitors import SessionBrowsers, Visitor, VisitorKeys, client_address
+
+BUDGET_FILE = "budgets.sqlite3"
 
 
 def page_translations() -> dict[str, dict[str, str]]:
@@ -112,12 +118,22 @@ class AppContext:
     answers: FinishedAnswers = field(default_factory=FinishedAnswers)
     session: requests.Session | None = None
     prices: PriceList | None = None  # None: the settings' (built-in table, SFUI_PRICES over it)
+    guard: DemoGuard = field(init=False)  # the demo's limits on the server's key
+    browsers: SessionBrowsers = field(default_factory=SessionBrowsers)  # each page session's browser id
 
     def __post_init__(self) -> None:
         if self.prices is None:
             self.prices = self.settings.price_list()
         if self.session is None:
             self.session = new_session(pool_size=max(16, self.settings.concurrency_limit))
+        limits = self.settings.limits(self.prices)
+        store = None
+        if limits.money:
+            folder = self.settings.data_dir or default_data_dir()
+            store = SQLiteSpendStore(f"{folder}/{BUDGET_FILE}")
+        # Browser ids are signed with the store's secret, which outlives a restart.
+        keys = VisitorKeys(store.secret() if store is not None else secrets.token_bytes(32))
+        self.guard = DemoGuard(limits, self.prices, store, keys)
 
     def client_for(self, key: str | None) -> SiliconFlowClient:
         return self.settings.client(api_key=key, session=self.session)
@@ -134,3 +150,23 @@ class AppContext:
 
     def effective_key(self, visitor_key: str | None) -> str | None:
         return paying_key(visitor_key, self.settings.api_key)
+
+    def visitor(self, request: gr.Request | None) -> Visitor:
+        """Who sent ``request``: the address the trusted proxies saw, and the browser id
+        its page registered (none for an API caller)."""
+        client = getattr(request, "client", None)
+        headers = getattr(request, "headers", None) or {}
+        address = client_address(getattr(client, "host", None), headers.get("x-forwarded-for"),
+                                 self.settings.proxies())
+        return Visitor(address, self.browsers.of(getattr(request, "session_hash", None)))
+
+    def admit(self, visitor_key: str | None, visitor: Visitor, asks: list[Ask], lang: str) -> Spending | Refusal:
+        """Whether a step's requests may go out: always on the visitor's own key; on the
+        server's, within the demo's limits (sfui/budget.py)."""
+        if visitor_key:
+            return Spending()
+        return self.guard.admit(visitor, asks, lang)
+
+    def offered(self, ids, visitor_key: str | None) -> list[str]:
+        """The models this visitor may pick: all on their own key, else the guard's."""
+        return list(ids) if visitor_key else self.guard.offered(ids)

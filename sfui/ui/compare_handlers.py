@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
+from ..budget import Ask, Refusal, Spending, request_cost
 from ..chat import FramePacer, Turn
 from ..chat_window import AnswerWindow
 from ..compare import (
@@ -88,9 +89,19 @@ class CompareHandlers:
             yield unchanged(STREAM_OUTPUTS)  # the last frame changes nothing: Gradio sends it again
             return
         round_ = self._plan_round(CompareRound.from_state(round_state), samples, blind, models, temperatures, lang)
-        frames = self._stream_round(round_, message, as_text(system_prompt), controls, visitor_key, request, lang)
-        async for frame in frames:
-            yield frame
+        plans = round_.requests(message, as_text(system_prompt), controls.to_params())
+        asks = [Ask(plan.model, plan.messages, plan.params, len(plan.histories)) for plan in plans]
+        # The demo's limits, checked and held inside the step that spends the key; every
+        # request of the round is held (each choice of n too); the round is one stream.
+        spending = self.ctx.admit(visitor_key, self.ctx.visitor(request), asks, lang)
+        if isinstance(spending, Refusal):
+            gr.Warning(spending.reason, duration=20)
+            yield (*unchanged(STREAM_OUTPUTS - 2), message, gr.skip())
+            yield unchanged(STREAM_OUTPUTS)
+            return
+        with spending:
+            async for frame in self._stream_round(round_, plans, asks, spending, visitor_key, request, lang):
+                yield frame
 
     def _plan_round(self, previous: CompareRound | None, samples, blind, models, temperatures,
                     lang: str) -> CompareRound:
@@ -103,10 +114,9 @@ class CompareHandlers:
             return previous
         return new.replace(view=previous.view if previous is not None else PaneView())
 
-    async def _stream_round(self, round_: CompareRound, message: str, system_prompt: str | None,
-                            controls: Controls, visitor_key, request: gr.Request, lang: str):
+    async def _stream_round(self, round_: CompareRound, plans: list, asks: list[Ask], spending: Spending,
+                            visitor_key, request: gr.Request, lang: str):
         client = self.ctx.client_for(self.ctx.effective_key(visitor_key))
-        plans = round_.requests(message, system_prompt, controls.to_params())
         asking = t(lang, "compare_requests", count=len(round_.slots))
         windows = [AnswerWindow(start) for start in round_.view.starts]
         ended: list[Turn] | None = None
@@ -122,26 +132,37 @@ class CompareHandlers:
             # The requests leave first, then the panes show the question (sent=True): what
             # Gradio does with the first frame no longer delays them. With the first token,
             # if it comes within QUESTION_GRACE.
-            async with aclosing(stream_panes(sources, pacer, sent=True, sent_grace=QUESTION_GRACE,
-                                              together=FIRST_TOKENS_TOGETHER)) as frames:
-                async for turns in frames:
-                    if first:
-                        first = False
-                        frame, round_ = self._first_frame(turns, round_, windows, asking, lang)
-                        yield frame
-                    elif not all(turn.ended_at is not None for turn in turns):
-                        yield self._frame(turns, windows, asking)
-                    if all(turn.ended_at is not None for turn in turns):
-                        # (also when every answer ended before the first frame: a fast answer
-                        # within the question's grace; the results still follow)
-                        ended = turns
-                        break
+            try:
+                async with aclosing(stream_panes(sources, pacer, sent=True, sent_grace=QUESTION_GRACE,
+                                                  together=FIRST_TOKENS_TOGETHER)) as frames:
+                    async for turns in frames:
+                        if first:
+                            first = False
+                            frame, round_ = self._first_frame(turns, round_, windows, asking, lang)
+                            yield frame
+                        elif not all(turn.ended_at is not None for turn in turns):
+                            yield self._frame(turns, windows, asking)
+                        if all(turn.ended_at is not None for turn in turns):
+                            # (also when every answer ended before the first frame: a fast answer
+                            # within the question's grace; the results still follow). Settled
+                            # before the last frame: the meter read after it sees the real cost.
+                            spending.settle(self._round_cost(sources, asks))
+                            ended = turns
+                            break
+            finally:
+                spending.settle(self._round_cost(sources, asks))
         # The last frame goes out once this round's requests are no longer registered: a
         # vote cast as soon as the results show must not find the round still busy.
         if ended is not None:
             yield self._last_frame(ended, round_, windows, lang)
         elif first:
             yield unchanged(STREAM_OUTPUTS)  # cleared before any frame: nothing to show
+
+    def _round_cost(self, sources: list[PaneSource], asks: list[Ask]) -> float | None:
+        """What the round's requests cost (None: one has no price)."""
+        costs = [request_cost(source.turns[0].charge, source.turns, ask) for source, ask in zip(sources, asks,
+                                                                                               strict=True)]
+        return None if any(cost is None for cost in costs) else sum(cost for cost in costs if cost is not None)
 
     def _first_frame(self, turns: list[Turn], round_: CompareRound, windows: list[AnswerWindow], asking: str,
                      lang: str) -> tuple[tuple, CompareRound]:

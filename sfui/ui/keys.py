@@ -39,6 +39,8 @@ class KeyBox:
     change_key_btn: gr.Button
     forget_key_btn: gr.Button
     key_status: gr.Markdown
+    budget: gr.Markdown  # the demo's budget left, while the server's key pays
+    browser_id: gr.BrowserState  # this browser's signed id, for the demo's limits (sfui/visitors.py)
 
     def outputs(self) -> list:
         """What the key handlers update, in the order of ``KeyHandlers.update``."""
@@ -62,12 +64,15 @@ def render_key_box(has_server_key: bool) -> KeyBox:
             use_key_btn = gr.Button(label("label_use_key"), variant="primary", elem_id="api-key-btn", scale=1)
     with gr.Row(visible=has_server_key, equal_height=True, elem_id="key-bar") as bar:
         balance = gr.Markdown(elem_id="balance")
+        budget = gr.Markdown(elem_id="budget")
         change_key_btn = gr.Button(label("label_own_key"), size="sm", scale=0, elem_id="api-key-change")
         forget_key_btn = gr.Button(label("label_forget_key"), size="sm", scale=0, visible=False,
                                    elem_id="api-key-forget")
     key_status = gr.Markdown(elem_id="key-status")
+    # Published in /config like every BrowserState secret: the id is signed by the server instead.
+    browser_id = gr.BrowserState("", storage_key="sfui-visitor", secret="sfui-visitor-id")
     return KeyBox(key_state, card_open, card, api_key_box, use_key_btn, bar, balance, change_key_btn,
-                  forget_key_btn, key_status)
+                  forget_key_btn, key_status, budget, browser_id)
 
 
 class KeyHandlers:
@@ -92,24 +97,52 @@ class KeyHandlers:
         box, key, status, balance = (gr.skip() if value is _KEEP else value for value in (box, key, status, balance))
         return box, key, status, card_update, card_open, bar_update, balance, change, forget
 
-    def others(self, models: Any = None, lang: str | None = None) -> tuple:
-        if models is None:
+    def others(self, ids: list[str] | None = None, lang: str | None = None) -> tuple:
+        if ids is None:
             return (gr.skip(),) * self.other_models
-        return (gr.update(choices=model_choices(models.ids, lang=lang)),) * self.other_models
+        return (gr.update(choices=model_choices(ids, lang=lang)),) * self.other_models
 
-    def dropdown(self, models: Any, current: str | None, lang: str) -> Any:
-        """The model dropdown's update for a model list, labels in ``lang``."""
-        return gr.update(choices=model_choices(models.ids, current, lang),
-                         value=current or self.ctx.settings.default_model)
+    def dropdown(self, ids: list[str], current: str | None, lang: str) -> Any:
+        """The model dropdown's update for a model list, labels in ``lang``. A model
+        not offered (on the demo's key, one without a price) gives way to the first offered."""
+        current = current or self.ctx.settings.default_model
+        if ids and current not in ids and not self.ctx.guard.priced(current) and self.ctx.guard.limits.money:
+            current = ids[0]
+        return gr.update(choices=model_choices(ids, current, lang), value=current)
+
+    def offered(self, visitor_key: str | None) -> list[str] | None:
+        """The models this visitor may pick (None: no key at all, the page's list stays)."""
+        key = self.ctx.effective_key(visitor_key)
+        if not key:
+            return None
+        return self.ctx.offered(self.ctx.directory.get(self.ctx.client_for(key), key).ids, visitor_key)
 
     def on_load(self, visitor_key: str | None, current: str | None, request: gr.Request):
         lang = lang_of(request)
-        model, models = gr.skip(), None
-        key = self.ctx.effective_key(visitor_key)
-        if key:
-            models = self.ctx.directory.get(self.ctx.client_for(key), key)
-            model = self.dropdown(models, current, lang)
-        return model, t(lang, "usage_empty"), model_hint(current, lang), *self.others(models, lang)
+        ids = self.offered(visitor_key)
+        model = gr.skip() if ids is None else self.dropdown(ids, current, lang)
+        return model, t(lang, "usage_empty"), model_hint(current, lang), *self.others(ids, lang)
+
+    def models_again(self, visitor_key: str | None, current: str | None, request: gr.Request):
+        """After Forget my key: the server's key pays again, with its list of models."""
+        lang = lang_of(request)
+        ids = self.offered(visitor_key)
+        return (gr.skip() if ids is None else self.dropdown(ids, current, lang)), *self.others(ids, lang)
+
+    def register(self, browser_id: Any, visitor_key: str | None, request: gr.Request):
+        """On load: this browser's id (kept if it is one of ours, else a new one) for the
+        page's session, and the budget meter. Outputs: the stored id, the meter."""
+        keys = self.ctx.guard.keys
+        known = keys.verified(browser_id)
+        browser = known or keys.mint()
+        self.ctx.browsers.register(request.session_hash, browser)
+        return (gr.skip() if known else browser), self.meter(visitor_key, request)
+
+    def meter(self, visitor_key: str | None, request: gr.Request) -> str:
+        """The demo's budget left for this visitor; nothing on their own key."""
+        if visitor_key:
+            return ""
+        return self.ctx.guard.meter(self.ctx.visitor(request), lang_of(request))
 
     def use_key(self, pasted: str, current: str | None, request: gr.Request):
         """Try the pasted key at once; keep it only if the API accepted it."""
@@ -118,6 +151,11 @@ class KeyHandlers:
         key = (pasted or "").strip() or None
         if key is None:
             yield *self.update(box="", status=t(lang, "key_none")), *skips
+            return
+        # Keys tried per visitor are limited: the page is no oracle for guessing keys.
+        too_many = self.ctx.guard.key_check(self.ctx.visitor(request), lang)
+        if too_many:
+            yield *self.update(box="", status=too_many), *skips
             return
         # The box is emptied at once: the key is not left in the page, even while it is tried.
         yield *self.update(box="", status=t(lang, "key_checking")), *skips
@@ -132,8 +170,8 @@ class KeyHandlers:
             status += " " + t(lang, "models_live", count=len(check.models.ids))
         balance = balance_text(fetch_balance(client), lang, client.base_url)
         outputs = self.update(key=key, status=status, card=False, bar=True, balance=balance, own_key=True, lang=lang)
-        yield (*outputs, self.dropdown(check.models, current, lang), model_hint(current, lang),
-               *self.others(check.models, lang))
+        yield (*outputs, self.dropdown(check.models.ids, current, lang), model_hint(current, lang),
+               *self.others(check.models.ids, lang))
 
     def forget_key(self, request: gr.Request):
         lang = lang_of(request)
@@ -164,16 +202,21 @@ def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hin
     ``answered``: the events that end with an answer (chat and Compare), after which the
     balance is read again."""
     handlers = KeyHandlers(ctx, len(other_models))
+    private = dict(api_visibility="private", show_progress="hidden")
     use_outputs = [*box.outputs(), model, model_hint_md, *other_models]
     for trigger in (box.api_key_box.submit, box.use_key_btn.click):
-        trigger(handlers.use_key, [box.api_key_box, model], use_outputs, api_visibility="private",
-                show_progress="hidden")
-    box.forget_key_btn.click(handlers.forget_key, None, box.outputs(), api_visibility="private")
+        trigger(handlers.use_key, [box.api_key_box, model], use_outputs, **private).then(
+            handlers.meter, [box.key_state], [box.budget], **private)
+    box.forget_key_btn.click(handlers.forget_key, None, box.outputs(), api_visibility="private").then(
+        handlers.models_again, [box.key_state, model], [model, *other_models], **private).then(
+        handlers.meter, [box.key_state], [box.budget], **private)
     box.change_key_btn.click(handlers.toggle_card, [box.card_open], box.outputs(), queue=False,
                              api_visibility="private")
     for event in answered:
-        event.then(handlers.refresh_balance, [box.key_state], [box.balance], api_visibility="private",
-                   show_progress="hidden")
+        event.then(handlers.refresh_balance, [box.key_state], [box.balance], **private)
+        event.then(handlers.meter, [box.key_state], [box.budget], **private)
+    # The browser's id first: the demo's limits count by it from the first Send.
+    demo.load(handlers.register, [box.browser_id, box.key_state], [box.browser_id, box.budget], **private)
     # Runs after the page is shown, so a slow /models never delays start-up or first paint.
     demo.load(handlers.on_load, [box.key_state, model], [model, usage_panel, model_hint_md, *other_models],
               api_visibility="private")

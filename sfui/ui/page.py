@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,7 @@ import gradio as gr
 
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
+from ..i18n import t
 from . import uploads
 from .chat_pane import wire_chat
 from .code import wire_code_panel
@@ -21,6 +24,8 @@ from .preset_picker import wire_presets
 from .sidebar import wire_sidebar
 from .starters import EXAMPLE_PICTURES, wire_examples
 
+# What Gradio's frontend says when the queue is full (gradio 6.31: queue_full).
+GRADIO_BUSY = "This application is currently busy"
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 FAVICON = ASSETS / "favicon.svg"
 # The page's own emoji in colour (a subset of Noto Color Emoji, built by tools/emoji_font.py),
@@ -90,10 +95,15 @@ def emoji_font_css() -> str:
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
     gr.set_static_paths([str(EMOJI_FONT), *EXAMPLE_PICTURES])  # served as files, cached by the browser
-    curated = ctx.directory.get(ctx.client_for(None), None).ids
+    # The page's first list is for the visitors on the server's key: on the demo's limits,
+    # only the models with a price.
+    curated = ctx.offered(ctx.directory.get(ctx.client_for(None), None).ids, None)
+    chat_model = ctx.settings.default_model
+    if curated and chat_model not in curated:
+        chat_model = curated[0]
     # delete_cache: attached pictures are deleted once Send reads them; this sweeps the ones never sent.
     with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True, delete_cache=uploads.UPLOAD_SWEEP) as demo:
-        page = render_page(model_choices(curated), default_models(ctx.settings.default_model),
+        page = render_page(model_choices(curated), default_models(chat_model, curated),
                            bool(ctx.settings.api_key))
         side = page.side
         example_sends = wire_examples(page.chat.examples, model=side.model, pending_message=page.chat.pending_message)
@@ -112,10 +122,11 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
     return demo
 
 
-def default_models(chat_model: str) -> list[str | None]:
+def default_models(chat_model: str, offered: list[str] | tuple[str, ...] = DEFAULT_MODELS) -> list[str | None]:
     """The chat's model, then the compare slots': the chat's model against the next
-    curated one, slots 3 and 4 empty."""
-    other = next(m for m in DEFAULT_MODELS if m != chat_model)
+    curated one (of those ``offered``), slots 3 and 4 empty."""
+    other = next((m for m in DEFAULT_MODELS if m != chat_model and m in offered),
+                 next(m for m in DEFAULT_MODELS if m != chat_model))
     return [chat_model, chat_model, other, None, None]
 
 
@@ -123,6 +134,10 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     """Keyword arguments for ``demo.launch``. Host and port come from
     GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself."""
     settings = settings or Settings()
+    # The visitor's address is sfui's to work out (SFUI_TRUSTED_PROXIES, sfui/visitors.py):
+    # uvicorn must not replace the connection's own address by a header first (it would
+    # believe any X-Forwarded-For sent from 127.0.0.1).
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
     return dict(
         theme=gr.themes.Soft(),
         css=emoji_font_css() + CSS,
@@ -130,7 +145,7 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
         # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
         # SVG icon is then taken only if the page says what it is. Relative: the page
         # may live under a path (a proxy, a Space).
-        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">',
+        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script(),
         i18n=LABELS,
         # Run history records the inputs of every call in the browser: off, so
         # nothing a visitor types (a key included) is kept there.
@@ -146,5 +161,27 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
 
 
 def queue_options(settings: Settings | None = None) -> dict[str, Any]:
+    """``demo.queue``'s options: SFUI_QUEUE_SIZE caps the events waiting (beyond it, a
+    visitor is told the demo is busy at once instead of waiting without end)."""
     settings = settings or Settings()
-    return dict(default_concurrency_limit=settings.concurrency_limit)
+    queue_size = settings.limits(settings.price_list()).queue_size
+    return dict(default_concurrency_limit=settings.concurrency_limit, max_size=queue_size or None)
+
+
+def queue_busy_script() -> str:
+    """Gradio's frontend says "This application is currently busy" in English when the
+    queue is full: the page says sfui's own words instead, in the browser's language."""
+    texts = json.dumps({"en": t("en", "queue_busy"), "zh": t("zh", "queue_busy")}, ensure_ascii=False)
+    return f"""<script>(() => {{
+  const texts = {texts};
+  const busy = (navigator.language || "en").toLowerCase().startsWith("zh") ? texts.zh : texts.en;
+  const swap = (root) => {{
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {{
+      if (node.nodeValue.includes("{GRADIO_BUSY}")) node.nodeValue = busy;
+    }}
+  }};
+  new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {{
+    if (node.nodeType === 1) swap(node); else if (node.nodeType === 3 && node.parentNode) swap(node.parentNode);
+  }}))).observe(document.documentElement, {{ childList: true, subtree: true }});
+}})();</script>"""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,8 @@ from tests.support import TEST_KEY
 from tests.support.sfserver import FakeSiliconFlow
 
 __all__ = [
-    "PATIENT_HTTP", "LaunchedApp", "app_launcher", "free_port", "isolate_environment", "patient_launch_check",
+    "PATIENT_HTTP", "LaunchedApp", "app_launcher", "free_port", "isolate_environment", "no_limits",
+    "patient_launch_check",
     "patient_url_ok",
 ]
 
@@ -33,6 +35,15 @@ def isolate_environment() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.pop("SILICONFLOW_API_KEY", None)
     os.environ.pop("SILICONFLOW_BASE_URL", None)
+    # The demo's counters of an app a test builds itself go to a folder of this process's.
+    os.environ["SFUI_DATA_DIR"] = tempfile.mkdtemp(prefix="sfui-tests-data-")
+
+
+def no_limits() -> dict[str, float]:
+    """Settings.limits_chosen with every limit of the public demo off (0)."""
+    from sfui.budget_limits import VARIABLES
+
+    return {name: 0 for name in VARIABLES}
 
 
 def patient_url_ok(url: str, deadline: float = 30.0) -> bool:
@@ -85,6 +96,11 @@ def app_launcher(fake: FakeSiliconFlow) -> Iterator[Callable[..., LaunchedApp]]:
     launched: list[LaunchedApp] = []
 
     def launch(api_key: str | None = TEST_KEY, **overrides: Any) -> LaunchedApp:
+        # The demo's limits are off unless a test sets them (tests/test_budget*.py do): the
+        # other tests send faster than a person, all from 127.0.0.1. Each app keeps its
+        # counters in a folder of its own.
+        overrides.setdefault("limits_chosen", no_limits())
+        overrides.setdefault("data_dir", tempfile.mkdtemp(prefix="sfui-tests-data-"))
         settings = Settings(**{"api_key": api_key, "base_url": fake.base_url, **overrides})
         demo = build_demo(settings)
         port = free_port()
