@@ -10,10 +10,13 @@ from sfui.config import Settings
 # Read .env before Gradio is imported: Gradio reads GRADIO_SERVER_PORT at import time.
 settings = Settings.from_env()
 
-from sfui.ui import build_demo, launch_options, queue_options  # noqa: E402
+from sfui.ui import build_demo, launch_options, queue_options, startup_lines  # noqa: E402
 
 demo = build_demo(settings)
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The owner reads which limits guard the server's key, and "NO LIMIT" where one is 0.
+    for line in startup_lines(settings):
+        logging.getLogger("sfui").info(line)
     demo.queue(**queue_options(settings)).launch(**launch_options(settings))

@@ -18,6 +18,8 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
   chat with the example prompts and the presets.
 - ``images.png``: a vision model describing ``assets/sample.jpg`` (attached through
   the box's file input), the picture in its bubble and the prompt tokens it cost.
+- ``budget.png``: a public demo on the server's key: the key bar's budget meter after one
+  answer, and the refusal of a question whose worst case no longer fits the budget.
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -58,7 +60,9 @@ from tests.support.page import (
     open_sidebar,
     pick_language,
     pick_model,
+    read_toast,
     saved,
+    send,
     send_compare,
     wait_compare_done,
 )
@@ -389,6 +393,35 @@ def image_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
     return _shoot(page, path)
 
 
+# --- the demo's budget -----------------------------------------------------------------------------
+
+BUDGET_MODEL = "deepseek-ai/DeepSeek-V3"
+BUDGET_EXPENSIVE = "deepseek-ai/DeepSeek-R1"  # thinks: its worst case holds 32,768 thinking tokens too
+BUDGET_LIMITS = {"visitor_budget": 0.01, "daily_budget": 5.0, "visitor_rpm": 30, "visitor_streams": 2,
+                 "queue_size": 256, "key_checks": 30}
+BUDGET_QUESTION = "In one sentence: what is a token?"
+BUDGET_ANSWER = "A **token** is a piece of text (a word, part of a word or a sign) that a model reads and writes."
+BUDGET_SECOND = "Now prove the Riemann hypothesis, step by step."
+
+
+def budget_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """A stranger on the demo's key: one answer (the meter counts down), then a question to a
+    reasoning model whose worst case does not fit what is left: refused, with the reason."""
+    fake.push(stream(BUDGET_ANSWER, prompt_tokens=16, model=BUDGET_MODEL, token_rate=90))
+    page.set_viewport_size(VIEWPORT)
+    open_app(page, url)
+    _choose_model(page, BUDGET_MODEL)
+    ask(page, BUDGET_QUESTION)
+    page.locator("#budget").filter(has_text="left today").wait_for(timeout=WAIT_MS)
+    _choose_model(page, BUDGET_EXPENSIVE)
+    send(page, BUDGET_SECOND)
+    read_toast(page, "Not sent")
+    page.wait_for_timeout(800)  # the toast's fade-in, for the picture (nothing is timed)
+    page.wait_for_function("(box) => document.querySelector(box).value.includes('Riemann')", arg=MESSAGE_BOX,
+                           timeout=WAIT_MS)  # the refused question is back in the box
+    return _shoot(page, path)
+
+
 # --- taking them ----------------------------------------------------------------------------------
 
 
@@ -405,6 +438,7 @@ class Shot:
     take: Callable
     context: dict = field(default_factory=dict)  # browser context options beyond the viewport and locale
     server_key: bool = True  # False: taken of an app without a server key (a new visitor's first screen)
+    limits: dict | None = None  # the demo's limits of its own app (None: the pictures' shared app, no limits)
 
 
 SHOTS: dict[str, Shot] = {
@@ -417,6 +451,7 @@ SHOTS: dict[str, Shot] = {
                                                              "is_mobile": True, "has_touch": True}),
     "first-screen": Shot("first-screen.png", first_screen_screenshot, server_key=False),
     "images": Shot("images.png", image_screenshot),
+    "budget": Shot("budget.png", budget_screenshot, limits=BUDGET_LIMITS),
 }
 
 
@@ -447,12 +482,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name in names:
                 shot = SHOTS[name]
-                if shot.server_key not in apps:
+                app_name = name if shot.limits else shot.server_key
+                if app_name not in apps:
                     key = TEST_KEY if shot.server_key else None
-                    apps[shot.server_key] = launch(api_key=key, prices_file=prices.name)
+                    limits = {"limits_chosen": shot.limits} if shot.limits else {}
+                    apps[app_name] = launch(api_key=key, prices_file=prices.name, **limits)
                 context = browser.new_context(locale="en-US", **{"viewport": VIEWPORT, **shot.context})
                 try:
-                    path = shot.take(context.new_page(), apps[shot.server_key].url, fake, args.out_dir / shot.filename)
+                    path = shot.take(context.new_page(), apps[app_name].url, fake, args.out_dir / shot.filename)
                 finally:
                     context.close()
                 print(f"{name}: {path}")

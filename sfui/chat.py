@@ -357,13 +357,11 @@ class Turn:
             rows.append((t(self.lang, "cost"), cost))
         if self.first_token_at is not None:
             rows.append((t(self.lang, "ttft"), f"{self.first_token_at - self.started:.2f} s"))
-        tps = self.answer_tokens_per_second()
-        if tps is not None:
+        if (tps := self.answer_tokens_per_second()) is not None:
             rows.append((t(self.lang, "tps"), f"{tps:.1f}"))
         rows.append((t(self.lang, "total_time"), f"{now - self.started:.2f} s"))
-        finish_reason = self.finish_reason
-        if finish_reason:
-            rows.append((t(self.lang, "finish_reason"), finish_reason))
+        if self.finish_reason:
+            rows.append((t(self.lang, "finish_reason"), self.finish_reason))
         return rows
 
     @property

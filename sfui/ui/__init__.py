@@ -1,9 +1,9 @@
 """The Gradio layer: layout and event wiring only, one module per panel.
 
-- ``page``: builds the whole page (``build_demo``) and its launch options;
+- ``page``: builds the whole page (``build_demo``), its launch options and start-up lines;
 - ``layout``: where each panel goes, returning the components record;
-- ``chat``: the chat pane, Send/Stop/Retry/Undo/Clear and the public ``/chat``;
-- ``keys``: the API key box and the live model list;
+- ``chat_pane`` / ``chat_handlers``: the chat pane, Send/Stop/Retry/Undo/Clear and the public ``/chat``;
+- ``keys``: the API key box, the live model list and the demo's budget meter;
 - ``fields``: the request-field controls, built from ``sfui.params.FIELDS``;
 - ``common``: what every panel shares (the visitor's language, labels).
 
@@ -11,6 +11,6 @@ The logic they call is plain Python in ``sfui.chat``, ``sfui.params`` and
 ``sfui.streaming``.
 """
 
-from .page import build_demo, launch_options, queue_options
+from .page import build_demo, launch_options, queue_options, startup_lines
 
-__all__ = ["build_demo", "launch_options", "queue_options"]
+__all__ = ["build_demo", "launch_options", "queue_options", "startup_lines"]

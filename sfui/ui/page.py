@@ -9,6 +9,7 @@ from typing import Any
 
 import gradio as gr
 
+from ..budget_limits import describe
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from ..i18n import t
@@ -158,6 +159,12 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
         # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
         max_file_size=uploads.UPLOAD_LIMIT,
     )
+
+
+def startup_lines(settings: Settings) -> list[str]:
+    """What the owner reads at start-up about the demo's limits (sfui/budget_limits.py)."""
+    prices = settings.price_list()
+    return describe(settings.limits(prices), prices.currency, bool(settings.api_key), bool(prices.prices))
 
 
 def queue_options(settings: Settings | None = None) -> dict[str, Any]:
