@@ -130,12 +130,13 @@ class Spending:
     asks: tuple[Ask, ...] = field(default=())
 
     def settle(self, cost: float | None) -> None:
-        """Replace the hold by ``cost`` (None: unknown, the worst case stays spent)."""
+        """Replace the hold by ``cost`` (None: unknown, the worst case stays spent). The
+        counters hold what was really spent, even past the hold (an estimate too low)."""
         if self.settled:
             return
         self.settled = True
         if self.guard is not None:
-            self.guard.settled(self, self.worst if cost is None else min(cost, self.worst))
+            self.guard.settled(self, self.worst if cost is None else cost)
 
     def close(self) -> None:
         """The step ended: free its stream slot; a hold never settled is spent whole."""

@@ -528,3 +528,8 @@ def pane_answer(page: Page, slot: int) -> Locator:
 def wait_compare_done(page: Page, rows: int) -> None:
     """The results table (a header and a row per pane) appears when every pane has ended."""
     sync_expect(page.locator(RESULTS_GRID)).to_have_attribute("aria-rowcount", str(rows + 1), timeout=WAIT_MS)
+
+
+# --- the demo's budget (issue 20) ----------------------------------------------------------------
+
+BUDGET = "#budget"  # the key bar's meter: what is left of the demo's budget on the server's key
