@@ -100,8 +100,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
     # only the models with a price.
     curated = ctx.offered(ctx.directory.get(ctx.client_for(None), None).ids, None)
     chat_model = ctx.settings.default_model
-    if curated and chat_model not in curated:
-        chat_model = curated[0]
+    if curated and ctx.offered([chat_model], None) == []:
+        chat_model = curated[0]  # the default has no price: not on the demo's key
     # delete_cache: attached pictures are deleted once Send reads them; this sweeps the ones never sent.
     with gr.Blocks(title="sfui · SiliconFlow chat", fill_height=True, delete_cache=uploads.UPLOAD_SWEEP) as demo:
         page = render_page(model_choices(curated), default_models(chat_model, curated),
