@@ -68,7 +68,9 @@ class VisitorKeys:
         if not isinstance(browser_id, str) or browser_id.count(".") != 1 or len(browser_id) > 100:
             return None
         raw, signature = browser_id.split(".")
-        return browser_id if hmac.compare_digest(signature, self._mac("browser:" + raw)[:32]) else None
+        expected = self._mac("browser:" + raw)[:32]
+        # Bytes: compare_digest refuses str with characters beyond ASCII, and the id is the visitor's to write.
+        return browser_id if hmac.compare_digest(signature.encode(), expected.encode()) else None
 
     def counters(self, visitor: Visitor) -> tuple[str, ...]:
         """The names of the counters ``visitor`` spends against: the address's and, when

@@ -156,8 +156,10 @@ class AppContext:
         its page registered (none for an API caller)."""
         client = getattr(request, "client", None)
         headers = getattr(request, "headers", None) or {}
-        address = client_address(getattr(client, "host", None), headers.get("x-forwarded-for"),
-                                 self.settings.proxies())
+        # Every X-Forwarded-For line, in order: a client's own line first, the proxies' after it.
+        lines = headers.getlist("x-forwarded-for") if hasattr(headers, "getlist") else [headers.get("x-forwarded-for")]
+        forwarded = ", ".join(line for line in lines if line) or None
+        address = client_address(getattr(client, "host", None), forwarded, self.settings.proxies())
         return Visitor(address, self.browsers.of(getattr(request, "session_hash", None)))
 
     def admit(self, visitor_key: str | None, visitor: Visitor, asks: list[Ask], lang: str) -> Spending | Refusal:
