@@ -25,10 +25,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from limits import RateLimitItemPerHour, RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
-
 from .api.events import Usage
 from .budget_limits import Limits
 from .budget_store import SpendStore
@@ -36,6 +32,7 @@ from .catalog import model_info
 from .chat import Turn
 from .i18n import t
 from .prices import Charge, Price, PriceList, format_money
+from .rate_windows import MovingWindows
 from .visitors import Visitor, VisitorKeys
 
 log = logging.getLogger("sfui.budget")
@@ -184,9 +181,8 @@ class DemoGuard:
         self.store = store if limits.money else None
         self.keys = keys
         self.clock = clock
-        self._rates = MovingWindowRateLimiter(MemoryStorage())
-        self._per_minute = RateLimitItemPerMinute(max(1, limits.visitor_rpm))
-        self._key_checks = RateLimitItemPerHour(max(1, limits.key_checks))
+        self._per_minute = MovingWindows(limits.visitor_rpm, 60.0)
+        self._key_checks = MovingWindows(limits.key_checks, 3600.0)
         self._streams: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -227,13 +223,10 @@ class DemoGuard:
     def _rate(self, counters: Sequence[str], requests: int, lang: str) -> Refusal | None:
         if not self.limits.visitor_rpm:
             return None
-        item = self._per_minute
-        if any(not self._rates.test(item, counter, cost=requests) for counter in counters):
-            reset = max(self._rates.get_window_stats(item, c).reset_time for c in counters)
-            wait = max(1, int(reset - time.time()) + 1)
-            return Refusal(t(lang, "budget_rate", rpm=self.limits.visitor_rpm, wait=wait))
-        for counter in counters:
-            self._rates.hit(item, counter, cost=requests)
+        wait = self._per_minute.wait(counters, requests)
+        if wait > 0:
+            return Refusal(t(lang, "budget_rate", rpm=self.limits.visitor_rpm, wait=max(1, int(wait) + 1)))
+        self._per_minute.hit(counters, requests)
         return None
 
     def _limits_of(self, counters: Sequence[str]) -> dict[str, float]:
@@ -324,11 +317,10 @@ class DemoGuard:
             return None
         counters = self.keys.counters(visitor)
         with self._lock:
-            if any(not self._rates.test(self._key_checks, "key:" + c) for c in counters):
-                reset = max(self._rates.get_window_stats(self._key_checks, "key:" + c).reset_time for c in counters)
-                return t(lang, "budget_key_checks", minutes=max(1, int(reset - time.time()) // 60 + 1))
-            for counter in counters:
-                self._rates.hit(self._key_checks, "key:" + counter)
+            wait = self._key_checks.wait(counters)
+            if wait > 0:
+                return t(lang, "budget_key_checks", minutes=max(1, int(wait) // 60 + 1))
+            self._key_checks.hit(counters)
         return None
 
 

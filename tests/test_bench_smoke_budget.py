@@ -20,7 +20,7 @@ MS = r"[-+]?\d+\.\d+"
 GUARD_ROWS = ("budgets off", "budgets on", "budgets on, money only", "budgets off, 8 threads", "budgets on, 8 threads")
 GUARD_LINE = re.compile(rf"\s+({MS})\s+({MS})\s+({MS})\s+\({MS} / {MS}; n=\d+\)")  # p50, p99, CPU p99
 FIRST_TOKEN_LINE = re.compile(rf"\s+({MS})\s+({MS})\s+\(n=\d+\)$")
-DIFFERENCE = re.compile(rf"\s+({MS})\s+({MS})\s+goal <= \+\d+ ms.*: (met|NOT MET)$")
+DIFFERENCE = re.compile(rf"\s+({MS})\s+({MS})\s+goal <= \+\d+ ms.*: (met|NOT MET|within|over)\b.*$")
 
 
 def _line(lines: list[str], label: str, after: int = 0) -> str:
