@@ -57,6 +57,10 @@ class Settings:
     trusted_proxies: int | None = None
     # SFUI_DATA_DIR: where the budgets' counters are kept (None: /data/sfui on a Space, else .sfui-data).
     data_dir: str | None = None
+    # SFUI_DECK: a JSON file of prepared prompts for presenter mode (sfui/presenter.py); None: the examples.
+    deck_file: str | None = None
+    # SFUI_PUBLIC_URL: the address presenter mode's QR code shows; None: the one the page was opened at.
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, dotenv_path: str | None = None) -> Settings:
@@ -76,6 +80,8 @@ class Settings:
                            if (value := read_limit(os.environ.get(variable))) is not None},
             trusted_proxies=_proxies(os.environ.get("SFUI_TRUSTED_PROXIES")),
             data_dir=os.environ.get("SFUI_DATA_DIR", "").strip() or None,
+            deck_file=os.environ.get("SFUI_DECK", "").strip() or None,
+            public_url=os.environ.get("SFUI_PUBLIC_URL", "").strip() or None,
         )
 
     def limits(self, prices: PriceList) -> Limits:

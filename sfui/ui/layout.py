@@ -16,6 +16,7 @@ from .common import label
 from .compare_tab import CompareArea, render_compare_area
 from .fields import field_inputs, render_fields
 from .keys import KeyBox, render_key_box
+from .presenter import PresenterArea, render_present_button, render_presenter_bar
 from .preset_picker import render_presets
 from .sidebar import Sidebar, render_sidebar
 
@@ -39,6 +40,8 @@ class Page:
     sidebar: Sidebar
     side: SidePanels
     keys: KeyBox
+    presenter: PresenterArea | None = None  # presenter mode: its button, the deck, the QR code
+    tabs: gr.Tabs | None = None  # Chat ("chat") and Compare ("compare"), by id
 
     def stream_inputs(self) -> list:
         """The streaming handlers' inputs, in their parameters' order."""
@@ -80,16 +83,19 @@ def render_page(model_choices: list, default_models: list[str], has_server_key: 
     sidebar = render_sidebar()
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, elem_id="main-column"):
-            gr.Markdown(label("label_title"), elem_id="title")
+            with gr.Row(elem_id="title-row", equal_height=True):
+                gr.Markdown(label("label_title"), elem_id="title")
+                present_btn = render_present_button()
             keys = render_key_box(has_server_key)
-            with gr.Tabs(elem_id="tabs"):
-                with gr.Tab(label("label_chat_tab"), elem_id="chat-tab"):
+            presenter = render_presenter_bar(present_btn)
+            with gr.Tabs(elem_id="tabs") as tabs:
+                with gr.Tab(label("label_chat_tab"), id="chat", elem_id="chat-tab"):
                     chat = render_chat_area()
-                with gr.Tab(label("label_compare_tab"), elem_id="compare-tab"):
+                with gr.Tab(label("label_compare_tab"), id="compare", elem_id="compare-tab"):
                     compare = render_compare_area(model_choices, default_models[1:])
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, elem_id="side-column"):
             model, model_hint, reasoning_panel, usage_panel = _render_model_and_panels(model_choices, default_model)
             system_prompt, fields, presets = _render_request_fields()
             code = render_code_panel()
     side = SidePanels(model, model_hint, reasoning_panel, usage_panel, system_prompt, fields, presets, code)
-    return Page(chat, compare, sidebar, side, keys)
+    return Page(chat, compare, sidebar, side, keys, presenter, tabs)

@@ -21,6 +21,9 @@ from .compare_tab import wire_compare
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
+from .presenter import CSS as PRESENTER_CSS
+from .presenter import HEAD_SCRIPT as PRESENTER_SCRIPT
+from .presenter import wire_presenter
 from .preset_picker import wire_presets
 from .sidebar import wire_sidebar
 from .starters import EXAMPLE_PICTURES, wire_examples
@@ -120,6 +123,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                         store=page.sidebar.store, current=page.sidebar.current)
         wire_keys(demo, page.keys, ctx, model=side.model, model_hint_md=side.model_hint, usage_panel=side.usage_panel,
                   other_models=page.compare.models, answered=[*chat_events.answered, *compare_answered])
+        wire_presenter(demo, page.presenter, ctx.settings, chat_input=page.chat.user_input, model=side.model,
+                       tabs=page.tabs, compare_input=page.compare.user_input, compare_models=page.compare.models)
     return demo
 
 
@@ -141,12 +146,12 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     os.environ["FORWARDED_ALLOW_IPS"] = ""
     return dict(
         theme=gr.themes.Soft(),
-        css=emoji_font_css() + CSS,
+        css=emoji_font_css() + CSS + PRESENTER_CSS,
         favicon_path=str(FAVICON),
         # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
         # SVG icon is then taken only if the page says what it is. Relative: the page
         # may live under a path (a proxy, a Space).
-        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script(),
+        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script() + PRESENTER_SCRIPT,
         i18n=LABELS,
         # Run history records the inputs of every call in the browser: off, so
         # nothing a visitor types (a key included) is kept there.
