@@ -267,7 +267,7 @@ def _slots(obj: dict) -> tuple[tuple, int]:
     _need(isinstance(slots, list) and 0 < len(slots) <= MAX_SLOTS, "slots")
     _need(type(samples) is int, "samples")
     pairs = []
-    for slot in slots:
+    for slot in slots or []:
         _need(isinstance(slot, dict), "slots")
         temperature = slot.get("temperature")
         _need(temperature is None or (isinstance(temperature, str) and len(temperature) <= 20), "slots")
@@ -290,7 +290,7 @@ def validate(obj: Any) -> Shared:
     version = obj.get("v")
     if type(version) is not int or version != VERSION:
         raise InputError("share_version", version=json.dumps(version)[:20], supported=VERSION)
-    kind = obj.get("kind")
+    kind = str(obj.get("kind"))
     _need(kind in KINDS, "kind")
     system_prompt = obj.get("system_prompt", "")
     _need(isinstance(system_prompt, str), "system_prompt")

@@ -22,6 +22,7 @@ from ..chat import MAX_MESSAGE_CHARS
 from .chat_handlers import ChatHandlers
 from .common import AppContext, label
 from .fields import with_request_fields
+from .share_panel import ChatShare, render_banner, render_chat_share
 from .starters import ExampleButtons, render_examples
 
 LATEX = [
@@ -59,6 +60,7 @@ class ChatArea:
     vision_text: gr.Markdown
     send_anyway_btn: gr.Button
     examples: ExampleButtons  # the starters under the empty chat
+    share: ChatShare | None = None  # share links: the share row, the link, the banner of an opened one
 
     def view_outputs(self) -> list:
         """The outputs that show a conversation: the chat, the whole conversation and
@@ -67,6 +69,7 @@ class ChatArea:
 
 
 def render_chat_area() -> ChatArea:
+    banner = render_banner()
     show_earlier_btn = gr.Button(label("label_show_earlier"), visible=False, size="sm", elem_id="show-earlier-btn")
     chatbot = gr.Chatbot(
         elem_id="chatbot",
@@ -105,12 +108,13 @@ def render_chat_area() -> ChatArea:
             clear_btn = gr.Button(label("label_clear"), elem_id="clear-btn")
     pending_message = gr.MultimodalTextbox(visible=False, elem_id="pending-message", file_count="multiple",
                                            max_plain_text_length=MAX_MESSAGE_CHARS)
+    share = render_chat_share(banner)
     api_chat = gr.Button(visible=False, elem_id="api-chat")
     api_retry = gr.Button(visible=False, elem_id="api-retry")
     api_message = gr.Textbox(visible=False, elem_id="api-message")
     return ChatArea(chatbot, gr.State([]), show_earlier_btn, user_input, send_btn, stop_btn, clear_btn,
                     pending_message, api_chat, api_retry, api_message, vision_notice, vision_text, send_anyway_btn,
-                    examples)
+                    examples, share)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .chat_pane import LATEX, TAKE_MESSAGE_JS
 from .common import AppContext, label
 from .compare_handlers import CompareHandlers
 from .fields import with_request_fields
+from .share_panel import render_compare_share
 
 SAMPLE_CHOICES = [1, 2, 3, 4]
 # The tally's place in the browser's localStorage. Fixed, so a restart of the
@@ -136,6 +137,7 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
             clear_btn = gr.Button(label("label_clear"), elem_id="compare-clear-btn")
     pending_message = gr.Textbox(visible=False, elem_id="compare-pending-message")
     status = gr.Markdown(elem_id="compare-status")
+    render_compare_share()  # share links (sfui/ui/share_panel.py wires it)
     stats, chart_ttft, chart_speed, chart_cost = _render_results()
     with gr.Accordion(label("label_compare_tally"), open=False):
         tally_view = gr.Dataframe(interactive=False, elem_id="compare-tally")

@@ -25,6 +25,7 @@ from .presenter import CSS as PRESENTER_CSS
 from .presenter import HEAD_SCRIPT as PRESENTER_SCRIPT
 from .presenter import wire_presenter
 from .preset_picker import wire_presets
+from .share_panel import wire_share
 from .sidebar import wire_sidebar
 from .starters import EXAMPLE_PICTURES, wire_examples
 
@@ -113,6 +114,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         example_sends = wire_examples(page.chat.examples, model=side.model, pending_message=page.chat.pending_message)
         chat_events = wire_chat(page.chat, ctx, page.stream_inputs(), [side.reasoning_panel, side.usage_panel],
                                 sends=example_sends)
+        wire_share(demo, page, ctx, chat_events)  # share links: before the sidebar, which saves Run again
         wire_presets(side.presets, temperature=side.fields["temperature"], top_p=side.fields["top_p"])
         wire_sidebar(page.sidebar, ctx, chat_events, chat=page.chat, reasoning_panel=side.reasoning_panel,
                      usage_panel=side.usage_panel, model=side.model)
