@@ -84,7 +84,7 @@ class VoteStore:
     def records(self, limit: int = SHARED_RECORDS) -> list[dict]:
         """The newest ``limit`` counted votes, oldest first."""
         with self._lock:
-            rows = self._db.execute("SELECT record FROM votes ORDER BY tstamp DESC LIMIT ?", (limit,)).fetchall()
+            rows = self._db.execute("SELECT record FROM votes ORDER BY rowid DESC LIMIT ?", (limit,)).fetchall()
         found = (clean_record(json.loads(text)) for (text,) in reversed(rows))
         return [record for record in found if record is not None]
 

@@ -12,15 +12,21 @@ them into Gradio's outputs. A refusing step ends on a frame that changes nothing
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import random
+import tempfile
+import time
+import uuid
 from collections.abc import Sequence
 from contextlib import ExitStack, aclosing
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 import pandas as pd
 
 from ..budget import Ask, Refusal, Spending, request_cost
+from ..budget_store import default_data_dir
 from ..chat import FramePacer, Turn
 from ..chat_window import AnswerWindow
 from ..compare import (
@@ -41,6 +47,23 @@ from ..i18n import t
 from ..params import Controls
 from ..prices import YUAN
 from ..streaming import QUESTION_GRACE, PaneSource, stream_panes
+from ..vote_store import VOTES_FILE, VoteStore, shared_votes_enabled
+from ..votes import (
+    Answer,
+    add_record,
+    clean_records,
+    export_jsonl,
+    leaderboard_rows,
+    make_record,
+    results_of,
+    reveal,
+    round_results,
+    summary,
+    vote_note,
+    with_results,
+)
+from ..votes import chart_points as leaderboard_points
+from ..votes import header as leaderboard_header
 from .chat_handlers import FPS, earlier_button
 from .common import AppContext, as_text, lang_of, unchanged
 
@@ -66,6 +89,9 @@ class CompareHandlers:
         self.ctx = ctx
         self.area = area
         self.rng = rng or random.Random()
+        # Everyone's votes, with SFUI_SHARED_VOTES (sfui/vote_store.py), beside the budgets' store.
+        self.votes = VoteStore(Path(ctx.settings.data_dir or default_data_dir()) / VOTES_FILE) \
+            if shared_votes_enabled() else None
 
     # --- Send: the browser takes the message; the queued step checks, plans and streams ------
 
@@ -218,7 +244,12 @@ class CompareHandlers:
         most_hidden = max(shown, key=lambda view: view.hidden_questions)
         done = t(lang, "compare_done", count=len(round_.slots))
         after = {"rows": rows, "lang": lang, "currency": self.ctx.currency}
-        return (*panes, *[gr.skip()] * MAX_SLOTS, done, round_.to_state(), after,
+        # What a vote needs: each answer's figures, and whether one named its own model.
+        texts = [f"{turn.reply.reasoning}\n{turn.reply.text}" for turn in turns]
+        model_ids = [round_.slots[i // max(round_.samples, 1)].model for i in range(len(turns))]
+        results = round_results(uuid.uuid4().hex, round_.names, model_ids, rows, texts,
+                                (TTFT_COLUMN, SPEED_COLUMN, COST_COLUMN))
+        return (*panes, *[gr.skip()] * MAX_SLOTS, done, with_results(round_.to_state(), results), after,
                 gr.skip(), earlier_button(most_hidden, lang))
 
     def after(self, after, refused):
@@ -258,30 +289,59 @@ class CompareHandlers:
         histories = round_.kept_histories()
         panes = [histories[i] if i < round_.count else gr.skip() for i in range(MAX_SLOTS)]
         round_ = round_.replace(view=dataclasses.replace(round_.view, starts=(0,) * MAX_SLOTS))
-        return (*panes, round_.to_state(), gr.update(visible=False))
+        return (*panes, with_results(round_.to_state(), results_of(round_state)), gr.update(visible=False))
 
     def voter(self, vote: int | str):
-        def cast_vote(request: gr.Request, round_state, tally):
-            return self.vote(vote, request, round_state, tally)
+        def cast_vote(request: gr.Request, round_state, tally, records):
+            return self.vote(vote, request, round_state, tally, records)
 
         return cast_vote
 
-    def vote(self, vote: int | str, request: gr.Request, round_state, tally):
-        """Outputs: the stored tally, the tally table, the round, each pane's label, the status."""
+    def vote(self, vote: int | str, request: gr.Request, round_state, tally, records=None):
+        """Outputs: the stored tally, the tally table, the round, each pane's label, the status,
+        the stored vote records. A blind vote on a round that ended is recorded for the
+        leaderboard (counted or not: sfui/votes.py); the panes then show each answer's figures."""
         lang = lang_of(request)
         round_ = CompareRound.from_state(round_state)
         count = round_.count if round_ is not None else 0
         busy = self.ctx.runs.busy(compare_session(request))
         if round_ is None or not count or round_.voted or busy or (isinstance(vote, int) and vote >= count):
             gr.Warning(t(lang, "compare_nothing_to_vote"), duration=8)
-            return gr.skip(), gr.skip(), gr.skip(), *unchanged(MAX_SLOTS), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), *unchanged(MAX_SLOTS), gr.skip(), gr.skip()
         tally = record_vote(clean_tally(tally), list(round_.names), vote)
         round_ = round_.replace(voted=True)
-        names = round_.pane_names(lang)
+        results = results_of(round_state)
+        answers = results["answers"] if results is not None and len(results["answers"]) == count else [None] * count
+        names = [reveal(name, answer, lang, self.ctx.currency) if results is not None else name
+                 for name, answer in zip(round_.pane_names(lang), answers, strict=True)]
         round_ = round_.replace(view=dataclasses.replace(round_.view, labels=(*names, *round_.view.labels[count:])))
         labels = [gr.update(label=names[i]) if i < count else gr.skip() for i in range(MAX_SLOTS)]
-        picked = names[vote] if isinstance(vote, int) else t(lang, f"compare_vote_{vote}")
-        return tally, tally_frame(tally, lang), round_.to_state(), *labels, t(lang, "compare_voted", choice=picked)
+        picked = round_.pane_names(lang)[vote] if isinstance(vote, int) else t(lang, f"compare_vote_{vote}")
+        status = t(lang, "compare_voted", choice=picked)
+        stored: Any = gr.skip()
+        if results is not None:
+            record = make_record(results["id"], round_.names, vote, [Answer(**a) for a in answers if a],
+                                 blind=round_.blind, named=results.get("named"), tstamp=time.time())
+            stored = add_record(records, record)
+            status = f"{status} {vote_note(record, lang)}{self._share(record, request, lang)}"
+        return (tally, tally_frame(tally, lang), with_results(round_.to_state(), results), *labels, status, stored)
+
+    def _share(self, record: dict, request: gr.Request, lang: str) -> str:
+        """With SFUI_SHARED_VOTES, a counted vote also goes to everyone's leaderboard: "" or why not."""
+        if self.votes is None or not record["counted"]:
+            return ""
+        if self.votes.add(record, self.ctx.guard.keys.counters(self.ctx.visitor(request))):
+            return ""
+        return " " + t(lang, "vote_not_counted_cap", cap=self.votes.cap)
+
+    def show_leaderboard(self, request: gr.Request, records, scope):
+        """Outputs: the leaderboard table, its chart, the summary line, the export's file."""
+        lang, mine = lang_of(request), clean_records(records)
+        shown = self.votes.records() if scope == "everyone" and self.votes is not None else mine
+        rows = leaderboard_rows(shown, lang, self.ctx.currency)
+        table = pd.DataFrame(rows, columns=leaderboard_header(lang, self.ctx.currency))
+        points = pd.DataFrame(leaderboard_points(rows), columns=["model", "cost", "score"])
+        return table, points, summary(shown, lang), export_file(export_jsonl(mine))
 
     def show_tally(self, request: gr.Request, tally):
         return tally_frame(clean_tally(tally), lang_of(request))
@@ -289,6 +349,19 @@ class CompareHandlers:
     def reset_tally(self, request: gr.Request):
         # An empty dict, not None: BrowserState never writes a falsy value like None.
         return {}, tally_frame({}, lang_of(request))
+
+
+def export_file(text: str) -> str | None:
+    """The export as a file for the download button (one folder per content: the same votes, the same
+    file), or None when no vote counts."""
+    if not text:
+        return None
+    folder = Path(tempfile.gettempdir()) / "sfui-votes" / hashlib.sha256(text.encode()).hexdigest()[:24]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "sfui-votes.jsonl"
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+    return str(path)
 
 
 def chart_update(chart: gr.BarPlot, points: Sequence[tuple[str, Any]]) -> dict:

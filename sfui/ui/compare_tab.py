@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from ..compare import MAX_SLOTS
+from ..vote_store import shared_votes_enabled
 from .chat_pane import LATEX, TAKE_MESSAGE_JS
 from .common import AppContext, label
 from .compare_handlers import CompareHandlers
@@ -27,6 +28,21 @@ SAMPLE_CHOICES = [1, 2, 3, 4]
 # holds no more than model names and counts.
 TALLY_STORAGE_KEY = "sfui-compare-tally"
 TALLY_SECRET = "sfui-compare-tally-v1"
+# The blind votes' records (sfui/votes.py), for the leaderboard: fixed for the same reason.
+VOTES_STORAGE_KEY = "sfui-compare-votes"
+VOTES_SECRET = "sfui-compare-votes-v1"
+
+
+@dataclass
+class LeaderboardArea:
+    """The leaderboard under the tally: the table, its chart, whose votes, the export."""
+
+    table: gr.Dataframe
+    chart: gr.ScatterPlot
+    summary: gr.Markdown
+    scope: gr.Radio  # shown only with SFUI_SHARED_VOTES
+    export: gr.DownloadButton
+    store: gr.BrowserState  # the records (sfui/votes.py)
 
 
 @dataclass
@@ -67,6 +83,7 @@ class CompareArea:
     refused: gr.State
     # Cost per answer, beside the two charts above (last here: the fields before it keep their places).
     chart_cost: gr.BarPlot
+    leaderboard: LeaderboardArea | None = None
 
 
 def _render_slots(model_choices: list, default_models: list[str | None]) -> tuple[list, list]:
@@ -115,6 +132,22 @@ def _render_results() -> tuple:
     return stats, chart_ttft, chart_speed, chart_cost
 
 
+def render_leaderboard(shared: bool) -> LeaderboardArea:
+    with gr.Accordion(label("label_leaderboard"), open=True, elem_id="leaderboard-area"):
+        gr.Markdown(label("help_leaderboard"))
+        scope = gr.Radio([(label("label_leaderboard_scope_mine"), "mine"),
+                          (label("label_leaderboard_scope_everyone"), "everyone")], value="mine",
+                         label=label("label_leaderboard_scope"), visible=shared, elem_id="leaderboard-scope")
+        summary = gr.Markdown(elem_id="leaderboard-summary")
+        table = gr.Dataframe(label=label("label_leaderboard_table"), interactive=False, wrap=True,
+                             elem_id="leaderboard")
+        chart = gr.ScatterPlot(x="cost", y="score", color="model", label=label("label_leaderboard_chart"),
+                               elem_id="leaderboard-chart")
+        export = gr.DownloadButton(label("label_votes_export"), size="sm", elem_id="votes-export-btn")
+    store = gr.BrowserState([], storage_key=VOTES_STORAGE_KEY, secret=VOTES_SECRET)
+    return LeaderboardArea(table, chart, summary, scope, export, store)
+
+
 def render_compare_area(model_choices: list, default_models: list[str | None]) -> CompareArea:
     models, temperatures = _render_slots(model_choices, default_models)
     with gr.Row():
@@ -143,10 +176,11 @@ def render_compare_area(model_choices: list, default_models: list[str | None]) -
         tally_view = gr.Dataframe(interactive=False, elem_id="compare-tally")
         tally_reset = gr.Button(label("label_compare_tally_reset"), size="sm", elem_id="compare-tally-reset")
     tally_store = gr.BrowserState({}, storage_key=TALLY_STORAGE_KEY, secret=TALLY_SECRET)
+    leaderboard = render_leaderboard(shared_votes_enabled())
     return CompareArea(models, temperatures, samples, blind, columns, panes, votes, vote_tie, vote_bad, user_input,
                        pending_message, send_btn, stop_btn, clear_btn, status, stats, chart_ttft, chart_speed,
                        tally_view, tally_reset, tally_store, show_earlier_btn, gr.State(None), gr.State(None),
-                       gr.State(None), chart_cost)
+                       gr.State(None), chart_cost, leaderboard)
 
 
 def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: list, key_state) -> list:
@@ -188,10 +222,17 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
     # The panes' values are the round's serialized conversations already: no postprocessing.
     area.show_earlier_btn.click(handlers.show_earlier, [area.round], [*area.panes, area.round, area.show_earlier_btn],
                                 postprocess=False, **quiet)
-    vote_outputs = [area.tally_store, area.tally_view, area.round, *area.panes, area.status]
+    board = area.leaderboard
+    assert board is not None
+    board_outputs = [board.table, board.chart, board.summary, board.export]
+    vote_outputs = [area.tally_store, area.tally_view, area.round, *area.panes, area.status, board.store]
     choices: list[int | str] = [*range(MAX_SLOTS), "tie", "bad"]
     for button, vote in zip([*area.votes, area.vote_tie, area.vote_bad], choices, strict=True):
-        button.click(handlers.voter(vote), [area.round, area.tally_store], vote_outputs, **quiet)
+        button.click(handlers.voter(vote), [area.round, area.tally_store, board.store], vote_outputs,
+                     **quiet).then(handlers.show_leaderboard, [board.store, board.scope], board_outputs, **quiet)
+    # Read after the page loads (.change), and again for the other scope.
+    for trigger in (board.store.change, board.scope.change):
+        trigger(handlers.show_leaderboard, [board.store, board.scope], board_outputs, **quiet)
     # The browser reads the stored tally after the page loads and then fires .change.
     area.tally_store.change(handlers.show_tally, [area.tally_store], [area.tally_view], queue=False,
                             api_visibility="private")
