@@ -221,8 +221,8 @@ def _model(value: Any, what: str = "model") -> str:
 
 def controls_for(params: Any) -> dict[str, Any]:
     """The page's control values that send ``params`` (the request fields as sent), by field
-    name; raises InputError when ``params`` is not what the controls can send (an unknown
-    field, a value out of range)."""
+    name (a field left out takes its default); raises InputError when ``params`` is not what
+    the controls can send (an unknown field, a value out of range)."""
     _need(isinstance(params, dict), "params")
     known = {f.name for f in FIELDS if f.in_body}
     _need(set(params) <= known, "params")
@@ -243,7 +243,8 @@ def controls_for(params: Any) -> dict[str, Any]:
         else:
             _need(isinstance(value, (int, float)) and not isinstance(value, bool), f.name)
             values[f.name] = format_number(value) if f.kind == NUMBER else value
-    _need(Controls(**values).to_params() == params, "params")  # raises InputError for a bad value
+    sent = Controls(**values).to_params()  # raises InputError for a bad value
+    _need(all(sent.get(name) == value for name, value in params.items()), "params")
     return values
 
 
