@@ -59,6 +59,7 @@ MAX_DECODED_BYTES = 1_000_000
 # Model ids as SiliconFlow writes them: a forged link with markup in its model is refused.
 MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$")
 KINDS = ("chat", "compare")
+BASE64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 # The page's decoding errors, as the page reports them: {"sfui_share_error": code}.
 PAGE_ERRORS = ("too_long", "base64", "deflate", "json", "too_large")
 ERROR_KEY = "sfui_share_error"
@@ -189,6 +190,8 @@ def decode_fragment(fragment: str) -> Any:
     if len(value) > MAX_LINK_CHARS:
         raise page_error("too_long")
     try:
+        if not BASE64URL.match(value):
+            raise ValueError(value[:20])
         packed = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
         raise page_error("base64") from None
