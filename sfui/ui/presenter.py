@@ -36,20 +36,21 @@ CHAT_TAB, COMPARE_TAB = "chat", "compare"  # the tabs' ids (sfui/ui/layout.py)
 TOGGLE_JS = f"() => {{ document.documentElement.classList.toggle('{PRESENT_CLASS}'); }}"
 # The page's address for the QR code: without its query (?present=1) and fragment.
 PAGE_URL_JS = "() => [window.location.origin + window.location.pathname]"
-# After a deck step: the box that got the prompt takes the focus (Enter sends it), the
-# cursor at its end; the text is remembered, so the arrow keys still step while it is unchanged.
-FOCUS_BOX_JS = """() => {
-  const visible = (el) => el && el.offsetParent !== null;
+# The prompt the deck shows (the arrow keys step on while a box holds it unchanged).
+DECK_PROMPT_JS = "(document.querySelector('#deck .sfui-deck-prompt') || {}).textContent"
+# After a deck step: the box that got the prompt takes the focus (Enter sends it), the cursor at its end.
+FOCUS_BOX_JS = f"""() => {{
   let tries = 0;
-  const focus = () => {
-    const box = [...document.querySelectorAll('#compare-input textarea, #user-input textarea')].find(visible);
-    if (!box || (!box.value && ++tries < 40)) { setTimeout(focus, 50); return; }
-    box.dataset.sfuiDeck = box.value;
+  const focus = () => {{
+    const prompt = {DECK_PROMPT_JS};
+    const box = [...document.querySelectorAll('#compare-input textarea, #user-input textarea')]
+      .find((el) => el.offsetParent !== null && el.value === prompt);
+    if (!box) {{ if (++tries < 60) setTimeout(focus, 50); return; }}
     box.focus();
     box.selectionStart = box.selectionEnd = box.value.length;
-  };
-  setTimeout(focus, 30);
-}"""
+  }};
+  focus();
+}}"""
 
 # In the page's <head>: ?present=1 turns presenter mode on before the page is drawn; in
 # presenter mode ← and → step through the deck unless the focus is in a text box that holds
@@ -60,7 +61,7 @@ HEAD_SCRIPT = f"""<script>(() => {{
   const on = ['1', 'true', 'yes', 'on', ''];
   if (flag !== null && on.includes(flag.toLowerCase())) root.classList.add('{PRESENT_CLASS}');
   const untouched = (el) => !(el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))
-    || (el.closest('#user-input, #compare-input') && (el.value === '' || el.value === el.dataset.sfuiDeck));
+    || (el.closest('#user-input, #compare-input') && (el.value === '' || el.value === {DECK_PROMPT_JS}));
   document.addEventListener('keydown', (event) => {{
     const id = {{ArrowLeft: 'deck-prev-btn', ArrowRight: 'deck-next-btn'}}[event.key];
     if (!id || !root.classList.contains('{PRESENT_CLASS}')) return;
