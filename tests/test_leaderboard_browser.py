@@ -95,3 +95,17 @@ def test_blind_votes_make_the_leaderboard_and_its_chart(app, page):
     expect(page.locator("#leaderboard-summary")).to_contain_text("5 counted votes, 1 not counted", timeout=WAIT_MS)
     expect(page.locator(BOARD)).to_contain_text(GLM, timeout=WAIT_MS)
     expect(page.locator(BOARD)).not_to_contain_text("not enough votes yet")
+
+
+def test_shared_votes_show_yours_and_everyones(launch_module_app, monkeypatch, visitors):
+    monkeypatch.setenv("SFUI_SHARED_VOTES", "1")
+    shared = launch_module_app()
+    voter, other = visitors(shared.url).page, visitors(shared.url).page
+    start(voter, shared.url)
+    blind_round(voter, "hello shared", "#vote-1", "Counted in the leaderboard.")
+    # Another browser has no votes of its own; everyone's holds the first one's.
+    open_compare(other, shared.url)
+    expect(other.locator("#leaderboard-summary")).to_contain_text("No counted votes yet", timeout=WAIT_MS)
+    other.locator("#leaderboard-scope label", has_text="Everyone's").click()
+    expect(other.locator("#leaderboard-summary")).to_contain_text("1 counted votes", timeout=WAIT_MS)
+    expect(other.locator(BOARD)).to_contain_text(QWEN)
