@@ -88,6 +88,7 @@ def test_presenter_mode(app, open_page, viewport, lang):
     expect(button).to_have_text("演示模式" if lang == "zh" else "Present")
     button.click()
     page.wait_for_function(PRESENTING, timeout=WAIT_MS)
+    expect(button).to_have_attribute("aria-pressed", "true")
     presenting = page.evaluate(FONT_SIZES)
     for part in normal:
         assert presenting[part] >= 1.4 * normal[part], (part, normal, presenting)

@@ -33,7 +33,11 @@ PRESENT_CLASS = "sfui-present"
 MAX_URL_CHARS = 2000
 CHAT_TAB, COMPARE_TAB = "chat", "compare"  # the tabs' ids (sfui/ui/layout.py)
 
-TOGGLE_JS = f"() => {{ document.documentElement.classList.toggle('{PRESENT_CLASS}'); }}"
+TOGGLE_JS = f"""() => {{
+  const on = document.documentElement.classList.toggle('{PRESENT_CLASS}');
+  const button = document.getElementById('present-btn');
+  if (button) button.setAttribute('aria-pressed', String(on));
+}}"""
 # The page's address for the QR code: without its query (?present=1) and fragment.
 PAGE_URL_JS = "() => [window.location.origin + window.location.pathname]"
 # The prompt the deck shows (the arrow keys step on while a box holds it unchanged).
