@@ -222,6 +222,12 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
     # The panes' values are the round's serialized conversations already: no postprocessing.
     area.show_earlier_btn.click(handlers.show_earlier, [area.round], [*area.panes, area.round, area.show_earlier_btn],
                                 postprocess=False, **quiet)
+    _wire_votes(area, handlers, quiet)
+    return answered
+
+
+def _wire_votes(area: CompareArea, handlers: CompareHandlers, quiet: dict) -> None:
+    """The votes, the leaderboard (after each vote, on load, for each scope) and the tally."""
     board = area.leaderboard
     assert board is not None
     board_outputs = [board.table, board.chart, board.summary, board.export]
@@ -237,4 +243,3 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
     area.tally_store.change(handlers.show_tally, [area.tally_store], [area.tally_view], queue=False,
                             api_visibility="private")
     area.tally_reset.click(handlers.reset_tally, None, [area.tally_store, area.tally_view], api_visibility="private")
-    return answered
