@@ -26,6 +26,7 @@ import pytest
 from gradio_client import Client
 from gradio_client.utils import apply_diff
 
+from sfui import share
 from sfui.budget import Ask, utc_day
 from sfui.budget_store import SQLiteSpendStore
 from sfui.prices import Price, format_money
@@ -255,7 +256,7 @@ def test_an_unpriced_model_is_refused_on_the_servers_key(app, visitor):
 # event (the function's name, numbered from the second on): the chat's Send, Enter, Send
 # anyway and example prompts (respond_in_page, respond_anyway), /chat, /retry, Retry in the
 # page (regenerate), Edit, and Compare's round (stream).
-UPSTREAM = {"respond_in_page", "respond_anyway", "chat", "retry", "regenerate", "edit", "stream"}
+UPSTREAM = {"respond_in_page", "respond_anyway", "chat", "retry", "regenerate", "edit", "stream", "run_again"}
 # Every other step with a function on the server: none sends a chat request. A step missing
 # from both sets fails test_every_event_is_known: decide which it is.
 LOCAL = {
@@ -264,10 +265,14 @@ LOCAL = {
     "after_edit", "new", "open", "rename", "delete", "undo_delete", "export_conversation", "import_file", "after",
     "cast_vote", "show_tally", "reset_tally", "use_key", "meter", "forget_key", "models_again", "toggle_card",
     "refresh_balance", "register", "on_load", "show_model_hint",
+    # issue 21: share links (Run again is upstream: it is called after opening a link), the
+    # leaderboard, presenter mode
+    "make_chat_link", "make_compare_link", "open_link", "show_leaderboard", "deck_next", "deck_prev", "deck_step",
+    "deck_show", "present_qr",
 }
-# Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit, and
-# Compare's Send and Enter.
-EXPECTED_UPSTREAM = 14
+# Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit,
+# Compare's Send and Enter, and a shared link's Run again.
+EXPECTED_UPSTREAM = 15
 
 
 def base_name(api_name: str) -> str:
@@ -367,14 +372,30 @@ def session() -> str:
     return secrets.token_hex(6)
 
 
+def open_link_fn(app) -> int:
+    config = httpx.get(app.url + "config", timeout=30).json()
+    return next(dep["id"] for dep in config["dependencies"] if base_name(dep["api_name"] or "") == "open_link")
+
+
+async def call_in_session(http: httpx.AsyncClient, app, event: Event, marker: str, address: str) -> Outcome:
+    """``event`` called in a session of its own. Run again sends the link its session opened:
+    that session opens one first (the decoded link, as the page's script hands it over)."""
+    own = session()
+    headers = {"X-Forwarded-For": address}
+    if event.name == "run_again":
+        link = share.chat_document([{"role": "user", "content": marker}], PRICED, "", {"max_tokens": 10}, False)
+        opened = await call_event(http, open_link_fn(app), [link], own, headers=headers)
+        assert opened.completed and opened.error is None, opened
+    return await call_event(http, event.fn_index, event.data(marker), own, event_data=event.event_data(marker),
+                            headers=headers)
+
+
 def call_all(app, calls: list[tuple[Event, str, str]]) -> list[Outcome]:
     """Each (event, marker, address) called at once, each in a session of its own."""
     async def main() -> list[Outcome]:
         async with httpx.AsyncClient(base_url=app.url, timeout=60) as http:
-            return await asyncio.gather(*(
-                call_event(http, event.fn_index, event.data(marker), session(), event_data=event.event_data(marker),
-                           headers={"X-Forwarded-For": address})
-                for event, marker, address in calls))
+            return await asyncio.gather(*(call_in_session(http, app, event, marker, address)
+                                          for event, marker, address in calls))
 
     return run_async(main())
 
