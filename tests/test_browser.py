@@ -14,6 +14,7 @@ never a timing assertion.
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -103,9 +104,17 @@ def test_send_goes_straight_to_the_queue(launch_app, page):
     the first request after Enter is the queued streaming step itself, with no
     server round trip before it, and the box is empty before the answer comes."""
     app = launch_app()
-    open_app(page, app.url)
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    open_app(page, app.url)
+    # The page's own load-time steps (the stored conversations read back...) are done first:
+    # only what Send makes is recorded. Quiet for a second and a half: nothing more is coming.
+    seen, quiet_since, give_up = -1, time.monotonic(), time.monotonic() + 30
+    while time.monotonic() - quiet_since < 1.5 and time.monotonic() < give_up:
+        if len(posts) != seen:
+            seen, quiet_since = len(posts), time.monotonic()
+        page.wait_for_timeout(100)
+    posts.clear()
     app.fake.push(stream(["Straight", " away"], token_rate=5))  # slow: the box is checked mid-answer
     send(page, "Hello there")
     expect(page.locator(MESSAGE_BOX)).to_have_value("", timeout=WAIT_MS)

@@ -37,9 +37,13 @@ TOGGLE_JS = f"""() => {{
   const on = document.documentElement.classList.toggle('{PRESENT_CLASS}');
   const button = document.getElementById('present-btn');
   if (button) button.setAttribute('aria-pressed', String(on));
+  return window.location.origin + window.location.pathname;
 }}"""
-# The page's address for the QR code: without its query (?present=1) and fragment.
-PAGE_URL_JS = "() => [window.location.origin + window.location.pathname]"
+# The page's address for the QR code: without its query (?present=1) and fragment. Given
+# only in presenter mode: the deck and the QR code are drawn (one server step) the first time
+# presenter mode is on, never on an ordinary page load.
+PAGE_URL = "window.location.origin + window.location.pathname"
+LOAD_URL_JS = f"() => document.documentElement.classList.contains('{PRESENT_CLASS}') ? {PAGE_URL} : null"
 # The prompt the deck shows (the arrow keys step on while a box holds it unchanged).
 DECK_PROMPT_JS = "(document.querySelector('#deck .sfui-deck-prompt') || {}).textContent"
 # After a deck step: the box that got the prompt takes the focus (Enter sends it), the cursor at its end.
@@ -111,7 +115,7 @@ class PresenterArea:
     prev_btn: gr.Button
     next_btn: gr.Button
     qr: gr.HTML
-    page_url: gr.Textbox  # hidden: the address the page was opened at, from the browser
+    page_url: gr.JSON  # hidden: the address the page was opened at, from the browser
     position: gr.State  # the deck's entry in the box (-1: none yet)
 
 
@@ -128,7 +132,7 @@ def render_presenter_bar(present_btn: gr.Button) -> PresenterArea:
                 next_btn = gr.Button(label("label_deck_next"), size="sm", variant="primary", elem_id="deck-next-btn")
         with gr.Column(scale=0, min_width=180):
             qr = gr.HTML(elem_id="present-qr", min_height=0)
-    page_url = gr.Textbox(visible=False, elem_id="present-url")
+    page_url = gr.JSON(visible=False, elem_id="present-url")
     return PresenterArea(present_btn, bar, deck, prev_btn, next_btn, qr, page_url, gr.State(-1))
 
 
@@ -213,9 +217,12 @@ def wire_presenter(demo: gr.Blocks, area: PresenterArea, settings: Settings, *, 
     """The present button (in the browser only), the deck's steps and the QR code on load."""
     handlers = PresenterHandlers(load_deck(settings.deck_file), settings.public_url)
     quick = dict(queue=False, api_visibility="private", show_progress="hidden")
-    area.present_btn.click(None, None, None, js=TOGGLE_JS, queue=False)
+    # The page's address lands in page_url when presenter mode first comes on (the button, or
+    # ?present=1 at load); its change draws the deck and the QR code, once.
+    area.present_btn.click(None, None, [area.page_url], js=TOGGLE_JS, queue=False)
+    demo.load(None, None, [area.page_url], js=LOAD_URL_JS, queue=False)
+    area.page_url.change(handlers.on_load, [area.page_url], [area.deck, area.qr], **quick)
     outputs = [area.position, area.deck, chat_input, model, tabs, compare_input, *compare_models]
     for button, step in ((area.prev_btn, -1), (area.next_btn, 1)):
         button.click(handlers.stepper(step), [area.position], outputs, **quick).then(
             None, None, None, js=FOCUS_BOX_JS, queue=False)
-    demo.load(handlers.on_load, [area.page_url], [area.deck, area.qr], js=PAGE_URL_JS, **quick)

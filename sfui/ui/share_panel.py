@@ -325,8 +325,10 @@ def wire_share(demo: gr.Blocks, page: Any, ctx: AppContext, chat_events: Any) ->
     open_outputs = [*chat.view_outputs(), side.reasoning_panel, side.usage_panel, page.sidebar.current, side.model,
                     side.system_prompt, *fields, *compare.models, *compare.temperatures, compare.samples,
                     compare.user_input, box.banner_row, box.banner, box.run_btn, compare_banner, box.shared, box.kind]
-    demo.load(None, None, [box.payload], js=READ_JS, queue=False).then(
-        handlers.open_link, [box.payload], open_outputs, queue=False, **quick).then(
+    # The fragment is read in the browser; only a page opened with a link reaches the server
+    # (the payload changes), an ordinary page load makes no request for it.
+    demo.load(None, None, [box.payload], js=READ_JS, queue=False)
+    box.payload.change(handlers.open_link, [box.payload], open_outputs, queue=False, **quick).then(
         None, [box.kind], None, js=SHOW_COMPARE_JS, queue=False)
     ran = box.run_btn.click(
         handlers.run_again, [box.shared, page.keys.key_state], [*chat.view_outputs(), side.reasoning_panel,
