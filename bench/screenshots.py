@@ -20,6 +20,11 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
   the box's file input), the picture in its bubble and the prompt tokens it cost.
 - ``budget.png``: a public demo on the server's key: the key bar's budget meter after one
   answer, and the refusal of a question whose worst case no longer fits the budget.
+- ``leaderboard.png``: the Compare tab's leaderboard after blind rounds of three priced
+  models: scores with their intervals, votes, cost per answer and speed.
+- ``share.png``: the chat after an answer, with its share link and the link's QR code.
+- ``presenter.png``: presenter mode (``?present=1``) after one answer: large type, the deck
+  and the QR code of the page.
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -422,6 +427,79 @@ def budget_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path
     return _shoot(page, path)
 
 
+# --- the leaderboard, a share link, presenter mode (issue 21) ---------------------------------------
+
+BOARD_MODELS = ("deepseek-ai/DeepSeek-V3", "Qwen/QwQ-32B", "zai-org/GLM-4.6")
+BOARD_QUESTIONS = ("What is a prime number?", "Name a use of a hash map.", "Why is the sea salty?",
+                   "What does HTTP stand for?", "Explain recursion in a line.", "What is entropy?")
+BOARD_VOTES = ("#vote-1", "#vote-2", "#vote-1", "#vote-3", "#vote-1", "#vote-tie")  # blind: panes, not models
+
+
+def _board_answers(question: str) -> dict[str, Scenario]:
+    """Each model's answer, at its own speed; none names its maker (that vote would not count)."""
+    speeds = {BOARD_MODELS[0]: (0.3, 70.0), BOARD_MODELS[1]: (0.8, 35.0), BOARD_MODELS[2]: (0.5, 50.0)}
+    scenarios = {}
+    for model, (first, rate) in speeds.items():
+        scenario = stream(f"In short: {question.lower()} has a clear answer, with an example or two.",
+                          prompt_tokens=18, model=model, token_rate=rate)
+        scenario.steps.insert(0, Sleep(first))
+        scenarios[model] = scenario
+    return scenarios
+
+
+def leaderboard_screenshot(page, url: str, fake: ScriptedFake, path: Path) -> Path:
+    """Six blind rounds of three models, a vote each: the leaderboard and its chart."""
+    page.set_viewport_size(COMPARE_VIEWPORT)
+    open_compare(page, url)
+    for slot, model in enumerate(BOARD_MODELS, 1):
+        pick_model(page, model, slot)
+    page.locator("#compare-blind input").check()
+    for question, vote in zip(BOARD_QUESTIONS, BOARD_VOTES, strict=True):
+        page.locator("#compare-clear-btn").click()
+        page.locator("#compare-status").filter(has_text="Done").wait_for(state="detached", timeout=WAIT_MS)
+        fake.answer_by_model(_board_answers(question))
+        send_compare(page, question)
+        wait_compare_done(page, len(BOARD_MODELS))
+        page.locator(vote).click()
+        page.locator("#compare-status").filter(has_text="leaderboard").wait_for(timeout=WAIT_MS)
+    # The scores' table (the chart below it draws its axes but not yet its points in this page).
+    board = page.locator("#leaderboard")
+    board.filter(has_text=BOARD_MODELS[0]).wait_for(timeout=WAIT_MS)
+    board.scroll_into_view_if_needed()
+    page.mouse.move(0, 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    board.screenshot(path=str(path))  # the leaderboard's own box, wherever it is on the page
+    return path
+
+
+def share_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """The chat after an answer, shared: the link ready to copy and its QR code."""
+    fake.push(chat_scenario())
+    page.set_viewport_size(VIEWPORT)
+    open_app(page, url)
+    ask(page, CHAT_QUESTION)
+    page.locator(CODE_BLOCK).first.wait_for(timeout=WAIT_MS)
+    page.locator("#share-btn").click()
+    page.locator("#share-qr svg").wait_for(timeout=WAIT_MS)
+    page.locator("#share-qr").scroll_into_view_if_needed()
+    return _shoot(page, path)
+
+
+def presenter_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """Presenter mode from the address (?present=1): the deck, one answer in large type, the QR code."""
+    fake.push(stream(PHONE_ANSWER, prompt_tokens=14, model=CHAT_MODEL, token_rate=80))
+    page.set_viewport_size(VIEWPORT)
+    page.goto(url + "?present=1")
+    page.locator("#deck-next-btn").wait_for(timeout=WAIT_MS)
+    page.locator("#present-qr svg").wait_for(timeout=WAIT_MS)
+    ask(page, PHONE_QUESTION)
+    page.locator(FORMULA).first.wait_for(timeout=WAIT_MS)
+    page.locator("#deck-next-btn").click()
+    page.locator("#deck").filter(has_text="1 /").wait_for(timeout=WAIT_MS)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    return _shoot(page, path)
+
+
 # --- taking them ----------------------------------------------------------------------------------
 
 
@@ -452,6 +530,9 @@ SHOTS: dict[str, Shot] = {
     "first-screen": Shot("first-screen.png", first_screen_screenshot, server_key=False),
     "images": Shot("images.png", image_screenshot),
     "budget": Shot("budget.png", budget_screenshot, limits=BUDGET_LIMITS),
+    "leaderboard": Shot("leaderboard.png", leaderboard_screenshot),
+    "share": Shot("share.png", share_screenshot),
+    "presenter": Shot("presenter.png", presenter_screenshot),
 }
 
 

@@ -340,7 +340,9 @@ class CompareHandlers:
         shown = self.votes.records() if scope == "everyone" and self.votes is not None else mine
         rows = leaderboard_rows(shown, lang, self.ctx.currency)
         table = pd.DataFrame(rows, columns=leaderboard_header(lang, self.ctx.currency))
-        points = pd.DataFrame(leaderboard_points(rows), columns=["model", "cost", "score"])
+        # Numbers as numbers: a column of objects would make the chart's axes categories.
+        points = pd.DataFrame(leaderboard_points(rows), columns=["model", "cost", "score"]).astype(
+            {"cost": float, "score": float})
         return table, points, summary(shown, lang), export_file(export_jsonl(mine))
 
     def show_tally(self, request: gr.Request, tally):
