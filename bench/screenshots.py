@@ -21,7 +21,7 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
 - ``budget.png``: a public demo on the server's key: the key bar's budget meter after one
   answer, and the refusal of a question whose worst case no longer fits the budget.
 - ``leaderboard.png``: the Compare tab's leaderboard after blind rounds of three priced
-  models: scores with their intervals, votes, cost per answer and speed.
+  models: scores with their intervals, votes, cost per answer and speed, and the score/cost chart.
 - ``share.png``: the chat after an answer, with its share link and the link's QR code.
 - ``presenter.png``: presenter mode (``?present=1``) after one answer: large type, the deck
   and the QR code of the page.
@@ -462,10 +462,11 @@ def leaderboard_screenshot(page, url: str, fake: ScriptedFake, path: Path) -> Pa
         wait_compare_done(page, len(BOARD_MODELS))
         page.locator(vote).click()
         page.locator("#compare-status").filter(has_text="leaderboard").wait_for(timeout=WAIT_MS)
-    # The scores' table (the chart below it draws its axes but not yet its points in this page).
-    board = page.locator("#leaderboard")
-    board.filter(has_text=BOARD_MODELS[0]).wait_for(timeout=WAIT_MS)
+    board = page.locator("#leaderboard-area")
+    page.locator("#leaderboard").filter(has_text=BOARD_MODELS[0]).wait_for(timeout=WAIT_MS)
+    page.locator("#leaderboard-chart").filter(has_text=BOARD_MODELS[-1]).wait_for(timeout=WAIT_MS)  # its legend
     board.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)  # the chart's drawing transition, for the picture (nothing is timed)
     page.mouse.move(0, 0)
     path.parent.mkdir(parents=True, exist_ok=True)
     board.screenshot(path=str(path))  # the leaderboard's own box, wherever it is on the page

@@ -74,6 +74,10 @@ def test_blind_votes_make_the_leaderboard_and_its_chart(app, page):
     expect(page.locator("#leaderboard-summary")).to_contain_text("5 counted votes, 0 not counted", timeout=WAIT_MS)
     board = page.locator(BOARD)
     expect(board).not_to_contain_text("not enough votes yet", timeout=WAIT_MS)
+    # The chart draws its points: its legend names both models (a plot given an empty table
+    # first drew axes only, and no legend).
+    expect(page.locator("#leaderboard-chart")).to_contain_text(QWEN, timeout=WAIT_MS)
+    expect(page.locator("#leaderboard-chart")).to_contain_text(GLM, timeout=WAIT_MS)
     text = board.inner_text()
     assert QWEN in text and GLM in text and len(re.findall(r"\d{3,4} – \d{3,4}", text)) == 2, text
     chart = page.locator("#leaderboard-chart")

@@ -340,9 +340,11 @@ class CompareHandlers:
         shown = self.votes.records() if scope == "everyone" and self.votes is not None else mine
         rows = leaderboard_rows(shown, lang, self.ctx.currency)
         table = pd.DataFrame(rows, columns=leaderboard_header(lang, self.ctx.currency))
-        # Numbers as numbers: a column of objects would make the chart's axes categories.
-        points = pd.DataFrame(leaderboard_points(rows), columns=["model", "cost", "score"]).astype(
-            {"cost": float, "score": float})
+        # Numbers as numbers: a column of objects would make the chart's axes categories. No
+        # points: None, not an empty table, after which Gradio 6.31's plot never draws a point.
+        found = leaderboard_points(rows)
+        points = pd.DataFrame(found, columns=["model", "cost", "score"]).astype(
+            {"cost": float, "score": float}) if found else None
         return table, points, summary(shown, lang), export_file(export_jsonl(mine))
 
     def show_tally(self, request: gr.Request, tally):
