@@ -107,8 +107,10 @@ class KeyHandlers:
         not offered (on the demo's key, one without a price) gives way to the first offered."""
         current = current or self.ctx.settings.default_model
         if ids and current not in ids and not self.ctx.guard.priced(current) and self.ctx.guard.limits.money:
-            current = ids[0]
-        return gr.update(choices=model_choices(ids, current, lang), value=current)
+            return gr.update(choices=model_choices(ids, ids[0], lang), value=ids[0])
+        # Choices only: the value stays whatever the visitor picked meanwhile (``current`` was
+        # read when this step started; a slow /models must not undo a pick made since).
+        return gr.update(choices=model_choices(ids, current, lang))
 
     def offered(self, visitor_key: str | None) -> list[str] | None:
         """The models this visitor may pick (None: no key at all, the page's list stays)."""
