@@ -183,7 +183,7 @@ def test_out_of_range_field_shows_the_reason_in_the_browser(app, fake, visitors)
     visitor.send("Think a little")
     reason = visitor.warning("thinking_budget")
     assert "128" in reason and "32768" in reason, reason
-    expect(page.locator("#user-input textarea")).to_have_value("Think a little")
+    expect(page.locator("#user-input textarea")).to_have_value("Think a little", timeout=app_page.WAIT_MS)
     assert fake.chat_requests() == []
 
 
@@ -223,7 +223,7 @@ def test_a_message_sent_while_an_answer_streams_stays_in_the_box(app, fake, visi
 
     visitor.send("And now this")
     assert "still coming" in visitor.warning("Not sent")
-    expect(page.locator("#user-input textarea")).to_have_value("And now this")
+    expect(page.locator("#user-input textarea")).to_have_value("And now this", timeout=app_page.WAIT_MS)
     assert len(fake.chat_requests()) == 1
 
     page.locator("#stop-btn").click()
