@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from dotenv import load_dotenv
@@ -96,7 +97,12 @@ class Settings:
         return 1 if os.environ.get("SPACE_ID") else 0
 
     def price_list(self) -> PriceList:
-        """The prices in effect for this base URL (a bad SFUI_PRICES file is logged, then ignored)."""
+        """The prices in effect for this base URL (a bad SFUI_PRICES file is logged, then ignored).
+        Read once per Settings: the page, the queue's options and the start-up lines all ask."""
+        return self._prices
+
+    @cached_property
+    def _prices(self) -> PriceList:
         return load_prices(self.base_url, self.currency, self.prices_file)
 
     def client(self, *, api_key: str | None = None, **kwargs: Any) -> SiliconFlowClient:
