@@ -12,10 +12,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support import TEST_KEY
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Visitor
 from tests.support.launch import app_launcher, isolate_environment, patient_launch_check
+from tests.support.page import WAIT_MS
 from tests.support.sfserver import FakeSiliconFlow
 
 
@@ -36,6 +38,10 @@ def own_gradio_folder() -> None:
 isolate_environment()
 own_gradio_folder()
 patient_launch_check()
+
+# Every Playwright expect and wait waits as long as the page object's one wait (WAIT_MS): the
+# defaults (5 s, 30 s) failed on a loaded 2-core CI machine. Nothing here is timed.
+expect.set_options(timeout=WAIT_MS)
 
 # Any test using one of these fixtures drives a real Chromium: it is marked
 # ``browser`` automatically (see pytest_collection_modifyitems).
@@ -86,6 +92,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    context.set_default_timeout(WAIT_MS)
     pg = context.new_page()
     yield pg
     context.close()
@@ -119,6 +126,7 @@ def visitors(browser):
 
     def _open(url: str, locale: str = "en-US", **options) -> Visitor:
         context = browser.new_context(locale=locale, **{"viewport": VIEWPORT, **options})
+        context.set_default_timeout(WAIT_MS)
         contexts.append(context)
         return Visitor(context.new_page()).open(url)
 
