@@ -35,7 +35,7 @@ from .i18n import t
 from .params import InputError
 from .prices import format_money
 
-# A file larger than the browser's whole quota (sfui.conversations.QUOTA_CHARS) could never
+# A file larger than the browser's whole quota (sfui.storage_room.QUOTA_CHARS) could never
 # be kept (stored_chars is 4/3 of the JSON's bytes, and an export is larger still: it is
 # indented), so it is refused before it is parsed. The other way round, any conversation
 # that fits (at most 3.75 MB of JSON) exports below it.

@@ -269,6 +269,8 @@ LOCAL = {
     # leaderboard, presenter mode
     "make_chat_link", "make_compare_link", "open_link", "show_leaderboard", "deck_next", "deck_prev", "deck_step",
     "deck_show", "present_qr",
+    # issue 22: the storage line after the page measured the site's storage
+    "storage_status",
 }
 # Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit,
 # Compare's Send and Enter, and a shared link's Run again.

@@ -13,11 +13,12 @@ from ..budget_limits import describe
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from ..i18n import t
-from . import uploads
+from . import html_preview, uploads
 from .chat_pane import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare_tab import wire_compare
+from .conversation_search import CSS as SEARCH_CSS
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
@@ -117,7 +118,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         wire_share(demo, page, ctx, chat_events)  # share links: before the sidebar, which saves Run again
         wire_presets(side.presets, temperature=side.fields["temperature"], top_p=side.fields["top_p"])
         wire_sidebar(page.sidebar, ctx, chat_events, chat=page.chat, reasoning_panel=side.reasoning_panel,
-                     usage_panel=side.usage_panel, model=side.model)
+                     usage_panel=side.usage_panel, model=side.model, system_prompt=side.system_prompt,
+                     fields=side.fields)
         compare_answered = wire_compare(page.compare, ctx, system_prompt=side.system_prompt,
                                         fields=field_inputs(side.fields), key_state=page.keys.key_state)
         wire_code_panel(side.code, ctx, history=page.chat.history, user_input=page.chat.user_input, model=side.model,
@@ -148,12 +150,13 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     os.environ["FORWARDED_ALLOW_IPS"] = ""
     return dict(
         theme=gr.themes.Soft(),
-        css=emoji_font_css() + CSS + PRESENTER_CSS,
+        css=emoji_font_css() + CSS + PRESENTER_CSS + SEARCH_CSS + html_preview.CSS,
         favicon_path=str(FAVICON),
         # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
         # SVG icon is then taken only if the page says what it is. Relative: the page
         # may live under a path (a proxy, a Space).
-        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script() + PRESENTER_SCRIPT,
+        head=('<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script() + PRESENTER_SCRIPT
+              + html_preview.head_script()),
         i18n=LABELS,
         # Run history records the inputs of every call in the browser: off, so
         # nothing a visitor types (a key included) is kept there.
