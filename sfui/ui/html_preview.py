@@ -79,10 +79,17 @@ _SCRIPT = """(() => {
     button.textContent = TEXTS.preview_hide;
     button.setAttribute('aria-expanded', 'true');
   };
+  const blockOf = (code) => code.closest('.code_wrap') || code.parentElement;
   const addButtons = () => {
+    // The chat draws an answer's Markdown anew while it streams and leaves what it did not
+    // draw itself: a button whose block has gone goes too.
+    for (const holder of document.querySelectorAll('#chatbot .html-preview')) {
+      const code = holder.sfuiCode;
+      if (!code || !code.isConnected || blockOf(code) !== holder.previousElementSibling) holder.remove();
+    }
     let latest = null;
     for (const code of document.querySelectorAll(BLOCKS)) {
-      const block = code.closest('.code_wrap') || code.parentElement;
+      const block = blockOf(code);
       let holder = block.nextElementSibling;
       if (!holder || !holder.classList.contains('html-preview')) {
         holder = document.createElement('div');
