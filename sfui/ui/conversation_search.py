@@ -9,8 +9,8 @@ pictures are left out) are lowercased once, and each keystroke is a substring se
 per word, every word in the title or the text. The list itself stays Gradio's Radio
 (``#conversations``, one ``<label>`` per conversation, its ``<input>``'s value the
 conversation's id): the search hides the labels that do not match (a data attribute
-its CSS reads, which Gradio's own updates leave alone) and adds the match, built as
-text nodes (a message's text is never parsed as HTML). When Gradio redraws the list
+its CSS reads, which Gradio's own updates leave alone) and adds the match under the
+conversation's title, built as text nodes (a message's text is never parsed as HTML). When Gradio redraws the list
 (a save, a rename) the search applies itself again, before the page is painted.
 ``bench/search.py`` measures a keystroke with 200 conversations.
 """
@@ -96,7 +96,7 @@ SEARCH_JS = """(store) => {
           const entry = input ? entries.get(input.value) : undefined;
           const hit = entry ? find(entry, words) : null;
           row.setAttribute('data-search', hit ? 'hit' : 'miss');
-          if (hit) { shown += 1; row.append(snippet(hit)); }
+          if (hit) { shown += 1; (row.querySelector('span') || row).append(snippet(hit)); }
         }
         note(list, !words.length ? '' : shown ? fill(TEXTS.search_found, {shown, total})
           : fill(TEXTS.search_none, {query: query.trim()}));
@@ -128,9 +128,10 @@ def search_js() -> str:
 
 
 CSS = """
+#conversations label { content-visibility: auto; contain-intrinsic-size: auto 44px; }
 #conversations label[data-search="miss"] { display: none !important; }
-#conversations label:has(.conv-snippet) { flex-wrap: wrap; }
-#conversations .conv-snippet { flex-basis: 100%; font-size: 0.85em; opacity: 0.85; overflow-wrap: anywhere; }
+#conversations .conv-snippet { display: block; margin-top: 2px; font-size: 0.85em; opacity: 0.85;
+  overflow-wrap: anywhere; }
 #conversations .conv-snippet mark { background: var(--color-accent-soft); color: inherit; border-radius: 2px; }
 #conv-search-note { font-size: 0.85em; opacity: 0.85; padding: 4px 2px; }
 """
