@@ -1,6 +1,8 @@
 """The conversation sidebar: this browser's saved conversations, kept in the
-browser (gr.BrowserState, never on the server), with New, open, rename, delete
-(with undo), storage use, and export/import.
+browser (gr.BrowserState, never on the server), with New, search (in the browser:
+conversation_search.py), open (with the settings of the last answer), rename,
+delete (with undo), the storage line (from the page's measure: storage_meter.py),
+and export/import.
 
 A conversation is saved after each answer ends and after Undo, never from the
 streaming step (the whole store travels with every event that takes it). Export
