@@ -7,7 +7,7 @@ language, from what the page measured (sfui/storage_room.py)."""
 
 EN: dict[str, str] = {
     "label_conv_search": "Search conversations",
-    "label_conv_search_placeholder": "🔍 Search titles and messages",
+    "label_conv_search_placeholder": "Search titles and messages…",
     "search_found": "{shown} of {total} conversations",
     "search_none": "No conversation contains “{query}”",
     "storage_line": "Storage for this site: {percent}% used, {free} characters free",
@@ -22,7 +22,7 @@ EN: dict[str, str] = {
 
 ZH: dict[str, str] = {
     "label_conv_search": "搜索对话",
-    "label_conv_search_placeholder": "🔍 搜索标题和消息",
+    "label_conv_search_placeholder": "搜索标题和消息…",
     "search_found": "{total} 个对话中有 {shown} 个匹配",
     "search_none": "没有对话包含“{query}”",
     "storage_line": "本站存储空间：已用 {percent}%，还剩 {free} 个字符",

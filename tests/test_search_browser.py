@@ -27,8 +27,8 @@ from tests.support.sfserver import stream
 
 ENGLISH = dict(locale="en-US")
 LANGUAGES = {
-    "en": (ENGLISH, "1 of 3 conversations", "No conversation contains “okapi”", "🔍 Search titles and messages"),
-    "zh": (ZH_CONTEXT, "3 个对话中有 1 个匹配", "没有对话包含“okapi”", "🔍 搜索标题和消息"),
+    "en": (ENGLISH, "1 of 3 conversations", "No conversation contains “okapi”", "Search titles and messages…"),
+    "zh": (ZH_CONTEXT, "3 个对话中有 1 个匹配", "没有对话包含“okapi”", "搜索标题和消息…"),
 }
 
 
@@ -43,9 +43,12 @@ def test_search_finds_a_word_inside_an_answer_and_by_title(launch_app, browser, 
         box = page.locator(SEARCH_BOX).first
         expect(box).to_have_attribute("placeholder", placeholder)
         app.fake.push(stream("Birds first. The Pelican is a large water bird with a pouch. Then the rest."))
+        # (each saved before New chat: a save still on its way would land on the new chat)
         ask(page, "tell me about birds", "Pelican")
+        wait_saved(page, 1)
         new_chat(page)
         ask(page, "a question about 长颈鹿 giraffes", "giraffes")
+        wait_saved(page, 2)
         new_chat(page)
         ask(page, "something else entirely", "entirely")
         wait_saved(page, 3)
