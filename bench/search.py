@@ -112,24 +112,24 @@ def type_queries(page, cdp, rounds: int) -> dict[str, list[float]]:
     return samples
 
 
-MEASURE_TIMED = """([measure, forget]) => {
-  if (forget) window.sfuiStorageMeter.capacity = null;
+MEASURE_TIMED = """(forget) => {
+  const meter = window.sfuiStorageMeter;
+  if (forget) meter.capacity = null;
   const started = performance.now();
-  const result = (0, eval)('(' + measure + ')')();
+  const result = meter.measure();
   return [performance.now() - started, result];
 }"""
 
 
 def storage_costs(page) -> dict[str, float]:
     """ms of one measure: capacity unknown (probe), known, and the site nearly full (probe each time)."""
-    from sfui.ui.storage_meter import PROBE_BELOW, measure_js
+    from sfui.ui.storage_meter import PROBE_BELOW
 
-    measure = measure_js(STORAGE_KEY)
-    costs = {"measure, capacity unknown (probe)": page.evaluate(MEASURE_TIMED, [measure, True])[0],
-             "measure, capacity known": page.evaluate(MEASURE_TIMED, [measure, False])[0]}
-    free = page.evaluate(MEASURE_TIMED, [measure, False])[1]["free"]
+    costs = {"measure, capacity unknown (probe)": page.evaluate(MEASURE_TIMED, True)[0],
+             "measure, capacity known": page.evaluate(MEASURE_TIMED, False)[0]}
+    free = page.evaluate(MEASURE_TIMED, False)[1]["free"]
     page.evaluate("(size) => localStorage.setItem('bench-filler', 'y'.repeat(size))", max(free - PROBE_BELOW // 2, 0))
-    costs["measure, nearly full (probe)"] = page.evaluate(MEASURE_TIMED, [measure, False])[0]
+    costs["measure, nearly full (probe)"] = page.evaluate(MEASURE_TIMED, False)[0]
     page.evaluate("() => localStorage.removeItem('bench-filler')")
     return costs
 

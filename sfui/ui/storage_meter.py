@@ -33,13 +33,15 @@ PROBE_STEP = 1_024  # the probe's precision, in characters
 PROBE_BELOW = 1_048_576
 PROBE_CEILING = 1 << 26  # no browser gives a site more localStorage than this
 
-# The page's side. Installs the watch on setItem (once), then measures: {ours, others,
-# free, failed} (sfui.storage_room.Room), or null when the site may not use localStorage.
-MEASURE_JS = """() => {
+# The page's side. Installs the meter (once: the watch on setItem, the probe, the measure),
+# then measures: {ours, others, free, failed} (sfui.storage_room.Room), or null when the site
+# may not use localStorage. ``window.sfuiStorageMeter.measure()`` is the measure itself
+# (bench/search.py times it).
+MEASURE_JS = """async () => {
   const KEY = %(key)s, PROBE = %(probe)s;
   const meter = window.sfuiStorageMeter || (window.sfuiStorageMeter = (() => {
     const write = Storage.prototype.setItem;
-    const state = {failed: false, capacity: null, write};
+    const state = {failed: false, capacity: null};
     Storage.prototype.setItem = function (key, value) {
       const ours = key === KEY && this === window.localStorage;
       try {
@@ -50,54 +52,59 @@ MEASURE_JS = """() => {
         throw error;
       }
     };
+    const fits = (size) => {
+      try { write.call(localStorage, PROBE, 'x'.repeat(size)); return true; } catch (error) { return false; }
+    };
+    // The largest entry that still fits, to PROBE_STEP: from a guess, up or down by growing
+    // steps, then halving. A refused write costs nothing, so with a good guess it is one write.
+    const probe = (guess) => {
+      let low = 0, high = 0, step = %(step)d;
+      if (fits(guess)) {
+        low = guess;
+        while (low + step <= %(ceiling)d && fits(low + step)) { low += step; step *= 4; }
+        high = low + step;
+      } else {
+        high = guess;
+        for (;;) {
+          const next = Math.max(high - step, 0);
+          if (next === 0 || fits(next)) { low = next; break; }
+          high = next; step *= 4;
+        }
+      }
+      while (high - low > %(step)d) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(middle)) low = middle; else high = middle;
+      }
+      localStorage.removeItem(PROBE);
+      return low + PROBE.length;
+    };
+    state.measure = () => {
+      try {
+        localStorage.removeItem(PROBE);
+        let ours = 0, others = 0;
+        for (let i = 0; i < localStorage.length; i++) {
+          const key = localStorage.key(i);
+          const size = (localStorage.getItem(key) || '').length;
+          if (key === KEY) { ours = size; others += key.length; } else { others += key.length + size; }
+        }
+        const used = ours + others;
+        let free = state.capacity === null ? -1 : state.capacity - used;
+        if (free < %(probe_below)d) {
+          free = probe(Math.max((state.capacity || %(quota)d) - used - PROBE.length, 0));
+          state.capacity = used + free;
+        }
+        const measure = {ours, others, free, failed: state.failed};
+        state.failed = false;
+        return measure;
+      } catch (error) {
+        return null;
+      }
+    };
     return state;
   })());
-  const fits = (size) => {
-    try { meter.write.call(localStorage, PROBE, 'x'.repeat(size)); return true; } catch (error) { return false; }
-  };
-  // The largest entry that still fits, to PROBE_STEP: from a guess, up or down by growing
-  // steps, then halving. A refused write costs nothing, so with a good guess it is one write.
-  const probe = (guess) => {
-    let low = 0, high = 0, step = %(step)d;
-    if (fits(guess)) {
-      low = guess;
-      while (low + step <= %(ceiling)d && fits(low + step)) { low += step; step *= 4; }
-      high = low + step;
-    } else {
-      high = guess;
-      for (;;) {
-        const next = Math.max(high - step, 0);
-        if (next === 0 || fits(next)) { low = next; break; }
-        high = next; step *= 4;
-      }
-    }
-    while (high - low > %(step)d) {
-      const middle = Math.floor((low + high) / 2);
-      if (fits(middle)) low = middle; else high = middle;
-    }
-    localStorage.removeItem(PROBE);
-    return low + PROBE.length;
-  };
-  try {
-    localStorage.removeItem(PROBE);
-    let ours = 0, others = 0;
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      const size = (localStorage.getItem(key) || '').length;
-      if (key === KEY) { ours = size; others += key.length; } else { others += key.length + size; }
-    }
-    const used = ours + others;
-    let free = meter.capacity === null ? -1 : meter.capacity - used;
-    if (free < %(probe_below)d) {
-      free = probe(Math.max((meter.capacity || %(quota)d) - used - PROBE.length, 0));
-      meter.capacity = used + free;
-    }
-    const measure = {ours, others, free, failed: meter.failed};
-    meter.failed = false;
-    return measure;
-  } catch (error) {
-    return null;
-  }
+  // The first probe writes as much as the site has left (some 10 MB): not while the page is busy loading.
+  if (meter.capacity === null) await new Promise((done) => (window.requestIdleCallback || setTimeout)(done));
+  return meter.measure();
 }"""
 
 
