@@ -8,7 +8,7 @@ EN: dict[str, str] = {
     "help_tools_demo": "The model may use a calculator, a clock and a unit converter; sfui runs them, shows each call.",
     # Written by the server in the visitor's language.
     "tool_running": "🔧 {name} (running)",
-    "tool_ran": "🔧 {name}",
+    "tool_ran": "🔧 Ran {name}",
     "tool_not_run": "🔧 {name} (not run)",
     "tool_rounds_title": "Tool rounds",
     "tool_rounds_limit": "Stopped after {rounds} requests: the model kept calling tools. Ask again more precisely, "
@@ -21,7 +21,7 @@ ZH: dict[str, str] = {
     "field_tools_demo": "工具",
     "help_tools_demo": "让模型使用计算器、时钟和单位换算：由 sfui 运行，每次调用都会显示出来。",
     "tool_running": "🔧 {name}（运行中）",
-    "tool_ran": "🔧 {name}",
+    "tool_ran": "🔧 已运行 {name}",
     "tool_not_run": "🔧 {name}（未运行）",
     "tool_rounds_title": "工具调用轮次",
     "tool_rounds_limit": "已发出 {rounds} 次请求，模型仍在调用工具，已停止。请更明确地再问一次，或关闭“工具”。",
