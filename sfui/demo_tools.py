@@ -125,6 +125,26 @@ def with_demo_tools(params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "tools": [*definitions(), *own]}
 
 
+SWITCH = "tools_demo"  # the request field table's row for the switch (sfui.params)
+
+
+def recorded(params: dict[str, Any]) -> dict[str, Any]:
+    """Request fields as a saved answer's record keeps them: the demo's tools as the switch that
+    sent them (``tools_demo: true``), a visitor's own tools in ``tools``; :func:`as_sent` undoes it."""
+    tools = params.get("tools") or []
+    own = [tool for tool in tools if tool not in definitions()]
+    if len(own) == len(tools):
+        return params
+    kept = {name: value for name, value in params.items() if name != "tools"}
+    return {**kept, SWITCH: True, **({"tools": own} if own else {})}
+
+
+def as_sent(params: dict[str, Any]) -> dict[str, Any]:
+    """A record's request fields as the request carried them (the demo's tools back in ``tools``)."""
+    fields = {name: value for name, value in params.items() if name != SWITCH}
+    return with_demo_tools(fields) if params.get(SWITCH) is True else fields
+
+
 def _arguments(text: str) -> dict:
     if len(text) > MAX_ARGUMENT_CHARS:
         raise ToolError(f"the arguments are longer than {MAX_ARGUMENT_CHARS} characters")

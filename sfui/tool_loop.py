@@ -100,6 +100,10 @@ class ToolExchange(AnswerPlan):
         ended.results = tuple(await asyncio.to_thread(lambda: [self.run(c.name, c.arguments) for c in calls]))
         return self._round(ended.messages(), Carried(usage=ended.usage, started=ended.started))
 
+    def recorded(self, payload: dict) -> dict:
+        # The saved record names the switch rather than repeating the tools' definitions.
+        return demo_tools.recorded(payload)
+
     @staticmethod
     def _runs(ended: ToolRound) -> bool:
         """The round's calls are to be run: it ended whole, on calls of the demo's tools only."""

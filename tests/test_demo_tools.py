@@ -77,7 +77,8 @@ def test_units_that_do_not_fit_are_said():
     assert call("convert_units", value=1, from_unit="km", to_unit="kg") == (
         "Error: cannot convert length (km) to mass (kg)")
     assert call("convert_units", value=1, from_unit="smoot", to_unit="m").startswith("Error: unknown unit 'smoot'")
-    assert call("convert_units", value="lots", from_unit="m", to_unit="km") == "Error: value must be a number, not 'lots'"
+    assert call("convert_units", value="lots", from_unit="m", to_unit="km") == (
+        "Error: value must be a number, not 'lots'")
     with pytest.raises(UnitError, match="finite"):
         convert(float("inf"), "m", "km")
 
@@ -115,3 +116,15 @@ def test_the_demos_tools_join_a_visitors_own_and_win_a_clash():
         "calculator", "current_time", "convert_units", "get_weather"]
     assert params["tools"][0] == definitions()[0] and params["max_tokens"] == 10
     assert with_demo_tools({})["tools"] == definitions()
+
+
+def test_a_saved_record_names_the_switch_not_the_definitions():
+    own = {"type": "function", "function": {"name": "get_weather", "parameters": {}}}
+    sent = with_demo_tools({"max_tokens": 10, "tools": [own]})
+    kept = demo_tools.recorded(sent)
+    assert kept == {"max_tokens": 10, "tools_demo": True, "tools": [own]}
+    assert demo_tools.as_sent(kept) == sent
+    assert demo_tools.recorded(with_demo_tools({})) == {"tools_demo": True}
+    assert demo_tools.as_sent({"tools_demo": True}) == {"tools": definitions()}
+    plain = {"max_tokens": 10, "tools": [own]}
+    assert demo_tools.recorded(plain) == plain and demo_tools.as_sent(plain) == plain

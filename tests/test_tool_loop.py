@@ -46,6 +46,8 @@ def test_a_call_runs_and_the_next_request_carries_its_result():
     assert [tool["function"]["name"] for tool in first.params["tools"]] == [
         "calculator", "current_time", "convert_units"]
     assert first.params["max_tokens"] == 64 and first.messages == QUESTION
+    recorded = plan.recorded({"model": "m", **first.params})  # what the saved answer keeps
+    assert "tools" not in recorded and recorded["tools_demo"] is True and recorded["max_tokens"] == 64
     assert isinstance(first.turn, ToolRound)
     second = after(plan, end(first.turn, *calling()))
     assert ran == [("calculator", '{"expression": "6*7"}')]

@@ -7,6 +7,7 @@ Every wait is a generous Playwright wait on something shown, never a timing asse
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -27,8 +28,8 @@ from tests.support.page import (
     last_answer,
     open_accordion,
     open_app,
-    pick_language,
     open_sidebar,
+    pick_language,
     send,
     set_number,
     status_cell,
@@ -164,11 +165,20 @@ def test_view_code_shows_the_whole_exchange_and_send_posts_it(app, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
     ask_with_tools(page, app, "#fake:calc 6*7")
     wait_answer(page, "The result is 42.")
-    page.locator(MESSAGE_BOX).fill("#fake:calc 7*8")
+    wait_events_ended(page)  # saved, with its record
     open_accordion(page, "View code")
-    expect(page.locator(CODE)).to_contain_text("curl", timeout=WAIT_MS)
+    expect(page.locator(CODE)).to_contain_text("Type a message", timeout=WAIT_MS)
     pick_language(page, "Python (requests)")
+    # The saved answer's request: the exchange's last one, the call and its result included.
+    page.locator("#code-answer input").click()
+    page.get_by_role("option", name=re.compile("answer 1")).click()
     expect(page.locator(CODE)).to_contain_text("import requests", timeout=WAIT_MS)
+    assert body_in_snippet("python-requests", copied_code(page)) == app.fake.chat_requests()[1]
+    # The next Send's request: the whole exchange, then the new question.
+    page.locator(MESSAGE_BOX).fill("#fake:calc 7*8")
+    page.locator("#code-answer input").click()
+    page.get_by_role("option", name=re.compile("next Send", re.I)).click()
+    expect(page.locator(CODE)).to_contain_text("7*8", timeout=WAIT_MS)
     body = body_in_snippet("python-requests", copied_code(page))
     assert [m["role"] for m in body["messages"]] == ["user", "assistant", "tool", "assistant", "user"]
     assert body["messages"][2]["content"] == "42"

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
-from ..budget import Refusal, Spending, request_cost
 from ..chat import (
     FramePacer,
-    Turn,
     append_user,
     awaiting_answer,
     clean_history,
@@ -38,10 +37,10 @@ from ..chat_window import AnswerWindow, ChatView, PageConversation, view_of, who
 from ..i18n import t
 from ..params import Controls
 from ..rounds import AnswerPlan, Round
-from ..runs import Run
-from ..streaming import QUESTION_GRACE, PanelUpdates, stream_turn
+from ..streaming import PanelUpdates
 from ..tool_loop import ToolExchange
 from . import uploads
+from .answer_requests import admitted, request_frames
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
 
 # Browser updates per second while streaming, at most: FramePacer sends fewer as the
@@ -171,27 +170,27 @@ class ChatHandlers:
         demo's tools switched on, one per round of tool calls (sfui.tool_loop)."""
         ctx = self.ctx
         plan = plan or (ToolExchange() if request.controls.tools_demo else AnswerPlan())
-        step: Round | None = plan.first(clean_history(history), request, lang, ctx.charge(request.model))
-        # The demo's limits, checked and held inside the step that spends the key: any
-        # way in (the page, the API, the queue protocol) passes here, for every request.
-        spending = ctx.admit(request.visitor_key, request.visitor, [step.ask()], lang)
-        if isinstance(spending, Refusal):
-            gr.Warning(spending.reason, duration=20)
+        first = plan.first(clean_history(history), request, lang, ctx.charge(request.model))
+        spending = admitted(ctx, request, first, lang)
+        if spending is None:
             yield Refused(None)
             return
         # Registered before the first yield: from the caller's busy check to here nothing
         # awaits, so two quick sends from one page cannot both start; and a Stop pressed
         # before the request goes out ends it before it starts. One Run for every request.
         with ctx.runs.track(session) as run:
-            panels = PanelUpdates(reasoning="", usage=step.turn.usage_markdown())
+            panels = PanelUpdates(reasoning="", usage=first.turn.usage_markdown())
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
-            while step is not None:
+            step: Round | None = first
+            while step is not None and spending is not None:
                 ended, sent = None, {}
-                async for shown, payload in self._request_frames(step, request, spending, run, pacer):
-                    if shown.ended_at is None:
-                        yield AnswerFrame(*panels.render(shown))
-                    else:
-                        ended, sent = shown, payload
+                # aclosing: a page closed mid-answer settles the request and closes its socket at once.
+                async with aclosing(request_frames(ctx, request, step, spending, run, pacer)) as frames:
+                    async for shown, payload in frames:
+                        if shown.ended_at is None:
+                            yield AnswerFrame(*panels.render(shown))
+                        else:
+                            ended, sent = shown, payload
                 if ended is None:  # Clear: nothing more to show
                     return
                 step = None if run.stopped else await plan.after(ended)
@@ -199,34 +198,14 @@ class ChatHandlers:
                     return
                 if step is not None and run.stopped:  # Stop while the tools ran
                     ended.stopped, step = True, None
-                if step is not None:
-                    spending = ctx.admit(request.visitor_key, request.visitor, [step.ask()], lang)
-                    if isinstance(spending, Refusal):
-                        gr.Warning(spending.reason, duration=20)
-                        step = None
-                if step is None:
+                spending = None if step is None else admitted(ctx, request, step, lang)
+                if step is None or spending is None:
                     # For the conversation's save step, which runs right after this one, and for Continue.
                     ctx.answers.remember(session, FinishedAnswer(ended, plan.recorded(sent)))
                     ctx.last_answers.remember(session, ended, request.model)
-                yield AnswerFrame(*panels.render(ended if step is None else step.turn), ended=step is None)
-
-    async def _request_frames(self, step: Round, request: ChatRequest, spending: Spending, run: Run,
-                              pacer: FramePacer) -> AsyncIterator[tuple[Turn, dict]]:
-        """One request of an answer: its Turn at every frame (the last one ended) with the
-        request as sent. Settled by what it cost, and its stream slot freed, when it ends."""
-        ctx = self.ctx
-        with spending:
-            client = ctx.client_for(ctx.effective_key(request.visitor_key))
-            stream = client.chat_stream(step.model, step.messages, **step.params)
-            try:
-                # The request leaves first; the question is shown with the first token when
-                # that comes within QUESTION_GRACE, else alone (with the "waiting" table).
-                async for shown in stream_turn(stream, step.turn, run, pacer=pacer, sent_grace=QUESTION_GRACE):
-                    if shown.ended_at is not None:
-                        spending.settle(request_cost(shown.charge, [shown], step.ask()))
-                    yield shown, stream.payload
-            finally:
-                spending.settle(request_cost(step.turn.charge, [step.turn], step.ask()))
+                    yield AnswerFrame(*panels.render(ended), ended=True)
+                    return
+                yield AnswerFrame(*panels.render(step.turn))
 
     def ask(self, history: list, request: ChatRequest, lang: str, session: str) -> AsyncIterator[AnswerFrame]:
         """Send ``request``'s text with its pictures (prepared: sfui.images) after

@@ -23,7 +23,7 @@ import gradio as gr
 from .. import conversations
 from ..chat import check_message
 from ..codegen import LANGUAGES, code_language, request_body, snippet
-from ..demo_tools import with_demo_tools
+from ..demo_tools import as_sent, with_demo_tools
 from ..i18n import t
 from ..params import Controls, InputError
 from .common import AppContext, as_text, label, lang_of
@@ -105,7 +105,7 @@ class CodeHandlers:
         # Everything before the answer: after a question with the demo's tools, the calls
         # and their results too (the last request of the exchange; sfui.tool_cards).
         history = conversation["messages"][:record["message_index"]]
-        body = request_body(record["model"], history, None, record["system_prompt"], record["params"])
+        body = request_body(record["model"], history, None, record["system_prompt"], as_sent(record["params"]))
         return snippet(language, self.ctx.settings.base_url, body), code_language(language)
 
     def answer_choices(self, conversation: dict | None, lang: str) -> list[tuple[str, str]]:
