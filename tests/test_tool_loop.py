@@ -4,14 +4,13 @@ No server, no Gradio."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sfui.api.events import Finished, TextDelta, ToolCallDelta, Usage, UsageUpdate
 from sfui.chat_request import ChatRequest
 from sfui.i18n import t
 from sfui.params import Controls
 from sfui.prices import Charge, Price
 from sfui.tool_loop import MAX_ROUNDS, ToolExchange, ToolRound
+from tests.support.asyncutil import run_async
 
 PRICE = Charge(Price(1.0, 1.0), "¥")
 QUESTION = [{"role": "user", "content": "What is 6*7?"}]
@@ -36,7 +35,7 @@ def calling(name="calculator", arguments='{"expression": "6*7"}', reason="tool_c
 
 
 def after(plan, turn):
-    return asyncio.run(plan.after(turn))
+    return run_async(plan.after(turn))
 
 
 def test_a_call_runs_and_the_next_request_carries_its_result():

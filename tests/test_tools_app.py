@@ -142,13 +142,13 @@ def visitor_api(app, address: str):
     return Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP, headers={"X-Forwarded-For": address})
 
 
-def cost_of_request(body: dict) -> float:
-    """What the fake's answer to ``body`` costs: its usage (rebuilt from the same body) × PRICE."""
+def cost_of_request(body: dict, price: dict = PRICE) -> float:
+    """What the fake's answer to ``body`` costs: its usage (rebuilt from the same body) × ``price``."""
     from tests.support.sfserver import Chunk, _default_scenario
 
     scenario = _default_scenario(body)
     usage = [s.obj["usage"] for s in scenario.steps if isinstance(s, Chunk) and "usage" in s.obj][-1]
-    return (usage["prompt_tokens"] * PRICE["input"] + usage["completion_tokens"] * PRICE["output"]) / 1e6
+    return (usage["prompt_tokens"] * price["input"] + usage["completion_tokens"] * price["output"]) / 1e6
 
 
 def spend(app, address: str, amount: float) -> None:
