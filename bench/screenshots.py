@@ -25,6 +25,8 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
 - ``share.png``: the chat after an answer, with its share link and the link's QR code.
 - ``presenter.png``: presenter mode (``?present=1``) after one answer: large type, the deck
   and the QR code of the page.
+- ``tools.png``: with Tools on, a model calling the unit converter and the calculator, their
+  cards with sfui's results, and the answer (bench/shots_tools.py).
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -72,6 +74,8 @@ from tests.support.page import (
     wait_compare_done,
 )
 from tests.support.sfserver import FakeSiliconFlow, Received, Scenario, Sleep, stream
+
+from .shots_tools import tools_screenshot
 
 ASSETS = ROOT / "assets"
 # VIEWPORT: the chat's picture, as the README has always shown it (the tests' browser window).
@@ -534,6 +538,7 @@ SHOTS: dict[str, Shot] = {
     "leaderboard": Shot("leaderboard.png", leaderboard_screenshot),
     "share": Shot("share.png", share_screenshot),
     "presenter": Shot("presenter.png", presenter_screenshot),
+    "tools": Shot("tools.png", tools_screenshot),
 }
 
 

@@ -72,8 +72,11 @@ def prompt_tokens_at_most(messages: Sequence[Mapping[str, Any]], params: Mapping
     for message in messages:
         text, images = _text_chars(message.get("content"))
         chars, pictures = chars + text + MESSAGE_TOKENS, pictures + images
+        if message.get("tool_calls"):  # the calls a tool result answers (sfui.tool_cards)
+            chars += len(json.dumps(message["tool_calls"], ensure_ascii=False))
     if params.get("tools"):
         chars += len(json.dumps(params["tools"], ensure_ascii=False))
+    chars += len(str(params.get("prefix") or ""))  # Continue: the answer so far (sfui.continuation)
     return int(chars * TOKENS_PER_CHAR) + pictures * PICTURE_TOKENS
 
 
@@ -331,7 +334,8 @@ def request_cost(charge: Charge | None, turns: Sequence[Turn], ask: Ask) -> floa
     price = None if charge is None else charge.price
     if price is None:
         return None
-    usage = next((turn.usage for turn in turns if turn.usage is not None), None)
+    # The reply's usage: this request's own (a continued answer's Turn shows the earlier ones' too).
+    usage = next((turn.reply.usage for turn in turns if turn.reply.usage is not None), None)
     if usage is not None:
         return price.cost(usage)
     prompt = ask.prompt_estimate()

@@ -255,8 +255,9 @@ def test_an_unpriced_model_is_refused_on_the_servers_key(app, visitor):
 # The handlers' steps that send a chat request upstream, by the name /config gives their
 # event (the function's name, numbered from the second on): the chat's Send, Enter, Send
 # anyway and example prompts (respond_in_page, respond_anyway), /chat, /retry, Retry in the
-# page (regenerate), Edit, and Compare's round (stream).
-UPSTREAM = {"respond_in_page", "respond_anyway", "chat", "retry", "regenerate", "edit", "stream", "run_again"}
+# page (regenerate), Edit, Continue (continue_answer), and Compare's round (stream).
+UPSTREAM = {"respond_in_page", "respond_anyway", "chat", "retry", "regenerate", "edit", "stream", "run_again",
+            "continue_answer"}
 # Every other step with a function on the server: none sends a chat request. A step missing
 # from both sets fails test_every_event_is_known: decide which it is.
 LOCAL = {
@@ -269,10 +270,12 @@ LOCAL = {
     # leaderboard, presenter mode
     "make_chat_link", "make_compare_link", "open_link", "show_leaderboard", "deck_next", "deck_prev", "deck_step",
     "deck_show", "present_qr",
+    # issue 22: Continue shown or hidden after an answer
+    "offer_continue", "hide_continue",
 }
 # Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit,
-# Compare's Send and Enter, and a shared link's Run again.
-EXPECTED_UPSTREAM = 15
+# Compare's Send and Enter, a shared link's Run again, and Continue.
+EXPECTED_UPSTREAM = 16
 
 
 def base_name(api_name: str) -> str:
@@ -304,7 +307,7 @@ class Event:
             elif elem in ("api-message", "compare-pending-message"):
                 value = marker
             elif elem == "chatbot":
-                value = conversation if self.name in ("retry", "regenerate", "edit") else []
+                value = conversation if self.name in ("retry", "regenerate", "edit", "continue_answer") else []
             elif elem in ("model", "compare-model-1", "compare-model-2"):
                 value = PRICED
             elif elem == "max_tokens":

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
-from ..budget import Ask, Refusal, request_cost
 from ..chat import (
     FramePacer,
-    Turn,
     append_user,
     awaiting_answer,
     clean_history,
@@ -37,8 +36,11 @@ from ..chat_request import IGNORE, NOT_VISION, REFUSE, ChatRequest, decide, refu
 from ..chat_window import AnswerWindow, ChatView, PageConversation, view_of, whole_view
 from ..i18n import t
 from ..params import Controls
-from ..streaming import QUESTION_GRACE, PanelUpdates, stream_turn
+from ..rounds import AnswerPlan, Round
+from ..streaming import PanelUpdates
+from ..tool_loop import ToolExchange
 from . import uploads
+from .answer_requests import admitted, request_frames
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
 
 # Browser updates per second while streaming, at most: FramePacer sends fewer as the
@@ -160,42 +162,50 @@ class ChatHandlers:
 
     # --- the answer ---------------------------------------------------------------------
 
-    async def stream_reply(self, history: list, request: ChatRequest, lang: str,
-                           session: str) -> AsyncIterator[AnswerFrame]:
+    async def stream_reply(self, history: list, request: ChatRequest, lang: str, session: str,
+                           plan: AnswerPlan | None = None) -> AsyncIterator[AnswerFrame]:
         """The answer to the last question of ``history`` (the whole conversation), frame
         by frame: the question with a "waiting" table (unless the first token comes along),
-        then the answer as it streams."""
+        then the answer as it streams. ``plan``: its requests (sfui.rounds): one, or with the
+        demo's tools switched on, one per round of tool calls (sfui.tool_loop)."""
         ctx = self.ctx
-        history = clean_history(history)
-        turn = Turn(history, lang, charge=ctx.charge(request.model))
-        ask = Ask(request.model, request.messages(history), request.params())
-        # The demo's limits, checked and held inside the step that spends the key: any
-        # way in (the page, the API, the queue protocol) passes here.
-        spending = ctx.admit(request.visitor_key, request.visitor, [ask], lang)
-        if isinstance(spending, Refusal):
-            gr.Warning(spending.reason, duration=20)
+        plan = plan or (ToolExchange() if request.controls.tools_demo else AnswerPlan())
+        first = plan.first(clean_history(history), request, lang, ctx.charge(request.model))
+        spending = admitted(ctx, request, first, lang)
+        if spending is None:
             yield Refused(None)
             return
         # Registered before the first yield: from the caller's busy check to here nothing
         # awaits, so two quick sends from one page cannot both start; and a Stop pressed
-        # before the request goes out ends it before it starts.
-        with spending, ctx.runs.track(session) as run:
-            client = ctx.client_for(ctx.effective_key(request.visitor_key))
-            stream = client.chat_stream(request.model, ask.messages, **ask.params)
-            panels = PanelUpdates(reasoning="", usage=turn.usage_markdown())
+        # before the request goes out ends it before it starts. One Run for every request.
+        with ctx.runs.track(session) as run:
+            panels = PanelUpdates(reasoning="", usage=first.turn.usage_markdown())
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
-            try:
-                # The request leaves first; the question is shown with the first token when
-                # that comes within QUESTION_GRACE, else alone (with the "waiting" table).
-                async for shown in stream_turn(stream, turn, run, pacer=pacer, sent_grace=QUESTION_GRACE):
-                    ended = shown.ended_at is not None
-                    if ended:
-                        spending.settle(request_cost(turn.charge, [turn], ask))
-                        # For the conversation's save step, which runs right after this one.
-                        ctx.answers.remember(session, FinishedAnswer(shown, stream.payload))
-                    yield AnswerFrame(*panels.render(shown), ended=ended)
-            finally:
-                spending.settle(request_cost(turn.charge, [turn], ask))
+            step: Round | None = first
+            while step is not None and spending is not None:
+                ended, sent = None, {}
+                # aclosing: a page closed mid-answer settles the request and closes its socket at once.
+                async with aclosing(request_frames(ctx, request, step, spending, run, pacer)) as frames:
+                    async for shown, payload in frames:
+                        if shown.ended_at is None:
+                            yield AnswerFrame(*panels.render(shown))
+                        else:
+                            ended, sent = shown, payload
+                if ended is None:  # Clear: nothing more to show
+                    return
+                step = None if run.stopped else await plan.after(ended)
+                if run.discarded:  # Clear while the tools ran
+                    return
+                if step is not None and run.stopped:  # Stop while the tools ran
+                    ended.stopped, step = True, None
+                spending = None if step is None else admitted(ctx, request, step, lang)
+                if step is None or spending is None:
+                    # For the conversation's save step, which runs right after this one, and for Continue.
+                    ctx.answers.remember(session, FinishedAnswer(ended, plan.recorded(sent)))
+                    ctx.last_answers.remember(session, ended, request.model)
+                    yield AnswerFrame(*panels.render(ended), ended=True)
+                    return
+                yield AnswerFrame(*panels.render(step.turn))
 
     def ask(self, history: list, request: ChatRequest, lang: str, session: str) -> AsyncIterator[AnswerFrame]:
         """Send ``request``'s text with its pictures (prepared: sfui.images) after

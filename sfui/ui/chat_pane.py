@@ -1,5 +1,5 @@
-"""The chat pane: its layout, the handlers of Send, Stop, Retry, Undo and Clear,
-and the public ``/chat`` and ``/retry`` endpoints.
+"""The chat pane: its layout, the handlers of Send, Stop, Retry, Undo, Clear and
+Continue, and the public ``/chat`` and ``/retry`` endpoints.
 
 Send is a chain. Its first step runs in the browser (no server round trip
 before the request is queued): it empties the box, unless the message is
@@ -21,6 +21,7 @@ import gradio as gr
 from ..chat import MAX_MESSAGE_CHARS
 from .chat_handlers import ChatHandlers
 from .common import AppContext, label
+from .continue_pane import wire_continue
 from .fields import with_request_fields
 from .share_panel import ChatShare, render_banner, render_chat_share
 from .starters import ExampleButtons, render_examples
@@ -61,6 +62,7 @@ class ChatArea:
     send_anyway_btn: gr.Button
     examples: ExampleButtons  # the starters under the empty chat
     share: ChatShare | None = None  # share links: the share row, the link, the banner of an opened one
+    continue_btn: gr.Button | None = None  # Continue: shown after an answer cut short (sfui.ui.continue_pane)
 
     def view_outputs(self) -> list:
         """The outputs that show a conversation: the chat, the whole conversation and
@@ -105,6 +107,7 @@ def render_chat_area() -> ChatArea:
         with gr.Column(scale=1, min_width=110):
             send_btn = gr.Button(label("label_send"), variant="primary", elem_id="send-btn")
             stop_btn = gr.Button(label("label_stop"), variant="stop", elem_id="stop-btn")
+            continue_btn = gr.Button(label("label_continue"), elem_id="continue-btn", visible=False)
             clear_btn = gr.Button(label("label_clear"), elem_id="clear-btn")
     pending_message = gr.MultimodalTextbox(visible=False, elem_id="pending-message", file_count="multiple",
                                            max_plain_text_length=MAX_MESSAGE_CHARS)
@@ -114,7 +117,7 @@ def render_chat_area() -> ChatArea:
     api_message = gr.Textbox(visible=False, elem_id="api-message")
     return ChatArea(chatbot, gr.State([]), show_earlier_btn, user_input, send_btn, stop_btn, clear_btn,
                     pending_message, api_chat, api_retry, api_message, vision_notice, vision_text, send_anyway_btn,
-                    examples, share)
+                    examples, share, continue_btn)
 
 
 @dataclass
@@ -144,6 +147,8 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     answered.append(area.chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, pane_outputs,
                                        **private))
     answered.append(area.chatbot.edit(with_request_fields(handlers.edit), stream_inputs, pane_outputs, **private))
+    if area.continue_btn is not None:
+        answered.append(wire_continue(area.continue_btn, handlers, stream_inputs, pane_outputs, stream_options))
     quick = dict(queue=False, api_visibility="private")
     # Another model chosen: the notice about the previous one no longer holds.
     model = stream_inputs[2]

@@ -18,6 +18,7 @@ from ..catalog import model_info, model_label, tag_translations, tags_key
 from ..chat import Turn
 from ..chat_request import paying_key
 from ..config import Settings
+from ..continuation import LastAnswers
 from ..i18n import gradio_translations, language, pick_language
 from ..model_list import ModelDirectory
 from ..prices import Charge, PriceList
@@ -116,6 +117,7 @@ class AppContext:
     directory: ModelDirectory = field(default_factory=ModelDirectory)
     runs: RunRegistry = field(default_factory=RunRegistry)  # answers in progress, for Stop and Clear
     answers: FinishedAnswers = field(default_factory=FinishedAnswers)
+    last_answers: LastAnswers = field(default_factory=LastAnswers)  # each session's last answer, for Continue
     session: requests.Session | None = None
     prices: PriceList | None = None  # None: the settings' (built-in table, SFUI_PRICES over it)
     guard: DemoGuard = field(init=False)  # the demo's limits on the server's key

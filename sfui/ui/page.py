@@ -18,6 +18,7 @@ from .chat_pane import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare_tab import wire_compare
+from .continue_pane import wire_continue_offer
 from .fields import field_inputs
 from .keys import wire_keys
 from .layout import render_page
@@ -118,6 +119,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         wire_presets(side.presets, temperature=side.fields["temperature"], top_p=side.fields["top_p"])
         wire_sidebar(page.sidebar, ctx, chat_events, chat=page.chat, reasoning_panel=side.reasoning_panel,
                      usage_panel=side.usage_panel, model=side.model)
+        wire_continue_offer(page.chat.continue_btn, ctx, chat_events.answered, hiding=continue_hiding(page))
         compare_answered = wire_compare(page.compare, ctx, system_prompt=side.system_prompt,
                                         fields=field_inputs(side.fields), key_state=page.keys.key_state)
         wire_code_panel(side.code, ctx, history=page.chat.history, user_input=page.chat.user_input, model=side.model,
@@ -128,6 +130,13 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         wire_presenter(demo, page.presenter, ctx.settings, chat_input=page.chat.user_input, model=side.model,
                        tabs=page.tabs, compare_input=page.compare.user_input, compare_models=page.compare.models)
     return demo
+
+
+def continue_hiding(page: Any) -> list:
+    """The triggers after which the chat shows another conversation, or none: Continue hides."""
+    chat, bar = page.chat, page.sidebar
+    return [chat.clear_btn.click, chat.chatbot.clear, chat.chatbot.undo, bar.new_btn.click, bar.listing.select,
+            bar.delete_btn.click, bar.undo_delete_btn.click]
 
 
 def default_models(chat_model: str, offered: list[str] | tuple[str, ...] = DEFAULT_MODELS) -> list[str | None]:
