@@ -98,6 +98,7 @@ class ChatShare:
 
 @dataclass
 class CompareShare:
+    with_answers: gr.Checkbox
     share_btn: gr.Button
     banner: gr.Markdown
     link: gr.Textbox
@@ -136,6 +137,9 @@ def render_chat_share(banner: tuple) -> ChatShare:
 def render_compare_share() -> CompareShare:
     """Compare's share button, its link and QR code (wired by wire_share)."""
     with gr.Row(elem_id="compare-share-row"):
+        with_answers = gr.Checkbox(True, label=label("label_share_with_answers"),
+                                   info=label("help_compare_share_with_answers"),
+                                   elem_id="compare-share-with-answers", scale=2)
         share_btn = gr.Button(label("label_compare_share"), size="sm", scale=0, min_width=200,
                               elem_id="compare-share-btn")
         banner = gr.Markdown(elem_id="compare-shared-banner")
@@ -143,7 +147,7 @@ def render_compare_share() -> CompareShare:
                       elem_id="compare-share-link")
     qr = gr.HTML(visible=False, elem_id="compare-share-qr")
     note = gr.Markdown(elem_id="compare-share-note")
-    row = CompareShare(share_btn, banner, link, qr, note)
+    row = CompareShare(with_answers, share_btn, banner, link, qr, note)
     _RENDERED.append(row)
     return row
 
@@ -206,8 +210,9 @@ class ShareHandlers:
             return _refused(lang, exc)
         return link_outputs(base, document, lang, document["left_out"]["pictures"], bool(with_answers))
 
-    def make_compare_link(self, request: gr.Request, base, round_state, system_prompt, *fields):
-        """Outputs: the link, the QR code, the note. The round's slots and its last question."""
+    def make_compare_link(self, request: gr.Request, base, with_answers, round_state, system_prompt, *fields):
+        """Outputs: the link, the QR code, the note. The round's slots and its last question,
+        and ``with_answers`` each pane's conversation, labelled as the page shows it."""
         from ..compare_round import CompareRound
 
         lang = lang_of(request)
@@ -221,11 +226,13 @@ class ShareHandlers:
             params = Controls.from_values(fields).to_params()
             slots = [(slot.model, "" if slot.temperature is None else f"{slot.temperature:g}")
                      for slot in round_.slots]
+            panes = list(zip(round_.pane_names(lang), histories[:round_.count], strict=True)) \
+                if with_answers else None
             document = share.compare_document(slots, round_.samples, as_text(system_prompt), params,
-                                              questions[-1].get("content"))
+                                              questions[-1].get("content"), panes)
         except InputError as exc:
             return _refused(lang, exc)
-        return link_outputs(base, document, lang, document["left_out"]["pictures"], None)
+        return link_outputs(base, document, lang, document["left_out"]["pictures"], bool(with_answers))
 
     def open_link(self, request: gr.Request, payload):
         """Outputs (open_outputs' order): the chat's view, the panels, the open conversation's
@@ -243,13 +250,12 @@ class ShareHandlers:
             gr.Warning(message, duration=20)
             return (*unchanged(count - 6), gr.update(visible=True), message, gr.update(visible=False),
                     *unchanged(3))
-        skip_compare = unchanged(2 * MAX_SLOTS + 2)
+        skip_compare = unchanged(4 * MAX_SLOTS + 2)
         if shared.kind == "compare":
-            models = [m for m, _ in shared.slots]
-            compare = (*(gr.update(value=m) for m in models + [None] * (MAX_SLOTS - len(models))),
-                       *(temp for _, temp in list(shared.slots) + [("", "")] * (MAX_SLOTS - len(shared.slots))),
-                       shared.samples, shared.question)
-            banner = t(lang, "share_banner_compare", models=", ".join(f"`{m}`" for m in models))
+            compare = compare_view(shared)
+            models = ", ".join(f"`{m}`" for m, _ in shared.slots)
+            banner = t(lang, "share_banner_compare_answers" if shared.panes else "share_banner_compare",
+                       models=models)
             notes = self._pictures(shared, lang)
             return (*unchanged(PANE_OUTPUTS + 1), gr.skip(), shared.system_prompt, *fields, *compare, gr.skip(),
                     gr.skip(), gr.skip(), banner + notes, shared.to_state(), "compare")
@@ -292,10 +298,24 @@ class ShareHandlers:
             yield unchanged(PANE_OUTPUTS)
 
 
+def compare_view(shared: share.Shared) -> tuple:
+    """Compare's inputs as a Compare link sets them: each slot's model, each slot's
+    temperature, the samples, the question; then each pane (its label and conversation, or
+    emptied) and each pane's column (shown when the link has that pane's answers)."""
+    models = [m for m, _ in shared.slots]
+    slots = list(shared.slots) + [("", "")] * (MAX_SLOTS - len(shared.slots))
+    panes = list(shared.panes)[:MAX_SLOTS]
+    pane_updates = [gr.update(label=pane_label, value=messages) for pane_label, messages in panes]
+    pane_updates += [gr.update(value=[]) if panes else gr.skip() for _ in range(MAX_SLOTS - len(panes))]
+    columns = [gr.update(visible=i < len(panes)) if panes else gr.skip() for i in range(MAX_SLOTS)]
+    return (*(gr.update(value=m) for m in models + [None] * (MAX_SLOTS - len(models))),
+            *(temp for _, temp in slots), shared.samples, shared.question, *pane_updates, *columns)
+
+
 # The open step's outputs: chat view, panels (2), sidebar's open id, model, system prompt,
-# the fields, Compare's slots (2 per slot), samples and box, then the banner row, banner, Run
-# again, Compare's banner, the link kept and its kind.
-OPEN_OUTPUTS = CHAT_VIEW_OUTPUTS + 5 + len(FIELDS) + 2 * MAX_SLOTS + 2 + 6
+# the fields, Compare's slots (2 per slot), samples, box, panes and their columns, then the
+# banner row, banner, Run again, Compare's banner, the link kept and its kind.
+OPEN_OUTPUTS = CHAT_VIEW_OUTPUTS + 5 + len(FIELDS) + 4 * MAX_SLOTS + 2 + 6
 
 
 # --- wiring -------------------------------------------------------------------------------------
@@ -317,14 +337,15 @@ def wire_share(demo: gr.Blocks, page: Any, ctx: AppContext, chat_events: Any) ->
     if _RENDERED:
         row = _RENDERED.pop()
         row.share_btn.click(None, None, [box.base], js=BASE_JS, queue=False).then(
-            handlers.make_compare_link, [box.base, compare.round, side.system_prompt, *fields],
+            handlers.make_compare_link, [box.base, row.with_answers, compare.round, side.system_prompt, *fields],
             [row.link, row.qr, row.note], **quick)
         compare_banner: Any = row.banner
     else:
         compare_banner = gr.State(None)
     open_outputs = [*chat.view_outputs(), side.reasoning_panel, side.usage_panel, page.sidebar.current, side.model,
                     side.system_prompt, *fields, *compare.models, *compare.temperatures, compare.samples,
-                    compare.user_input, box.banner_row, box.banner, box.run_btn, compare_banner, box.shared, box.kind]
+                    compare.user_input, *compare.panes, *compare.columns, box.banner_row, box.banner, box.run_btn,
+                    compare_banner, box.shared, box.kind]
     # The fragment is read in the browser; only a page opened with a link reaches the server
     # (the payload changes), an ordinary page load makes no request for it.
     demo.load(None, None, [box.payload], js=READ_JS, queue=False)
