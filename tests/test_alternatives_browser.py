@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -53,9 +54,33 @@ def expect_status(page: Page, words: dict, kind: str, shown: int, count: int) ->
     expect(page.locator(STATUS)).to_have_text(f"{words[kind]} {shown} / {count}", timeout=WAIT_MS)
 
 
-def settled(page: Page) -> None:
-    """Every step the page started has ended: the last change is saved."""
-    wait_events_ended(page)
+# Counts, on every load of the page, the queued steps it starts and those that save the
+# conversation after a chat edit (``ids``: their fn_index), from Gradio's queue as the page
+# speaks it (tests/support/page.py's tap, installed by watch_events).
+COUNT_SAVES_JS = """(ids) => {
+  const saves = window.__saves = {started: 0, saves: 0};
+  window.__queueTap.request.push((url, init) => {
+    if (!url.includes('/queue/join')) return;
+    saves.started += 1;
+    try { if (ids.includes(JSON.parse(init.body).fn_index)) saves.saves += 1; } catch (e) {}
+  });
+}"""
+
+
+def count_saves(page: Page, url: str) -> None:
+    """From the page's next load on, count the saves after a chat edit (call after watch_events)."""
+    config = httpx.get(url + "config", timeout=60).json()
+    ids = [d["id"] for d in config["dependencies"] if re.fullmatch(r"after_edit(_\d+)?", d.get("api_name") or "")]
+    page.add_init_script(script=f"({COUNT_SAVES_JS})({json.dumps(ids)})")
+
+
+def switch(page: Page, button: str) -> None:
+    """Click ‹ or ›, and wait until the save after the switch has been started and every step
+    the page started has ended: the switch is saved."""
+    saves = page.evaluate("() => window.__saves.saves")
+    page.locator(button).click()
+    page.wait_for_function("(n) => window.__saves.saves > n", arg=saves, timeout=WAIT_MS)
+    wait_events_ended(page, page.evaluate("() => window.__saves.started"))
 
 
 def retry(page: Page, words: dict, answer: str) -> None:
@@ -67,6 +92,7 @@ def test_an_answer_and_two_retries_give_three_to_switch_between_after_a_reload_t
     page, words = lang_page
     app = launch_app()
     watch_events(page)
+    count_saves(page, app.url)
     open_app(page, app.url)
     open_sidebar(page)
     ask(page, "Why is the sky blue?", "Echo: Why is the sky blue?")
@@ -80,19 +106,18 @@ def test_an_answer_and_two_retries_give_three_to_switch_between_after_a_reload_t
 
     answers = page.locator(ANSWERS)
     for shown, answer in ((2, "Rayleigh scattering."), (1, "Echo: Why is the sky blue?")):
-        page.locator(PREV).click()
+        switch(page, PREV)
         expect_status(page, words, "answer", shown, 3)
         expect(answers).to_have_text([answer])
-    page.locator(NEXT).click()  # the second answer, saved as the one shown
+    switch(page, NEXT)  # the second answer, saved as the one shown
     expect(answers).to_have_text(["Rayleigh scattering."])
-    settled(page)
 
     reopen_after_reload(page, app.url)
     expect_status(page, words, "answer", 2, 3)
     expect(answers).to_have_text(["Rayleigh scattering."])
     for button, shown, answer in ((NEXT, 3, "Blue light scatters most."), (PREV, 2, "Rayleigh scattering."),
                                   (PREV, 1, "Echo: Why is the sky blue?")):
-        page.locator(button).click()
+        switch(page, button)
         expect_status(page, words, "answer", shown, 3)
         expect(answers).to_have_text([answer])
 
@@ -107,6 +132,7 @@ def test_an_edit_keeps_the_old_branch_and_the_json_export_keeps_every_branch(lau
     page, words = lang_page
     app = launch_app()
     watch_events(page)
+    count_saves(page, app.url)
     open_app(page, app.url)
     open_sidebar(page)
     ask(page, "Tell me a joke", "Echo: Tell me a joke")
@@ -129,11 +155,10 @@ def test_an_edit_keeps_the_old_branch_and_the_json_export_keeps_every_branch(lau
     page.locator(QUESTIONS).first.click()
     expect_status(page, words, "question", 2, 2)
 
-    page.locator(PREV).click()
+    switch(page, PREV)
     expect_status(page, words, "question", 1, 2)
     expect(page.locator(QUESTIONS)).to_have_text(["Tell me a joke", "Another one"])
     expect(page.locator(ANSWERS)).to_have_text(["Echo: Tell me a joke", "Echo: Another one"])
-    settled(page)
 
     exported = json.loads(download(page, "#export-json-btn"))
     text = json.dumps(exported, ensure_ascii=False)
@@ -146,6 +171,6 @@ def test_an_edit_keeps_the_old_branch_and_the_json_export_keeps_every_branch(lau
 
     reopen_after_reload(page, app.url)
     expect_status(page, words, "question", 1, 2)
-    page.locator(NEXT).click()
+    switch(page, NEXT)
     expect(page.locator(QUESTIONS)).to_have_text(["Tell me a poem"])
     expect(page.locator(ANSWERS)).to_have_text(["Roses are red."])
