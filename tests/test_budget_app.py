@@ -30,6 +30,7 @@ from sfui import share
 from sfui.budget import Ask, utc_day
 from sfui.budget_store import SQLiteSpendStore
 from sfui.prices import Price, format_money
+from sfui.ui.chat_handlers import PANE_OUTPUTS
 from sfui.ui.common import BUDGET_FILE, AppContext
 from sfui.visitors import VisitorKeys
 from tests.support import TEST_KEY
@@ -272,6 +273,8 @@ LOCAL = {
     "deck_show", "present_qr",
     # issue 22: Continue shown or hidden after an answer
     "offer_continue", "hide_continue",
+    # issue 22: switching between the alternatives Retry and Edit kept, and choosing the place
+    "previous_alternative", "next_alternative", "focus_alternatives",
 }
 # Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit,
 # Compare's Send and Enter, a shared link's Run again, and Continue.
@@ -630,7 +633,7 @@ def test_stop_with_usage_on_every_chunk_settles_the_usage(app):
     frame = stop_midway(app, address, "stop me when you can")
     tokens = len(streamed_answer(frame).split())
     assert 1 <= tokens < 40, "the answer was not stopped midway"
-    usage = frame[4]  # the usage panel: the last usage the server sent
+    usage = frame[PANE_OUTPUTS - 1]  # the usage panel (the pane's last output): the last usage the server sent
     completion = int(re.search(r"\| Completion tokens \| ([\d,]+) \|", usage).group(1).replace(",", ""))
     assert completion == tokens
     assert spent_by(context(app), address) == pytest.approx(cost_of(7, tokens))

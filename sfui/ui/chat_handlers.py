@@ -1,5 +1,7 @@
 """The chat's event handlers: Send (in the page and as the public ``/chat``),
 Retry (in the page and as ``/retry``), Edit, Undo, Stop, Clear and Show earlier.
+Retry and Edit keep what they replace (sfui/alternatives.py); the bar under the chat
+shows it (sfui/ui/alt_bar.py, its switching: sfui/ui/alt_handlers.py).
 
 Each handler builds one :class:`~sfui.chat_request.ChatRequest` from the page's
 inputs and passes it down; what happens to a message (refused, ignored, held back
@@ -22,6 +24,7 @@ from typing import Any
 
 import gradio as gr
 
+from .. import alternatives
 from ..chat import (
     FramePacer,
     append_user,
@@ -29,17 +32,17 @@ from ..chat import (
     clean_history,
     edit_history,
     last_text,
-    truncate_for_retry,
     undo_last_question,
 )
 from ..chat_request import IGNORE, NOT_VISION, REFUSE, ChatRequest, decide, refusal
-from ..chat_window import AnswerWindow, ChatView, PageConversation, view_of, whole_view
+from ..chat_window import AnswerWindow, ChatView, PageConversation, view_from, view_of, whole_view
 from ..i18n import t
 from ..params import Controls
 from ..rounds import AnswerPlan, Round
 from ..streaming import PanelUpdates
 from ..tool_loop import ToolExchange
 from . import uploads
+from .alt_bar import status_update
 from .answer_requests import admitted, request_frames
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
 
@@ -48,8 +51,11 @@ from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
 # re-render whose cost grows with the answer; bench/ measured 10 fps at two thirds of
 # the browser CPU of 20 fps, and text at 10 updates a second still reads as streaming.
 FPS = 10
-# The outputs of the page's streaming steps: the chat's view (ChatArea.view_outputs), then the two panels.
-PANE_OUTPUTS = 5
+# The chat's view (ChatArea.view_outputs, chat_view): the chat, the whole conversation, the
+# "show earlier" button and the alternatives bar's status.
+CHAT_VIEW_OUTPUTS = 4
+# The outputs of the page's streaming steps: the chat's view, then the two panels.
+PANE_OUTPUTS = CHAT_VIEW_OUTPUTS + 2
 # ... and of the page's Send: those, the message box, the vision notice and its text.
 SEND_OUTPUTS = PANE_OUTPUTS + 3
 
@@ -95,11 +101,12 @@ def earlier_button(view: ChatView, lang: str) -> Any:
     return gr.update(visible=True, value=t(lang, "show_earlier", count=view.hidden_questions))
 
 
-def chat_view(messages: list, lang: str) -> tuple[list, list, Any]:
-    """A conversation as the chat shows it (ChatArea.view_outputs): its latest turns,
-    the whole of it, and the "show earlier" button."""
-    view = view_of(messages)
-    return view.shown, list(messages), earlier_button(view, lang)
+def chat_view(messages: list, lang: str, start: int | None = None, focus: Any = None) -> tuple[list, list, Any, Any]:
+    """A conversation as the chat shows it (ChatArea.view_outputs): its latest turns (or
+    from message ``start`` on), the whole of it, the "show earlier" button, and the
+    alternatives bar (on the place ``focus`` names, while it holds)."""
+    view = view_of(messages) if start is None else view_from(messages, start)
+    return view.shown, list(messages), earlier_button(view, lang), status_update(messages, lang, focus)
 
 
 class PaneFrames:
@@ -121,11 +128,13 @@ class PaneFrames:
 
     def frame(self, frame: AnswerFrame) -> tuple:
         step = self.window.frame(frame.messages, ended=frame.ended)
-        button = gr.skip() if step.view is None else earlier_button(step.view, self.lang)
+        button = bar = gr.skip()
+        if step.view is not None:
+            button, bar = earlier_button(step.view, self.lang), status_update(frame.messages, self.lang)
         shown: Any = step.shown
         if self.serialize:
             shown = self.chatbot.postprocess(shown).model_dump()
-        return shown, frame.messages, button, frame.reasoning, frame.usage
+        return shown, frame.messages, button, bar, frame.reasoning, frame.usage
 
 
 class _RetryData(gr.EventData):
@@ -338,8 +347,9 @@ class ChatHandlers:
 
     async def _regenerate(self, history: list, ask: ChatRequest, index: int | None, lang: str, session: str):
         """The frames of a new answer to the question the answer at ``index`` (of the
-        whole conversation ``history``; None: the last one) replied to, or nothing."""
-        history = truncate_for_retry(history, index)
+        whole conversation ``history``; None: the last one) replied to, or nothing. The
+        answer replaced, with what followed it, is kept as an alternative."""
+        history = alternatives.retried(history, index)
         problem = refusal(ask, lang, key_set=self.key_set(ask))
         if problem:
             gr.Warning(problem, duration=15)
@@ -381,11 +391,13 @@ class ChatHandlers:
     async def edit(self, shown, whole, model, system_prompt, controls: Controls, visitor_key,
                    edit_data: gr.EditData, request: gr.Request):
         """An earlier message of the visitor's, edited: the answers after it are
-        replaced by a new answer to the edited message."""
+        replaced by a new answer to the edited message (and kept, with the old wording,
+        as an alternative)."""
         lang = lang_of(request)
         conversation = PageConversation.of(whole, shown)
         index = conversation.whole_index(getattr(edit_data, "index", None))
-        edited = edit_history(conversation.whole, index, getattr(edit_data, "value", None))
+        edited = alternatives.edited(conversation.whole, index,
+                                     edit_history(conversation.whole, index, getattr(edit_data, "value", None)))
         ask = self.request(model, system_prompt, controls, visitor_key, request, last_text(edited))
         problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited else None
         if problem:
@@ -419,9 +431,10 @@ class ChatHandlers:
 
     def show_earlier(self, whole: list):
         """Show earlier: the whole conversation in the chat. Outputs: chat_view's."""
-        return whole_view(whole or []).shown, gr.skip(), gr.update(visible=False)
+        return whole_view(whole or []).shown, gr.skip(), gr.update(visible=False), gr.skip()
 
     async def clear(self, request: gr.Request):
         # Stops this session's answer too, without letting its last update redraw the chat.
         self.ctx.runs.stop(request.session_hash, discard=True)
-        return [], [], gr.update(visible=False), "", t(lang_of(request), "usage_empty")
+        lang = lang_of(request)
+        return [], [], gr.update(visible=False), status_update([], lang), "", t(lang, "usage_empty")

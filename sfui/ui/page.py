@@ -14,6 +14,7 @@ from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from ..i18n import t
 from . import uploads
+from .alt_bar import CSS as ALTERNATIVES_CSS
 from .chat_pane import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
@@ -157,7 +158,7 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     os.environ["FORWARDED_ALLOW_IPS"] = ""
     return dict(
         theme=gr.themes.Soft(),
-        css=emoji_font_css() + CSS + PRESENTER_CSS,
+        css=emoji_font_css() + CSS + PRESENTER_CSS + ALTERNATIVES_CSS,
         favicon_path=str(FAVICON),
         # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
         # SVG icon is then taken only if the page says what it is. Relative: the page

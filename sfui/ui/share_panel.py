@@ -23,7 +23,7 @@ from ..compare import MAX_SLOTS
 from ..i18n import t
 from ..params import FIELDS, Controls, InputError
 from ..qr import qr_svg
-from .chat_handlers import ChatHandlers, PaneFrames, Refused, chat_view
+from .chat_handlers import CHAT_VIEW_OUTPUTS, PANE_OUTPUTS, ChatHandlers, PaneFrames, Refused, chat_view
 from .common import AppContext, as_text, label, lang_of, unchanged
 
 # The page's address without its fragment: where a new link points.
@@ -257,8 +257,8 @@ class ShareHandlers:
             banner = t(lang, "share_banner_compare_answers" if shared.panes else "share_banner_compare",
                        models=models)
             notes = self._pictures(shared, lang)
-            return (*unchanged(6), gr.skip(), shared.system_prompt, *fields, *compare, gr.skip(), gr.skip(),
-                    gr.skip(), banner + notes, shared.to_state(), "compare")
+            return (*unchanged(PANE_OUTPUTS + 1), gr.skip(), shared.system_prompt, *fields, *compare, gr.skip(),
+                    gr.skip(), gr.skip(), banner + notes, shared.to_state(), "compare")
         answers = "" if shared.answers else t(lang, "share_banner_no_answers")
         banner = t(lang, "share_banner", model=shared.model, answers=answers) + self._pictures(shared, lang)
         return (*chat_view(shared.messages, lang), "", t(lang, "usage_empty"), None, shared.model,
@@ -279,7 +279,7 @@ class ShareHandlers:
         shared = share.Shared.from_state(shared_state)
         if shared is None or shared.kind != "chat":
             gr.Warning(t(lang, "share_run_nothing"), duration=10)
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
             return
         controls = Controls(**share.controls_for(shared.params))
         ask = ChatRequest(shared.model, shared.system_prompt, controls, visitor_key or None,
@@ -287,7 +287,7 @@ class ShareHandlers:
         problem = refusal(ask, lang, key_set=self.chat.key_set(ask))
         if problem or self.ctx.runs.busy(session):
             gr.Warning(problem or t(lang, "busy_toast"), duration=15)
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chat.chatbot, lang, 0, serialize=False)
         async for frame in self.chat.stream_reply(truncate_for_retry(shared.messages), ask, lang, session):
@@ -295,7 +295,7 @@ class ShareHandlers:
                 break
             yield pane.frame(frame)
         if not pane.started:
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
 
 
 def compare_view(shared: share.Shared) -> tuple:
@@ -312,10 +312,10 @@ def compare_view(shared: share.Shared) -> tuple:
             *(temp for _, temp in slots), shared.samples, shared.question, *pane_updates, *columns)
 
 
-# The open step's outputs: chat view (3), panels (2), sidebar's open id, model, system prompt,
+# The open step's outputs: chat view, panels (2), sidebar's open id, model, system prompt,
 # the fields, Compare's slots (2 per slot), samples, box, panes and their columns, then the
 # banner row, banner, Run again, Compare's banner, the link kept and its kind.
-OPEN_OUTPUTS = 8 + len(FIELDS) + 4 * MAX_SLOTS + 2 + 6
+OPEN_OUTPUTS = CHAT_VIEW_OUTPUTS + 5 + len(FIELDS) + 4 * MAX_SLOTS + 2 + 6
 
 
 # --- wiring -------------------------------------------------------------------------------------

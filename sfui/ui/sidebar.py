@@ -22,7 +22,7 @@ from .. import conversation_files, conversation_format, conversations
 from ..chat import awaiting_answer
 from ..i18n import t
 from ..params import InputError
-from .chat_handlers import chat_view
+from .chat_handlers import CHAT_VIEW_OUTPUTS, chat_view
 from .chat_pane import ChatArea
 from .common import AppContext, label, lang_of
 
@@ -140,8 +140,9 @@ def _listing(store: dict, current: str | None, lang: str) -> Any:
     return gr.update(choices=conversations.list_rows(store, lang, time.time()), value=current)
 
 
-# The chat's view (chat_view: the latest turns, the whole conversation, the button) and the two panels.
-VIEW_OUTPUTS = 5
+# The chat's view (chat_view: the latest turns, the whole conversation, the button, the
+# alternatives bar) and the two panels.
+VIEW_OUTPUTS = CHAT_VIEW_OUTPUTS + 2
 
 
 def _view(messages: list, conversation: dict | None, lang: str) -> tuple:
