@@ -32,7 +32,7 @@ from .catalog import model_info
 from .chat import Turn
 from .i18n import t
 from .prices import Charge, Price, PriceList, format_money
-from .rate_windows import MovingWindows
+from .rate_windows import MovingWindows, RequestWindows
 from .visitors import Visitor, VisitorKeys
 
 log = logging.getLogger("sfui.budget")
@@ -169,20 +169,27 @@ def duration_text(seconds: int, lang: str) -> str:
                                                                                     minutes=minutes)
 
 
+# (limit, period in seconds, name) → the windows of one rate limit.
+WindowsFactory = Callable[[int, float, str], RequestWindows]
+
+
 class DemoGuard:
-    """The limits of the server's key for the visitors without their own, in one
-    process: the money counters in ``store`` (shared by restarts), the requests per
-    minute and the stream slots in memory."""
+    """The limits of the server's key for the visitors without their own: the money
+    counters in ``store`` (shared by restarts, and by processes with Redis), the requests
+    per minute in ``windows`` (this process's, or Redis's), the stream slots in this
+    process's memory (a visitor's streams stay on one process behind sticky routing)."""
 
     def __init__(self, limits: Limits, prices: PriceList, store: SpendStore | None, keys: VisitorKeys,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, windows: WindowsFactory | None = None) -> None:
         self.limits = limits
         self.prices = prices
         self.store = store if limits.money else None
         self.keys = keys
         self.clock = clock
-        self._per_minute = MovingWindows(limits.visitor_rpm, 60.0)
-        self._key_checks = MovingWindows(limits.key_checks, 3600.0)
+        # The rate limits' windows: this process's own, or shared ones (sfui/stores.py).
+        make = windows or (lambda limit, period, _name: MovingWindows(limit, period))
+        self._per_minute = make(limits.visitor_rpm, 60.0, "rpm")
+        self._key_checks = make(limits.key_checks, 3600.0, "key-checks")
         self._streams: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -223,10 +230,9 @@ class DemoGuard:
     def _rate(self, counters: Sequence[str], requests: int, lang: str) -> Refusal | None:
         if not self.limits.visitor_rpm:
             return None
-        wait = self._per_minute.wait(counters, requests)
+        wait = self._per_minute.take(counters, requests)
         if wait > 0:
             return Refusal(t(lang, "budget_rate", rpm=self.limits.visitor_rpm, wait=max(1, int(wait) + 1)))
-        self._per_minute.hit(counters, requests)
         return None
 
     def _limits_of(self, counters: Sequence[str]) -> dict[str, float]:
@@ -317,10 +323,9 @@ class DemoGuard:
             return None
         counters = self.keys.counters(visitor)
         with self._lock:
-            wait = self._key_checks.wait(counters)
+            wait = self._key_checks.take(counters)
             if wait > 0:
                 return t(lang, "budget_key_checks", minutes=max(1, int(wait) // 60 + 1))
-            self._key_checks.hit(counters)
         return None
 
 

@@ -40,6 +40,7 @@ from ..params import Controls
 from ..streaming import QUESTION_GRACE, PanelUpdates, stream_turn
 from . import uploads
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
+from .sessions import came_back
 
 # Browser updates per second while streaming, at most: FramePacer sends fewer as the
 # answer grows long or many answers stream at once. Each is one SSE message and a
@@ -166,6 +167,9 @@ class ChatHandlers:
         by frame: the question with a "waiting" table (unless the first token comes along),
         then the answer as it streams."""
         ctx = self.ctx
+        if came_back(ctx, session, lang):  # idle past SFUI_SESSION_TTL: told, and nothing sent
+            yield Refused(None)
+            return
         history = clean_history(history)
         turn = Turn(history, lang, charge=ctx.charge(request.model))
         ask = Ask(request.model, request.messages(history), request.params())
