@@ -27,7 +27,7 @@ from typing import Any
 
 from .api.events import Usage
 from .budget_limits import Limits
-from .budget_store import SpendStore
+from .budget_store import SpendStore, StoreUnavailable
 from .catalog import model_info
 from .chat import Turn
 from .i18n import t
@@ -218,10 +218,15 @@ class DemoGuard:
         with self._lock:
             if limits.visitor_streams and any(self._streams[c] >= limits.visitor_streams for c in counters):
                 return Refusal(t(lang, "budget_streams", count=limits.visitor_streams))
-            refusal = self._rate(counters, len(asks), lang)
-            if refusal is not None:
-                return refusal
-            spending = self._hold(visitor, counters, asks, lang)
+            try:
+                refusal = self._rate(counters, len(asks), lang)
+                if refusal is not None:
+                    return refusal
+                spending = self._hold(visitor, counters, asks, lang)
+            except StoreUnavailable:
+                # A shared store away: nothing can be counted, so nothing is sent on the server's key.
+                log.exception("the demo's limits could not be checked")
+                return Refusal(t(lang, "budget_store_down"))
             if isinstance(spending, Spending) and limits.visitor_streams:
                 spending.slots = counters
                 self._streams.update(counters)
@@ -278,9 +283,13 @@ class DemoGuard:
     def settled(self, spending: Spending, cost: float) -> None:
         if self.store is None or spending.hold is None:
             return
-        self.store.settle(spending.hold, cost)
-        if spending.visitor is not None:
-            self._log_day(spending.visitor, cost)
+        try:
+            self.store.settle(spending.hold, cost)
+            if spending.visitor is not None:
+                self._log_day(spending.visitor, cost)
+        except StoreUnavailable:
+            # The hold stays: it is spent whole when this process's holds are swept (budget_redis.py).
+            log.exception("an answer's cost could not be settled")
 
     def release(self, slots: Sequence[str]) -> None:
         if not slots:
@@ -309,7 +318,10 @@ class DemoGuard:
         if self.store is None:
             return ""
         counters = self.keys.counters(visitor)
-        left, _ = self._left(counters, self.clock())
+        try:
+            left, _ = self._left(counters, self.clock())
+        except StoreUnavailable:
+            return ""  # said when a request is refused; the meter just waits
         currency = self.prices.currency
         if self.limits.visitor_budget:
             return t(lang, "budget_meter", left=format_money(left, currency),
@@ -323,7 +335,10 @@ class DemoGuard:
             return None
         counters = self.keys.counters(visitor)
         with self._lock:
-            wait = self._key_checks.take(counters)
+            try:
+                wait = self._key_checks.take(counters)
+            except StoreUnavailable:
+                return t(lang, "budget_store_down")
             if wait > 0:
                 return t(lang, "budget_key_checks", minutes=max(1, int(wait) // 60 + 1))
         return None

@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from .budget_store import StoreUnavailable
+
 # Requests between two sweeps of the keys no request has used for a whole period.
 SWEEP_EVERY = 4096
 
@@ -110,7 +112,9 @@ class RedisWindows:
         self.limit = limit
         self.period = period
         self._item = RateLimitItemPerSecond(max(1, limit), max(1, int(period)), namespace=name)
-        self._limiter: Any = MovingWindowRateLimiter(RedisStorage(redis_url, key_prefix=f"{prefix}:limits"))
+        storage = RedisStorage(redis_url, key_prefix=f"{prefix}:limits", wrap_exceptions=True,
+                               socket_timeout=5, socket_connect_timeout=5)
+        self._limiter: Any = MovingWindowRateLimiter(storage)
 
     def _wait(self, keys: Sequence[str], cost: int) -> float:
         if cost > self.limit:
@@ -120,6 +124,14 @@ class RedisWindows:
         return max([stats.reset_time - now for stats in waits if stats.remaining < cost] or [0.0])
 
     def take(self, keys: Sequence[str], cost: int = 1) -> float:
+        from limits.errors import StorageError
+
+        try:
+            return self._take(keys, cost)
+        except StorageError as error:
+            raise StoreUnavailable(f"the rate limits' Redis: {error}") from error
+
+    def _take(self, keys: Sequence[str], cost: int) -> float:
         if cost > self.limit or not all(self._limiter.test(self._item, key, cost=cost) for key in keys):
             return max(self._wait(keys, cost), 1.0)
         for key in keys:

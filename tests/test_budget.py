@@ -31,6 +31,7 @@ from sfui.i18n import t
 from sfui.prices import DOLLAR, YUAN, Charge, Price, PriceList, format_money
 from sfui.rate_windows import RedisWindows
 from sfui.visitors import UNKNOWN_ADDRESS, Visitor, VisitorKeys, client_address
+from tests.support.launch import free_port
 from tests.support.redis_server import flushed_client, running_redis
 
 PRICED, FREE, UNKNOWN = "priced/model", "free/model", "unknown/model"
@@ -627,3 +628,17 @@ def test_describe_says_no_limit_plainly():
     unpriced = "\n".join(describe(resolve_limits({}, server_key=True, prices_known=False, currency=YUAN), YUAN,
                                   True, False))
     assert "SFUI_PRICES" in unpriced and "NO LIMIT (SFUI_DAILY_BUDGET=0)" in unpriced
+
+
+def test_with_the_shared_store_out_of_reach_nothing_goes_out_on_the_servers_key():
+    """Redis away (nothing listens on its port): the guard cannot count, so it refuses, saying
+    why, in both languages; it never lets a request through uncounted."""
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    guard = guard_of(None, windows=lambda limit, period, name: RedisWindows(dead, limit, period, name),
+                     visitor_rpm=3, key_checks=2)
+    refused = guard.admit(ANN, [Ask(PRICED, [user("hi")], {})], "en")
+    assert isinstance(refused, Refusal) and refused.reason == t("en", "budget_store_down")
+    assert "own SiliconFlow key" in refused.reason
+    zh = guard.admit(ANN, [Ask(PRICED, [user("hi")], {})], "zh")
+    assert isinstance(zh, Refusal) and "演示额度暂时无法核对" in zh.reason
+    assert guard.key_check(ANN, "en") == t("en", "budget_store_down")
