@@ -34,6 +34,7 @@ from deploy.cluster import free_port, start_cluster
 from sfui.budget import EVERYONE, utc_day
 from sfui.budget_store import units
 from tests.support import TEST_KEY
+from tests.support.asyncutil import run_async
 from tests.support.sfserver import FakeSiliconFlow
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -154,7 +155,7 @@ def spent_and_held(redis_url: str) -> int:
 def test_two_processes_behind_nginx_share_the_budget_keep_visitors_and_survive_a_kill(cluster):
     running, fake = cluster
     config = httpx.get(running.url + "config", timeout=TIMEOUT).json()
-    asyncio.run(scenario(running, fake, config))
+    run_async(scenario(running, fake, config), timeout=540)
 
 
 async def scenario(running, fake, config) -> None:

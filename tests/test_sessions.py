@@ -16,6 +16,7 @@ import pytest
 from sfui.config import Settings
 from sfui.i18n import t
 from sfui.sessions import DEFAULT_SESSION_TTL, IdleSessions, sweep_every
+from tests.support.asyncutil import run_async
 from tests.support.page import WAIT_MS
 from tests.test_budget_app import Event, call_event, session, upstream_events
 
@@ -115,9 +116,9 @@ def test_a_page_that_comes_back_after_its_session_was_let_go_is_told_and_sends_n
             again = await call_event(http, send.fn_index, send.data(later), page, headers=headers)
             assert not again.warnings and asked(app, later) == 1  # told once: then it goes
 
-    asyncio.run(scenario({"accept-language": "en-US"}, "en"))
+    run_async(scenario({"accept-language": "en-US"}, "en"))
     page = session()
-    asyncio.run(scenario({"accept-language": "zh-CN,zh;q=0.9"}, "zh"))
+    run_async(scenario({"accept-language": "zh-CN,zh;q=0.9"}, "zh"))
     assert "请重新粘贴" in t("zh", "session_expired", minutes=1) and "paste it again" in t("en", "session_expired",
                                                                                          minutes=1)
 
@@ -141,4 +142,4 @@ def test_an_answer_streaming_past_the_ttl_is_not_cut_and_an_api_caller_is_not_to
             assert done.completed and not done.error and not done.warnings
             assert "Echo: the whole answer" in str(done.frames[-1][0])
 
-    asyncio.run(scenario())
+    run_async(scenario())

@@ -167,7 +167,7 @@ class ChatHandlers:
         by frame: the question with a "waiting" table (unless the first token comes along),
         then the answer as it streams."""
         ctx = self.ctx
-        if came_back(ctx, session, lang):  # idle past SFUI_SESSION_TTL: told, and nothing sent
+        if came_back(ctx, session, lang):  # idle past SFUI_SESSION_TTL (Run again): told, and nothing sent
             yield Refused(None)
             return
         history = clean_history(history)
@@ -216,6 +216,9 @@ class ChatHandlers:
         way, and deleted from Gradio's upload cache once the message is sent; a picture
         that cannot be read is deleted and left out of the message given back. ``one_at_a_time``: refuse while
         this page's previous answer streams."""
+        if came_back(self.ctx, session, lang):  # before the key checks: the pasted key is what was lost
+            yield Refused(message)
+            return
         busy = one_at_a_time and self.ctx.runs.busy(session)
         decision = decide(request, lang, key_set=self.key_set(request), busy=busy, anyway=anyway)
         if decision.verdict == REFUSE:
@@ -334,6 +337,8 @@ class ChatHandlers:
         """The frames of a new answer to the question the answer at ``index`` (of the
         whole conversation ``history``; None: the last one) replied to, or nothing."""
         history = truncate_for_retry(history, index)
+        if came_back(self.ctx, session, lang):
+            return
         problem = refusal(ask, lang, key_set=self.key_set(ask))
         if problem:
             gr.Warning(problem, duration=15)
@@ -381,10 +386,11 @@ class ChatHandlers:
         index = conversation.whole_index(getattr(edit_data, "index", None))
         edited = edit_history(conversation.whole, index, getattr(edit_data, "value", None))
         ask = self.request(model, system_prompt, controls, visitor_key, request, last_text(edited))
-        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited else None
+        expired = bool(edited) and came_back(self.ctx, request.session_hash, lang)
+        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited and not expired else None
         if problem:
             gr.Warning(problem, duration=15)
-        if problem or not edited or not awaiting_answer(edited):
+        if expired or problem or not edited or not awaiting_answer(edited):
             yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)
