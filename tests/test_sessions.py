@@ -143,3 +143,48 @@ def test_an_answer_streaming_past_the_ttl_is_not_cut_and_an_api_caller_is_not_to
             assert "Echo: the whole answer" in str(done.frames[-1][0])
 
     run_async(scenario())
+
+
+# --- lean sessions: no copy of every component's config per session ----------------------------------
+
+
+def test_a_lean_session_is_gradios_session_without_the_config_copy_until_it_is_read():
+    """Same attributes and behaviour as Gradio's SessionState (so a Gradio upgrade that changes
+    SessionState fails here); the config copy is built only when read, and then equals Gradio's."""
+    import gradio as gr
+    from gradio.state_holder import SessionState
+
+    from sfui.ui.sessions import LeanSessionState
+
+    with gr.Blocks() as demo:
+        state = gr.State("default")
+        box = gr.Textbox("hello")
+    gradio_session, lean = SessionState(demo), LeanSessionState(demo)
+    assert set(vars(gradio_session)) - {"config_values"} <= set(vars(lean))
+    assert lean._config_values is None
+    for session in (gradio_session, lean):
+        assert session[state._id] == "default"
+        session[state._id] = "changed"
+        session[box._id] = gr.Textbox("updated")
+        assert session[state._id] == "changed" and session[box._id].value == "updated"
+    assert lean._config_values is None  # updates never built it
+    # Read (a deep link would): built then, with the components as they are now.
+    assert [c["id"] for c in lean.components] == [c["id"] for c in gradio_session.components]
+    assert lean.config_values[box._id]["props"]["value"] == "updated"
+
+
+def test_the_app_keeps_lean_sessions(app):
+    from sfui.ui.sessions import LeanSessionState, LeanStateHolder
+
+    chat = next(event for event in upstream_events(app) if event.name == "chat")
+    caller = session()
+
+    async def one_chat() -> None:
+        async with httpx.AsyncClient(base_url=app.url, timeout=WAIT_S) as http:
+            assert (await call_event(http, chat.fn_index, chat.data("lean"), caller)).completed
+
+    run_async(one_chat())
+    holder = app.demo.server_app.state_holder
+    assert isinstance(holder, LeanStateHolder)
+    kept = holder.session_data[caller]
+    assert isinstance(kept, LeanSessionState) and kept._config_values is None
