@@ -1,7 +1,6 @@
 """What a visitor reads about the server's side of their page, in English and Chinese (merged
 into sfui/i18n.py's STRINGS): the page's session let go after SFUI_SESSION_TTL idle
-(sfui/sessions.py), the server that answered them gone (a process of several stopped), and the
-shared store of the demo's budgets out of reach (sfui/stores.py)."""
+(sfui/sessions.py), and the shared store of the demo's budgets out of reach (sfui/stores.py)."""
 
 EN: dict[str, str] = {
     "budget_store_down": (
@@ -13,11 +12,6 @@ EN: dict[str, str] = {
         "Your conversations are saved in this browser and are all still here (the sidebar). "
         "A key you pasted was not kept: paste it again (Use my own key / Change key). "
         "Nothing was sent this time: send it again."
-    ),
-    "server_gone": (
-        "The server answering this page stopped. Your conversations are saved in this browser; "
-        "the answer in progress may be cut short. Send again to go on, or reload the page "
-        "(a key you pasted must then be pasted again)."
     ),
 }
 
@@ -31,9 +25,5 @@ ZH: dict[str, str] = {
         "你的对话保存在此浏览器中，全部都在（见侧栏）。"
         "你粘贴的密钥没有保留：请重新粘贴（使用我自己的密钥 / 更换密钥）。"
         "这次没有发送任何内容：请再发送一次。"
-    ),
-    "server_gone": (
-        "为此页面回答的服务器已停止。你的对话保存在此浏览器中；正在进行的回答可能被截断。"
-        "请重新发送以继续，或刷新页面（之后需要重新粘贴你的密钥）。"
     ),
 }

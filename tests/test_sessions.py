@@ -162,11 +162,11 @@ def test_a_lean_session_is_gradios_session_without_the_config_copy_until_it_is_r
     gradio_session, lean = SessionState(demo), LeanSessionState(demo)
     assert set(vars(gradio_session)) - {"config_values"} <= set(vars(lean))
     assert lean._config_values is None
-    for session in (gradio_session, lean):
-        assert session[state._id] == "default"
-        session[state._id] = "changed"
-        session[box._id] = gr.Textbox("updated")
-        assert session[state._id] == "changed" and session[box._id].value == "updated"
+    for kept in (gradio_session, lean):
+        assert kept[state._id] == "default"
+        kept[state._id] = "changed"
+        kept[box._id] = gr.Textbox("updated")
+        assert kept[state._id] == "changed" and kept[box._id].value == "updated"
     assert lean._config_values is None  # updates never built it
     # Read (a deep link would): built then, with the components as they are now.
     assert [c["id"] for c in lean.components] == [c["id"] for c in gradio_session.components]
