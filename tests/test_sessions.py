@@ -90,9 +90,10 @@ def asked(app, marker: str) -> int:
     return sum(marker in str(request.body) for request in app.fake.chat_received())
 
 
-@pytest.fixture
-def app(launch_app):
-    return launch_app(session_ttl=TTL)
+@pytest.fixture(scope="module")
+def app(launch_module_app):
+    """One app for the module: every test uses questions of its own."""
+    return launch_module_app(session_ttl=TTL)
 
 
 def test_a_page_that_comes_back_after_its_session_was_let_go_is_told_and_sends_nothing(app):
@@ -188,3 +189,22 @@ def test_the_app_keeps_lean_sessions(app):
     assert isinstance(holder, LeanStateHolder)
     kept = holder.session_data[caller]
     assert isinstance(kept, LeanSessionState) and kept._config_values is None
+
+
+@pytest.mark.parametrize("name", ["respond_in_page", "respond_anyway", "regenerate", "edit", "stream", "run_again"])
+def test_every_page_event_that_asks_is_held_back_once_after_the_session_was_let_go(app, name):
+    """The page's events that send a question (Send, Send anyway, Retry, Edit, Compare's Send,
+    Run again): after the session was let go, the first one tells the visitor and sends nothing."""
+    register = named_event(app, "register")
+    event = next(e for e in upstream_events(app) if e.name == name)
+    page, marker = session(), f"back-{name}"
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=app.url, timeout=WAIT_S) as http:
+            assert (await call_event(http, register.fn_index, ["", None], page)).completed
+            wait_until_let_go(app, page)
+            back = await call_event(http, event.fn_index, event.data(marker), page, event_data=event.event_data(marker))
+            assert back.warnings == [t("en", "session_expired", minutes=1)]
+            assert asked(app, marker) == 0
+
+    run_async(scenario())
