@@ -45,6 +45,7 @@ from . import uploads
 from .alt_bar import status_update
 from .answer_requests import admitted, request_frames
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
+from .sessions import came_back
 
 # Browser updates per second while streaming, at most: FramePacer sends fewer as the
 # answer grows long or many answers stream at once. Each is one SSE message and a
@@ -178,6 +179,9 @@ class ChatHandlers:
         then the answer as it streams. ``plan``: its requests (sfui.rounds): one, or with the
         demo's tools switched on, one per round of tool calls (sfui.tool_loop)."""
         ctx = self.ctx
+        if came_back(ctx, session, lang):  # idle past SFUI_SESSION_TTL (Run again): told, and nothing sent
+            yield Refused(None)
+            return
         plan = plan or (ToolExchange() if request.controls.tools_demo else AnswerPlan())
         first = plan.first(clean_history(history), request, lang, ctx.charge(request.model))
         spending = admitted(ctx, request, first, lang)
@@ -231,6 +235,9 @@ class ChatHandlers:
         way, and deleted from Gradio's upload cache once the message is sent; a picture
         that cannot be read is deleted and left out of the message given back. ``one_at_a_time``: refuse while
         this page's previous answer streams."""
+        if came_back(self.ctx, session, lang):  # before the key checks: the pasted key is what was lost
+            yield Refused(message)
+            return
         busy = one_at_a_time and self.ctx.runs.busy(session)
         decision = decide(request, lang, key_set=self.key_set(request), busy=busy, anyway=anyway)
         if decision.verdict == REFUSE:
@@ -350,6 +357,8 @@ class ChatHandlers:
         whole conversation ``history``; None: the last one) replied to, or nothing. The
         answer replaced, with what followed it, is kept as an alternative."""
         history = alternatives.retried(history, index)
+        if came_back(self.ctx, session, lang):
+            return
         problem = refusal(ask, lang, key_set=self.key_set(ask))
         if problem:
             gr.Warning(problem, duration=15)
@@ -399,10 +408,11 @@ class ChatHandlers:
         edited = alternatives.edited(conversation.whole, index,
                                      edit_history(conversation.whole, index, getattr(edit_data, "value", None)))
         ask = self.request(model, system_prompt, controls, visitor_key, request, last_text(edited))
-        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited else None
+        expired = bool(edited) and came_back(self.ctx, request.session_hash, lang)
+        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited and not expired else None
         if problem:
             gr.Warning(problem, duration=15)
-        if problem or not edited or not awaiting_answer(edited):
+        if expired or problem or not edited or not awaiting_answer(edited):
             yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)

@@ -27,6 +27,7 @@ from .presenter import CSS as PRESENTER_CSS
 from .presenter import HEAD_SCRIPT as PRESENTER_SCRIPT
 from .presenter import wire_presenter
 from .preset_picker import wire_presets
+from .sessions import SessionReaper
 from .share_panel import wire_share
 from .sidebar import wire_sidebar
 from .starters import EXAMPLE_PICTURES, wire_examples
@@ -130,6 +131,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                   other_models=page.compare.models, answered=[*chat_events.answered, *compare_answered])
         wire_presenter(demo, page.presenter, ctx.settings, chat_input=page.chat.user_input, model=side.model,
                        tabs=page.tabs, compare_input=page.compare.user_input, compare_models=page.compare.models)
+    # Lets go of idle sessions (SFUI_SESSION_TTL) once launched: launch_options(settings, demo).
+    demo.sfui_reaper = SessionReaper(ctx)  # type: ignore[attr-defined]
     return demo
 
 
@@ -148,10 +151,12 @@ def default_models(chat_model: str, offered: list[str] | tuple[str, ...] = DEFAU
     return [chat_model, chat_model, other, None, None]
 
 
-def launch_options(settings: Settings | None = None) -> dict[str, Any]:
+def launch_options(settings: Settings | None = None, demo: gr.Blocks | None = None) -> dict[str, Any]:
     """Keyword arguments for ``demo.launch``. Host and port come from
-    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself."""
+    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself. With the ``demo``
+    build_demo made, idle sessions are let go while it serves (sfui/ui/sessions.py)."""
     settings = settings or Settings()
+    reaper = getattr(demo, "sfui_reaper", None)
     # The visitor's address is sfui's to work out (SFUI_TRUSTED_PROXIES, sfui/visitors.py):
     # uvicorn must not replace the connection's own address by a header first (it would
     # believe any X-Forwarded-For sent from 127.0.0.1).
@@ -175,6 +180,7 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
         max_threads=max(40, settings.concurrency_limit),
         # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
         max_file_size=uploads.UPLOAD_LIMIT,
+        app_kwargs={"lifespan": reaper.lifespan} if reaper is not None else None,
     )
 
 

@@ -25,6 +25,7 @@ from ..params import FIELDS, Controls, InputError
 from ..qr import qr_svg
 from .chat_handlers import CHAT_VIEW_OUTPUTS, PANE_OUTPUTS, ChatHandlers, PaneFrames, Refused, chat_view
 from .common import AppContext, as_text, label, lang_of, unchanged
+from .sessions import came_back
 
 # The page's address without its fragment: where a new link points.
 BASE_JS = "() => location.href.split('#')[0]"
@@ -276,6 +277,9 @@ class ShareHandlers:
         the last question), on the visitor's key or within the demo's budget
         (ChatHandlers.stream_reply). Outputs: the chat's view and the two panels."""
         lang, session = lang_of(request), request.session_hash
+        if came_back(self.ctx, session, lang):  # idle past SFUI_SESSION_TTL: the opened link was let go too
+            yield unchanged(5)
+            return
         shared = share.Shared.from_state(shared_state)
         if shared is None or shared.kind != "chat":
             gr.Warning(t(lang, "share_run_nothing"), duration=10)
