@@ -20,6 +20,7 @@ from .i18n import t
 from .images import DETAILS, PreparedImage
 from .params import InputError
 from .prices import Charge
+from .tool_cards import add_exchange
 
 # About the largest context window on offer (~128k tokens) in characters: a
 # longer message cannot be answered, so it is refused here with a reason
@@ -72,6 +73,8 @@ def api_messages(history: list, system_prompt: str | None = None, detail: str = 
     for message in history:
         role = _field(message, "role")
         if role not in ("user", "assistant") or is_display_only(message):
+            if role == "assistant":
+                add_exchange(turns, message)  # a demo tool's card: its call and result go back (sfui.tool_cards)
             continue
         content = _field(message, "content")
         text = message_text(content)
@@ -137,7 +140,6 @@ def append_user(history: list, text: str, images: list[PreparedImage] | tuple = 
         return [*history, {"role": "user", "content": text}]
     content = ([{"type": "text", "text": text}] if text.strip() else []) + [image_block(image) for image in images]
     return [*history, {"role": "user", "content": content}]
-
 
 
 def clean_history(history: list) -> list:
@@ -324,19 +326,17 @@ class Turn:
         elif self.retry_note:
             metadata = {"title": t(self.lang, "status_retrying"), "status": "pending"}
             out.append({"role": "assistant", "content": self.retry_note, "metadata": metadata})
-        for call in self.tool_calls:
-            out.append(
-                {
-                    "role": "assistant",
-                    "content": f"```json\n{_pretty_json(call.arguments)}\n```",
-                    "metadata": {"title": t(self.lang, "tool_call", name=call.name or "?")},
-                }
-            )
+        out += self.tool_messages()
         if self.error is not None:
             title = t(self.lang, "incomplete") if (answer or reasoning) else t(self.lang, "error")
             notice = self.error.user_message(self.lang)
             out.append({"role": "assistant", "content": notice, "metadata": {"title": title}})
         return out
+
+    def tool_messages(self) -> list[dict]:
+        """A card per tool call the model made, as it streams in (shown, not run)."""
+        return [{"role": "assistant", "content": f"```json\n{_pretty_json(call.arguments)}\n```",
+                 "metadata": {"title": t(self.lang, "tool_call", name=call.name or "?")}} for call in self.tool_calls]
 
     def messages(self) -> list[dict]:
         return [*self.history, *self.new_messages()]

@@ -113,6 +113,13 @@ def parse_tools(field: RequestField, value: Any) -> list[dict] | None:
     return [x if x.get("type") else {"type": "function", "function": x} for x in tools]
 
 
+def parse_switch(field: RequestField, value: Any) -> bool:
+    """A switch: on or off (an API caller's "true"/"false" too)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "on", "yes")
+    return bool(value)
+
+
 # --- the table --------------------------------------------------------------------------------
 
 SLIDER = "slider"  # always sent
@@ -120,6 +127,7 @@ NUMBER = "number"  # a text box: empty = the model's default, not sent
 CHOICE = "choice"  # radio buttons; ``choices`` maps each to its wire value (None = not sent)
 LINES = "lines"  # a multi-line text box
 JSON = "json"  # a JSON code editor
+SWITCH = "switch"  # a checkbox
 
 
 @dataclass(frozen=True)
@@ -135,8 +143,9 @@ class RequestField:
     integer: bool = False
     choices: dict[str, Any] | None = None
     advanced: bool = False  # under "More request fields" instead of "Parameters"
-    # False: not a top-level field of the request body but an attribute of each picture's
-    # ``image_url`` part (``detail``): to_params leaves it out, Controls.image_detail reads it.
+    # False: not a top-level field of the request body: an attribute of each picture's
+    # ``image_url`` part (``detail``: Controls.image_detail reads it), or what the body gets
+    # (``tools_demo``: the demo's tools in ``tools``). to_params leaves it out.
     in_body: bool = True
 
     @property
@@ -176,6 +185,8 @@ FIELDS: tuple[RequestField, ...] = (
     _number("seed", 0, 2**63 - 1, integer=True),
     RequestField("detail", CHOICE, parse_choice, elem_id="image-detail", default="auto",
                  choices={"auto": "auto", "low": "low", "high": "high"}, advanced=True, in_body=False),
+    # The demo's tools, which sfui runs (sfui/tool_loop.py): they go in ``tools``, not a field of its own.
+    RequestField("tools_demo", SWITCH, parse_switch, elem_id="tools-demo", default=False, in_body=False),
 )
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 BY_NAME: dict[str, RequestField] = {f.name: f for f in FIELDS}
@@ -209,6 +220,12 @@ class Controls:
         fields that are set. Raises InputError with a message for the visitor."""
         params = {f.name: f.parse(f, self.values[f.name]) for f in FIELDS if f.in_body}
         return {name: value for name, value in params.items() if value is not None}
+
+    @property
+    def tools_demo(self) -> bool:
+        """Whether the demo's tools go with the request, and sfui runs them."""
+        field = BY_NAME["tools_demo"]
+        return field.parse(field, self.values["tools_demo"])
 
     @property
     def image_detail(self) -> str:

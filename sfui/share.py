@@ -12,7 +12,12 @@ and the JSON (``v``: this format's version)::
      "params": {...the request fields as sent...}, "messages": [...], "answers": true,
      "left_out": {"pictures": 0}}
     {"sfui": "share", "v": 1, "kind": "compare", "slots": [{"model": "...", "temperature": "0.3"}, ...],
-     "samples": 1, "system_prompt": "...", "params": {...}, "question": "...", "left_out": {"pictures": 0}}
+     "samples": 1, "system_prompt": "...", "params": {...}, "question": "...", "answers": true,
+     "panes": [{"label": "...", "messages": [...]}, ...], "left_out": {"pictures": 0}}
+
+A Compare link carries each pane's conversation as the page showed it (``panes``, in pane
+order, each labelled as it was: "Model A" while a blind round waits for its vote), unless it
+was shared without the answers (then no ``panes``).
 
 Never the key: a link is built from the model, the fields, the system prompt and the
 messages only. Pictures are left out (their number is kept, and the page says so).
@@ -39,7 +44,7 @@ from typing import Any
 
 from .chat import check_message, message_text
 from .chat_images import image_url_of
-from .compare import MAX_SLOTS
+from .compare import MAX_SAMPLES, MAX_SLOTS
 from .compare_round import plan_slots
 from .conversation_files import from_json
 from .conversation_format import MAX_NAME_CHARS, SCHEMA_VERSION
@@ -78,6 +83,7 @@ class Shared:
     pictures_left_out: int = 0
     slots: tuple = ()  # Compare: ((model, temperature text), ...)
     samples: int = 1
+    panes: tuple = ()  # Compare with the answers: ((label, messages), ...) in pane order
 
     @property
     def question(self) -> str:
@@ -88,14 +94,16 @@ class Shared:
     def to_state(self) -> dict:
         return {"kind": self.kind, "model": self.model, "system_prompt": self.system_prompt,
                 "params": self.params, "messages": self.messages, "answers": self.answers,
-                "pictures": self.pictures_left_out, "slots": [list(s) for s in self.slots], "samples": self.samples}
+                "pictures": self.pictures_left_out, "slots": [list(s) for s in self.slots], "samples": self.samples,
+                "panes": [[label, messages] for label, messages in self.panes]}
 
     @classmethod
     def from_state(cls, obj: Any) -> Shared | None:
         if not isinstance(obj, dict) or obj.get("kind") not in KINDS:
             return None
         return cls(obj["kind"], obj["model"], obj["system_prompt"], obj["params"], obj["messages"], obj["answers"],
-                   obj["pictures"], tuple(tuple(s) for s in obj["slots"]), obj["samples"])
+                   obj["pictures"], tuple(tuple(s) for s in obj["slots"]), obj["samples"],
+                   tuple((label, messages) for label, messages in obj.get("panes", [])))
 
 
 # --- building a link ------------------------------------------------------------------------------
@@ -147,16 +155,24 @@ def chat_document(history: list, model: str, system_prompt: str | None, params: 
 
 
 def compare_document(slots: list[tuple[str, str]], samples: int, system_prompt: str | None, params: dict,
-                     question: Any) -> dict:
+                     question: Any, panes: list[tuple[str, list]] | None = None) -> dict:
     """A Compare question's link content: the slots (model, temperature as typed), the
-    number of answers per slot, the fields and the question (its pictures left out)."""
+    number of answers per slot, the fields and the question (its pictures left out); with
+    ``panes`` ((label, conversation) per pane, as the page shows them) the answers too."""
     text, pictures = _without_pictures(question)
     if not str(text).strip():
         raise InputError("share_nothing")
-    return {"sfui": "share", "v": VERSION, "kind": "compare",
-            "slots": [{"model": m, "temperature": temp} for m, temp in slots], "samples": samples,
-            "system_prompt": system_prompt or "", "params": params, "question": text,
-            "left_out": {"pictures": pictures}}
+    document = {"sfui": "share", "v": VERSION, "kind": "compare",
+                "slots": [{"model": m, "temperature": temp} for m, temp in slots], "samples": samples,
+                "system_prompt": system_prompt or "", "params": params, "question": text, "answers": bool(panes)}
+    if panes:
+        document["panes"] = []
+        for pane_label, history in panes:
+            messages, dropped = shareable_messages(history, with_answers=True)
+            pictures += dropped
+            document["panes"].append({"label": pane_label, "messages": messages})
+    document["left_out"] = {"pictures": pictures}
+    return document
 
 
 def encode(document: dict) -> str:
@@ -281,6 +297,19 @@ def _slots(obj: dict) -> tuple[tuple, int]:
     return tuple(pairs), samples
 
 
+def _panes(obj: dict, system_prompt: str) -> tuple:
+    """A Compare link's panes (label, conversation), each checked as an imported file's."""
+    panes = obj.get("panes", [])
+    _need(isinstance(panes, list) and len(panes) <= max(MAX_SLOTS, MAX_SAMPLES), "panes")
+    checked = []
+    for pane in panes:
+        _need(isinstance(pane, dict), "panes")
+        pane_label = pane.get("label")
+        _need(isinstance(pane_label, str) and 0 < len(pane_label) <= MAX_NAME_CHARS, "panes")
+        checked.append((pane_label, _check_conversation(pane.get("messages"), "", system_prompt)))
+    return tuple(checked)
+
+
 def validate(obj: Any) -> Shared:
     """A decoded link's JSON (as the page hands it over), checked: its version, its kind,
     its fields, and its messages exactly as an imported file's. Raises InputError."""
@@ -307,7 +336,8 @@ def validate(obj: Any) -> Shared:
         check_message(question)
         slots, samples = _slots(obj)
         messages = _check_conversation([{"role": "user", "content": question}], "", system_prompt)
-        return Shared(kind, "", system_prompt, params, messages, False, pictures, slots, samples)
+        panes = _panes(obj, system_prompt)
+        return Shared(kind, "", system_prompt, params, messages, bool(panes), pictures, slots, samples, panes)
     model = _model(obj.get("model"))
     answers = obj.get("answers", True)
     _need(isinstance(answers, bool), "answers")

@@ -7,6 +7,7 @@ EN: dict[str, str] = {
     "label_share": "Share link",
     "label_share_with_answers": "With the answers",
     "help_share_with_answers": "Untick to share only the questions and the settings",
+    "help_compare_share_with_answers": "Untick to share only the question and the models",
     "label_share_link": "Link (copy it)",
     "label_share_run": "▶ Run again",
     "label_compare_share": "Share this comparison",
@@ -24,6 +25,9 @@ EN: dict[str, str] = {
     "share_banner": "**A shared conversation** with `{model}`{answers}. Nothing was saved. "
                     "**Run again** sends the same request with your key or the demo's budget.",
     "share_banner_no_answers": " (shared without the answers)",
+    "share_banner_compare_answers": "**A shared comparison** of {models}, with each pane's answers as they were "
+                                    "shared. Nothing was saved. Its question is in the box: press Send to ask it "
+                                    "again with your key or the demo's budget.",
     "share_banner_compare": "**A shared comparison** of {models} is in the Compare tab with its question in "
                             "the box: press Send to run it.",
     "share_open_failed": "⚠️ This shared link cannot be opened: {problem}. Nothing was changed.",
@@ -42,6 +46,7 @@ ZH: dict[str, str] = {
     "label_share": "分享链接",
     "label_share_with_answers": "包含回答",
     "help_share_with_answers": "取消勾选则只分享问题和设置",
+    "help_compare_share_with_answers": "取消勾选则只分享问题和模型",
     "label_share_link": "链接（可复制）",
     "label_share_run": "▶ 再次运行",
     "label_compare_share": "分享这次对比",
@@ -57,6 +62,8 @@ ZH: dict[str, str] = {
     "share_banner": "**分享的对话**，模型 `{model}`{answers}。没有保存任何内容。"
                     "**再次运行** 会用你的密钥或演示额度发送同样的请求。",
     "share_banner_no_answers": "（分享时未包含回答）",
+    "share_banner_compare_answers": "**分享的对比**（{models}），各窗格显示分享时的回答。未保存任何内容。"
+                                    "问题已在输入框中：按发送即可用你的密钥或演示额度再问一次。",
     "share_banner_compare": "**分享的对比**（{models}）已在“对比”标签页中打开，问题已在输入框中：按发送即可运行。",
     "share_open_failed": "⚠️ 无法打开这个分享链接：{problem}。没有任何改动。",
     "share_bad_too_long": "链接超过了允许的 8,000 个字符",

@@ -30,6 +30,7 @@ from sfui import share
 from sfui.budget import Ask, utc_day
 from sfui.budget_store import SQLiteSpendStore
 from sfui.prices import Price, format_money
+from sfui.ui.chat_handlers import PANE_OUTPUTS
 from sfui.ui.common import BUDGET_FILE, AppContext
 from sfui.visitors import VisitorKeys
 from tests.support import TEST_KEY
@@ -255,8 +256,9 @@ def test_an_unpriced_model_is_refused_on_the_servers_key(app, visitor):
 # The handlers' steps that send a chat request upstream, by the name /config gives their
 # event (the function's name, numbered from the second on): the chat's Send, Enter, Send
 # anyway and example prompts (respond_in_page, respond_anyway), /chat, /retry, Retry in the
-# page (regenerate), Edit, and Compare's round (stream).
-UPSTREAM = {"respond_in_page", "respond_anyway", "chat", "retry", "regenerate", "edit", "stream", "run_again"}
+# page (regenerate), Edit, Continue (continue_answer), and Compare's round (stream).
+UPSTREAM = {"respond_in_page", "respond_anyway", "chat", "retry", "regenerate", "edit", "stream", "run_again",
+            "continue_answer"}
 # Every other step with a function on the server: none sends a chat request. A step missing
 # from both sets fails test_every_event_is_known: decide which it is.
 LOCAL = {
@@ -269,12 +271,16 @@ LOCAL = {
     # leaderboard, presenter mode
     "make_chat_link", "make_compare_link", "open_link", "show_leaderboard", "deck_next", "deck_prev", "deck_step",
     "deck_show", "present_qr",
+    # issue 22: Continue shown or hidden after an answer
+    "offer_continue", "hide_continue",
+    # issue 22: switching between the alternatives Retry and Edit kept, and choosing the place
+    "previous_alternative", "next_alternative", "focus_alternatives",
     # issue 22: the storage line after the page measured the site's storage
     "storage_status",
 }
 # Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit,
-# Compare's Send and Enter, and a shared link's Run again.
-EXPECTED_UPSTREAM = 15
+# Compare's Send and Enter, a shared link's Run again, and Continue.
+EXPECTED_UPSTREAM = 16
 
 
 def base_name(api_name: str) -> str:
@@ -306,7 +312,7 @@ class Event:
             elif elem in ("api-message", "compare-pending-message"):
                 value = marker
             elif elem == "chatbot":
-                value = conversation if self.name in ("retry", "regenerate", "edit") else []
+                value = conversation if self.name in ("retry", "regenerate", "edit", "continue_answer") else []
             elif elem in ("model", "compare-model-1", "compare-model-2"):
                 value = PRICED
             elif elem == "max_tokens":
@@ -629,7 +635,7 @@ def test_stop_with_usage_on_every_chunk_settles_the_usage(app):
     frame = stop_midway(app, address, "stop me when you can")
     tokens = len(streamed_answer(frame).split())
     assert 1 <= tokens < 40, "the answer was not stopped midway"
-    usage = frame[4]  # the usage panel: the last usage the server sent
+    usage = frame[PANE_OUTPUTS - 1]  # the usage panel (the pane's last output): the last usage the server sent
     completion = int(re.search(r"\| Completion tokens \| ([\d,]+) \|", usage).group(1).replace(",", ""))
     assert completion == tokens
     assert spent_by(context(app), address) == pytest.approx(cost_of(7, tokens))

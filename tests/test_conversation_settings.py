@@ -3,7 +3,10 @@ answer's model, system prompt and request fields, as the controls show them."""
 
 from __future__ import annotations
 
-from sfui.conversation_settings import ReopenSettings, last_answer, reopen_settings
+import json
+
+from sfui import demo_tools
+from sfui.conversation_settings import RESTORED_FIELDS, ReopenSettings, last_answer, reopen_settings
 from sfui.params import FIELDS, Controls
 
 
@@ -33,9 +36,22 @@ def test_the_fields_come_back_as_the_controls_that_send_them_again():
     assert fields["enable_thinking"] == "off" and fields["response_format"] == "json_object"
     assert fields["min_p"] == "" and fields["presence_penalty"] == ""  # not sent: the model's default again
     assert "detail" not in fields  # not a field of the request body: no record keeps it
+    assert fields["tools_demo"] is False
     # sent again, they are the same request fields
     assert Controls(**fields).to_params() == params
-    assert set(fields) == {f.name for f in FIELDS if f.in_body}
+    assert set(fields) == set(RESTORED_FIELDS) == {f.name for f in FIELDS if f.in_body} | {"tools_demo"}
+
+
+def test_the_demos_tools_come_back_as_the_switch_and_only_the_visitors_own_in_the_box():
+    own = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
+    sent = demo_tools.with_demo_tools({"temperature": 0.7, "tools": [own]})
+    settings = reopen_settings(conversation(record(1, **demo_tools.recorded(sent))))
+    assert settings.fields is not None
+    assert settings.fields["tools_demo"] is True
+    assert json.loads(settings.fields["tools"]) == [own]
+    none_of_theirs = reopen_settings(conversation(record(1, **demo_tools.recorded(demo_tools.with_demo_tools({})))))
+    assert none_of_theirs.fields is not None
+    assert none_of_theirs.fields["tools_demo"] is True and none_of_theirs.fields["tools"] == ""
 
 
 def test_fields_the_controls_do_not_have_are_left_out():

@@ -169,11 +169,14 @@ def test_bad_files_are_refused_and_nothing_is_lost(launch_app, page):
         "not-json.json": (b"this is not json", "JSON"),
         "shape.json": (b'{"hello": "world"}', ""),
         "version.json": (json.dumps({"sfui": "conversation", "version": 99, "messages": []}).encode(), "99"),
+        # A version sfui does not read, with a messages list: not taken for an OpenAI list (issue 22).
+        "version-messages.json": (json.dumps({"version": 999, "messages": [{"role": "user", "content": "hi"}]})
+                                  .encode(), "format 999"),
         "huge.json": (b" " * (6 * 1024 * 1024), "MB"),
     }
-    for name, (data, _) in bad.items():
+    for name, (data, said) in bad.items():
         import_file(page, name, data)
-        read_toast(page, kind="warning", close=True)
+        assert said in read_toast(page, kind="warning", close=True), name
         wait_saved(page, 1)
     expect(page.locator(CHAT)).to_contain_text("Echo: keep me")
 

@@ -167,7 +167,15 @@ def test_detail_is_a_part_attribute_not_a_body_field():
     assert Controls(detail="low").image_detail == "low"
     with pytest.raises(InputError):
         _ = Controls(detail="ultra").image_detail
-    assert [f.name for f in FIELDS if not f.in_body] == ["detail"]
+    assert [f.name for f in FIELDS if not f.in_body] == ["detail", "tools_demo"]
+
+
+def test_the_tools_switch_is_not_a_body_field():
+    # The demo's tools go in ``tools`` when the switch is on (sfui.tool_loop), never as a field of their own.
+    assert BY_NAME["tools_demo"].elem_id == "tools-demo" and not BY_NAME["tools_demo"].advanced
+    assert "tools_demo" not in Controls(tools_demo=True).to_params()
+    assert Controls().tools_demo is False and Controls(tools_demo=True).tools_demo is True
+    assert Controls(tools_demo="true").tools_demo is True and Controls(tools_demo="false").tools_demo is False
 
 
 def test_controls_take_exactly_the_table_fields():

@@ -378,3 +378,83 @@ def test_vision_without_images_and_other_models_ignore_images(fake):
                {"type": "image_url", "image_url": {"url": _data_url("PNG", (5, 5), "image/png")}}]
     r = chat(fake, content, stream_=False)
     assert r.json()["choices"][0]["message"]["content"] == "Echo: look"
+
+
+# --- Continue and tool calls (issue 22) ---------------------------------------------------------
+
+
+def post(fake, body: dict, **kwargs) -> requests.Response:
+    return requests.post(f"{fake.base_url}/chat/completions", json={"model": "Qwen/Qwen3-8B", "stream": True, **body},
+                         headers=AUTH, timeout=10, **kwargs)
+
+
+def streamed(response: requests.Response) -> tuple[str, list[dict], str | None, dict]:
+    """(the content, the assembled tool calls, the finish reason, the last usage) of a stream."""
+    chunks = [json.loads(e) for e in sse_events(response.content)[:-1]]
+    deltas = [c["choices"][0] for c in chunks if c["choices"]]
+    calls: dict[int, dict] = {}
+    for delta in (d["delta"] for d in deltas):
+        for part in delta.get("tool_calls") or []:
+            call = calls.setdefault(part["index"], {"name": "", "arguments": ""})
+            call["name"] += (part.get("function") or {}).get("name") or ""
+            call["arguments"] += (part.get("function") or {}).get("arguments") or ""
+            call.setdefault("id", part.get("id"))
+    text = "".join(d["delta"].get("content") or "" for d in deltas)
+    return text, list(calls.values()), deltas[-1]["finish_reason"], chunks[-1]["usage"]
+
+
+QUESTION = {"role": "user", "content": "one two three four five"}
+
+
+def test_a_prefix_is_continued_and_counted_as_prompt(fake):
+    cut, _, reason, _ = streamed(post(fake, {"messages": [QUESTION], "max_tokens": 3}))
+    assert (cut, reason) == ("Echo: one two ", "length")
+    rest, _, reason, usage = streamed(post(fake, {"messages": [QUESTION], "prefix": cut}))
+    assert (rest, reason) == ("three four five", "stop")
+    assert usage["prompt_tokens"] == 5 + 3  # the question's words and the prefix's
+    # A trailing assistant message is not continued: the whole answer comes again.
+    again, _, _, _ = streamed(post(fake, {"messages": [QUESTION, {"role": "assistant", "content": cut}]}))
+    assert again == "Echo: one two three four five"
+
+
+CALCULATOR = [{"type": "function", "function": {"name": "calculator", "parameters": {"type": "object"}}}]
+
+
+def test_calc_calls_the_calculator_then_answers_with_its_result(fake):
+    ask = {"role": "user", "content": "#fake:calc 6*7"}
+    text, calls, reason, _ = streamed(post(fake, {"messages": [ask], "tools": CALCULATOR}))
+    (call,) = calls
+    assert (text, call["name"], json.loads(call["arguments"]), reason) == (
+        "", "calculator", {"expression": "6*7"}, "tool_calls")
+    answered = [ask, {"role": "assistant", "content": None, "tool_calls": [
+        {"id": call["id"], "type": "function", "function": {"name": "calculator", "arguments": call["arguments"]}}]},
+        {"role": "tool", "tool_call_id": call["id"], "content": "42"}]
+    text, calls, reason, _ = streamed(post(fake, {"messages": answered, "tools": CALCULATOR}))
+    assert (text, calls, reason) == ("The result is 42.", [], "stop")
+    # Without a calculator on offer, no call.
+    assert streamed(post(fake, {"messages": [ask]}))[0] == "No calculator was offered."
+
+
+def test_tool_loop_never_stops_calling(fake):
+    ask = {"role": "user", "content": "#fake:tool-loop go"}
+    messages = [ask]
+    for n in range(1, 4):
+        _, (call,), reason, _ = streamed(post(fake, {"messages": messages, "tools": CALCULATOR}))
+        assert reason == "tool_calls" and json.loads(call["arguments"]) == {"expression": f"{n} + 1"}
+        messages += [{"role": "assistant", "content": None, "tool_calls": [
+            {"id": call["id"], "type": "function", "function": {"name": "calculator", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": call["id"], "content": str(n + 1)}]
+
+
+@pytest.mark.parametrize("messages", [
+    [QUESTION, {"role": "tool", "tool_call_id": "call_1", "content": "42"}],  # answers no call
+    [QUESTION, {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "call_1", "type": "function", "function": {"name": "calculator", "arguments": "{}"}}]},
+     {"role": "user", "content": "and?"}],  # a call left unanswered
+    [QUESTION, {"role": "assistant", "content": None, "tool_calls": [
+        {"type": "function", "function": {"name": "calculator", "arguments": "{}"}}]}],  # no id
+])
+def test_a_malformed_tool_exchange_is_refused(fake, messages):
+    response = post(fake, {"messages": messages})
+    assert response.status_code == 400
+    assert response.json()["code"] == 20015

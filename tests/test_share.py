@@ -176,3 +176,22 @@ def test_every_share_string_is_in_both_languages():
 
     assert set(strings_share.EN) == set(strings_share.ZH)
     assert all(strings_share.ZH[key] for key in strings_share.ZH)
+
+
+def test_a_compare_link_carries_each_panes_answers_unless_left_out():
+    panes = [("Model A", [{"role": "user", "content": "Which?"}, {"role": "assistant", "content": "This one."}]),
+             ("Model B", [{"role": "user", "content": [{"type": "text", "text": "Which?"}, {"type": "image_url"}]},
+                          {"role": "assistant", "content": "<b>That</b> one."}])]
+    slots = [("Qwen/Qwen3-8B", ""), ("deepseek-ai/DeepSeek-V3", "")]
+    document = share.compare_document(slots, 1, "", params(), "Which?", panes)
+    shared = opened(share.make_link("https://x/", document))
+    assert shared.answers is True and document["left_out"] == {"pictures": 1}
+    assert [label for label, _ in shared.panes] == ["Model A", "Model B"]
+    assert [m["content"] for m in shared.panes[1][1]] == ["Which?", "<b>That</b> one."]
+    assert share.Shared.from_state(shared.to_state()) == shared
+    without = opened(share.make_link("https://x/", share.compare_document(slots, 1, "", params(), "Which?")))
+    assert without.answers is False and without.panes == ()
+    assert reason({**document, "panes": [{"label": "", "messages": []}]}) == "share_field"
+    assert reason({**document, "panes": [document["panes"][0]] * 5}) == "share_field"
+    forged = {**document, "panes": [{"label": "A", "messages": [{"role": "robot", "content": "x"}]}]}
+    assert reason(forged).startswith("input_import")

@@ -188,19 +188,35 @@ def test_html_in_a_shared_message_stays_inert(app, fresh):
     assert visitor.evaluate("() => window.__pwned") is None
 
 
-def test_a_compare_link_opens_compare_with_the_same_slots(app, page, fresh):
+def test_a_compare_link_opens_compare_with_the_same_slots_and_answers(app, page, fresh):
     open_app(page, app.url)
     show_compare(page)
     send_compare(page, "Which is faster?")
     wait_compare_done(page, 2)
     expect(pane_answer(page, 1)).to_contain_text("Which is faster?", timeout=WAIT_MS)
+    answers = [pane_answer(page, i).inner_text() for i in (1, 2)]
     link = make_link(page, "#compare-share-btn", COMPARE_LINK)
-    slots = [slot["model"] for slot in share.decode_fragment(fragment(link))["slots"]]
-    assert len(slots) == 2
+    document = share.decode_fragment(fragment(link))
+    slots = [slot["model"] for slot in document["slots"]]
+    assert len(slots) == 2 and len(document["panes"]) == 2
     visitor = fresh(**ZH_CONTEXT)
     open_link(visitor, link)
     expect(visitor.locator(COMPARE_BOX)).to_have_value("Which is faster?", timeout=WAIT_MS)
     expect(visitor.locator(COMPARE_BOX)).to_be_visible()
-    expect(visitor.locator("#compare-shared-banner")).to_contain_text("分享的对比")
+    expect(visitor.locator("#compare-shared-banner")).to_contain_text("各窗格显示分享时的回答")
     for i, model in enumerate(slots, 1):
         expect(visitor.locator(f"#compare-model-{i} input")).to_have_value(re.compile(re.escape(model)))
+    for i, answer in enumerate(answers, 1):
+        expect(pane_answer(visitor, i)).to_have_text(answer.strip())
+    assert visitor.locator("#compare-pane-3").is_hidden()
+
+    page.locator("#compare-share-with-answers input").uncheck()
+    page.locator("#compare-share-btn").click()
+    expect(page.locator(COMPARE_LINK).first).not_to_have_value(link)
+    bare = page.locator(COMPARE_LINK).first.input_value()
+    assert "panes" not in share.decode_fragment(fragment(bare))
+    other = fresh()
+    open_link(other, bare)
+    expect(other.locator("#compare-shared-banner")).to_contain_text("press Send to run it", timeout=WAIT_MS)
+    expect(other.locator(COMPARE_BOX)).to_have_value("Which is faster?")
+    expect(other.locator("#compare-pane-1")).not_to_contain_text(answers[0].strip()[:20])

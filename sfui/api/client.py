@@ -48,6 +48,7 @@ _OPTIONAL_FIELDS = (
     "min_p",
     "seed",
     "stream_options",
+    "prefix",  # SiliconFlow: the start of the answer, which the model goes on from
 )
 
 

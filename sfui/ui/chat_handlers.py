@@ -1,5 +1,7 @@
 """The chat's event handlers: Send (in the page and as the public ``/chat``),
 Retry (in the page and as ``/retry``), Edit, Undo, Stop, Clear and Show earlier.
+Retry and Edit keep what they replace (sfui/alternatives.py); the bar under the chat
+shows it (sfui/ui/alt_bar.py, its switching: sfui/ui/alt_handlers.py).
 
 Each handler builds one :class:`~sfui.chat_request.ChatRequest` from the page's
 inputs and passes it down; what happens to a message (refused, ignored, held back
@@ -16,38 +18,45 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
-from ..budget import Ask, Refusal, request_cost
+from .. import alternatives
 from ..chat import (
     FramePacer,
-    Turn,
     append_user,
     awaiting_answer,
     clean_history,
     edit_history,
     last_text,
-    truncate_for_retry,
     undo_last_question,
 )
 from ..chat_request import IGNORE, NOT_VISION, REFUSE, ChatRequest, decide, refusal
-from ..chat_window import AnswerWindow, ChatView, PageConversation, view_of, whole_view
+from ..chat_window import AnswerWindow, ChatView, PageConversation, view_from, view_of, whole_view
 from ..i18n import t
 from ..params import Controls
-from ..streaming import QUESTION_GRACE, PanelUpdates, stream_turn
+from ..rounds import AnswerPlan, Round
+from ..streaming import PanelUpdates
+from ..tool_loop import ToolExchange
 from . import uploads
+from .alt_bar import status_update
+from .answer_requests import admitted, request_frames
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
+from .sessions import came_back
 
 # Browser updates per second while streaming, at most: FramePacer sends fewer as the
 # answer grows long or many answers stream at once. Each is one SSE message and a
 # re-render whose cost grows with the answer; bench/ measured 10 fps at two thirds of
 # the browser CPU of 20 fps, and text at 10 updates a second still reads as streaming.
 FPS = 10
-# The outputs of the page's streaming steps: the chat's view (ChatArea.view_outputs), then the two panels.
-PANE_OUTPUTS = 5
+# The chat's view (ChatArea.view_outputs, chat_view): the chat, the whole conversation, the
+# "show earlier" button and the alternatives bar's status.
+CHAT_VIEW_OUTPUTS = 4
+# The outputs of the page's streaming steps: the chat's view, then the two panels.
+PANE_OUTPUTS = CHAT_VIEW_OUTPUTS + 2
 # ... and of the page's Send: those, the message box, the vision notice and its text.
 SEND_OUTPUTS = PANE_OUTPUTS + 3
 
@@ -93,11 +102,12 @@ def earlier_button(view: ChatView, lang: str) -> Any:
     return gr.update(visible=True, value=t(lang, "show_earlier", count=view.hidden_questions))
 
 
-def chat_view(messages: list, lang: str) -> tuple[list, list, Any]:
-    """A conversation as the chat shows it (ChatArea.view_outputs): its latest turns,
-    the whole of it, and the "show earlier" button."""
-    view = view_of(messages)
-    return view.shown, list(messages), earlier_button(view, lang)
+def chat_view(messages: list, lang: str, start: int | None = None, focus: Any = None) -> tuple[list, list, Any, Any]:
+    """A conversation as the chat shows it (ChatArea.view_outputs): its latest turns (or
+    from message ``start`` on), the whole of it, the "show earlier" button, and the
+    alternatives bar (on the place ``focus`` names, while it holds)."""
+    view = view_of(messages) if start is None else view_from(messages, start)
+    return view.shown, list(messages), earlier_button(view, lang), status_update(messages, lang, focus)
 
 
 class PaneFrames:
@@ -119,11 +129,13 @@ class PaneFrames:
 
     def frame(self, frame: AnswerFrame) -> tuple:
         step = self.window.frame(frame.messages, ended=frame.ended)
-        button = gr.skip() if step.view is None else earlier_button(step.view, self.lang)
+        button = bar = gr.skip()
+        if step.view is not None:
+            button, bar = earlier_button(step.view, self.lang), status_update(frame.messages, self.lang)
         shown: Any = step.shown
         if self.serialize:
             shown = self.chatbot.postprocess(shown).model_dump()
-        return shown, frame.messages, button, frame.reasoning, frame.usage
+        return shown, frame.messages, button, bar, frame.reasoning, frame.usage
 
 
 class _RetryData(gr.EventData):
@@ -160,42 +172,53 @@ class ChatHandlers:
 
     # --- the answer ---------------------------------------------------------------------
 
-    async def stream_reply(self, history: list, request: ChatRequest, lang: str,
-                           session: str) -> AsyncIterator[AnswerFrame]:
+    async def stream_reply(self, history: list, request: ChatRequest, lang: str, session: str,
+                           plan: AnswerPlan | None = None) -> AsyncIterator[AnswerFrame]:
         """The answer to the last question of ``history`` (the whole conversation), frame
         by frame: the question with a "waiting" table (unless the first token comes along),
-        then the answer as it streams."""
+        then the answer as it streams. ``plan``: its requests (sfui.rounds): one, or with the
+        demo's tools switched on, one per round of tool calls (sfui.tool_loop)."""
         ctx = self.ctx
-        history = clean_history(history)
-        turn = Turn(history, lang, charge=ctx.charge(request.model))
-        ask = Ask(request.model, request.messages(history), request.params())
-        # The demo's limits, checked and held inside the step that spends the key: any
-        # way in (the page, the API, the queue protocol) passes here.
-        spending = ctx.admit(request.visitor_key, request.visitor, [ask], lang)
-        if isinstance(spending, Refusal):
-            gr.Warning(spending.reason, duration=20)
+        if came_back(ctx, session, lang):  # idle past SFUI_SESSION_TTL (Run again): told, and nothing sent
+            yield Refused(None)
+            return
+        plan = plan or (ToolExchange() if request.controls.tools_demo else AnswerPlan())
+        first = plan.first(clean_history(history), request, lang, ctx.charge(request.model))
+        spending = admitted(ctx, request, first, lang)
+        if spending is None:
             yield Refused(None)
             return
         # Registered before the first yield: from the caller's busy check to here nothing
         # awaits, so two quick sends from one page cannot both start; and a Stop pressed
-        # before the request goes out ends it before it starts.
-        with spending, ctx.runs.track(session) as run:
-            client = ctx.client_for(ctx.effective_key(request.visitor_key))
-            stream = client.chat_stream(request.model, ask.messages, **ask.params)
-            panels = PanelUpdates(reasoning="", usage=turn.usage_markdown())
+        # before the request goes out ends it before it starts. One Run for every request.
+        with ctx.runs.track(session) as run:
+            panels = PanelUpdates(reasoning="", usage=first.turn.usage_markdown())
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
-            try:
-                # The request leaves first; the question is shown with the first token when
-                # that comes within QUESTION_GRACE, else alone (with the "waiting" table).
-                async for shown in stream_turn(stream, turn, run, pacer=pacer, sent_grace=QUESTION_GRACE):
-                    ended = shown.ended_at is not None
-                    if ended:
-                        spending.settle(request_cost(turn.charge, [turn], ask))
-                        # For the conversation's save step, which runs right after this one.
-                        ctx.answers.remember(session, FinishedAnswer(shown, stream.payload))
-                    yield AnswerFrame(*panels.render(shown), ended=ended)
-            finally:
-                spending.settle(request_cost(turn.charge, [turn], ask))
+            step: Round | None = first
+            while step is not None and spending is not None:
+                ended, sent = None, {}
+                # aclosing: a page closed mid-answer settles the request and closes its socket at once.
+                async with aclosing(request_frames(ctx, request, step, spending, run, pacer)) as frames:
+                    async for shown, payload in frames:
+                        if shown.ended_at is None:
+                            yield AnswerFrame(*panels.render(shown))
+                        else:
+                            ended, sent = shown, payload
+                if ended is None:  # Clear: nothing more to show
+                    return
+                step = None if run.stopped else await plan.after(ended)
+                if run.discarded:  # Clear while the tools ran
+                    return
+                if step is not None and run.stopped:  # Stop while the tools ran
+                    ended.stopped, step = True, None
+                spending = None if step is None else admitted(ctx, request, step, lang)
+                if step is None or spending is None:
+                    # For the conversation's save step, which runs right after this one, and for Continue.
+                    ctx.answers.remember(session, FinishedAnswer(ended, plan.recorded(sent)))
+                    ctx.last_answers.remember(session, ended, request.model)
+                    yield AnswerFrame(*panels.render(ended), ended=True)
+                    return
+                yield AnswerFrame(*panels.render(step.turn))
 
     def ask(self, history: list, request: ChatRequest, lang: str, session: str) -> AsyncIterator[AnswerFrame]:
         """Send ``request``'s text with its pictures (prepared: sfui.images) after
@@ -212,6 +235,9 @@ class ChatHandlers:
         way, and deleted from Gradio's upload cache once the message is sent; a picture
         that cannot be read is deleted and left out of the message given back. ``one_at_a_time``: refuse while
         this page's previous answer streams."""
+        if came_back(self.ctx, session, lang):  # before the key checks: the pasted key is what was lost
+            yield Refused(message)
+            return
         busy = one_at_a_time and self.ctx.runs.busy(session)
         decision = decide(request, lang, key_set=self.key_set(request), busy=busy, anyway=anyway)
         if decision.verdict == REFUSE:
@@ -328,8 +354,11 @@ class ChatHandlers:
 
     async def _regenerate(self, history: list, ask: ChatRequest, index: int | None, lang: str, session: str):
         """The frames of a new answer to the question the answer at ``index`` (of the
-        whole conversation ``history``; None: the last one) replied to, or nothing."""
-        history = truncate_for_retry(history, index)
+        whole conversation ``history``; None: the last one) replied to, or nothing. The
+        answer replaced, with what followed it, is kept as an alternative."""
+        history = alternatives.retried(history, index)
+        if came_back(self.ctx, session, lang):
+            return
         problem = refusal(ask, lang, key_set=self.key_set(ask))
         if problem:
             gr.Warning(problem, duration=15)
@@ -371,16 +400,19 @@ class ChatHandlers:
     async def edit(self, shown, whole, model, system_prompt, controls: Controls, visitor_key,
                    edit_data: gr.EditData, request: gr.Request):
         """An earlier message of the visitor's, edited: the answers after it are
-        replaced by a new answer to the edited message."""
+        replaced by a new answer to the edited message (and kept, with the old wording,
+        as an alternative)."""
         lang = lang_of(request)
         conversation = PageConversation.of(whole, shown)
         index = conversation.whole_index(getattr(edit_data, "index", None))
-        edited = edit_history(conversation.whole, index, getattr(edit_data, "value", None))
+        edited = alternatives.edited(conversation.whole, index,
+                                     edit_history(conversation.whole, index, getattr(edit_data, "value", None)))
         ask = self.request(model, system_prompt, controls, visitor_key, request, last_text(edited))
-        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited else None
+        expired = bool(edited) and came_back(self.ctx, request.session_hash, lang)
+        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited and not expired else None
         if problem:
             gr.Warning(problem, duration=15)
-        if problem or not edited or not awaiting_answer(edited):
+        if expired or problem or not edited or not awaiting_answer(edited):
             yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)
@@ -409,9 +441,10 @@ class ChatHandlers:
 
     def show_earlier(self, whole: list):
         """Show earlier: the whole conversation in the chat. Outputs: chat_view's."""
-        return whole_view(whole or []).shown, gr.skip(), gr.update(visible=False)
+        return whole_view(whole or []).shown, gr.skip(), gr.update(visible=False), gr.skip()
 
     async def clear(self, request: gr.Request):
         # Stops this session's answer too, without letting its last update redraw the chat.
         self.ctx.runs.stop(request.session_hash, discard=True)
-        return [], [], gr.update(visible=False), "", t(lang_of(request), "usage_empty")
+        lang = lang_of(request)
+        return [], [], gr.update(visible=False), status_update([], lang), "", t(lang, "usage_empty")

@@ -1,5 +1,6 @@
-"""The chat pane: its layout, the handlers of Send, Stop, Retry, Undo and Clear,
-and the public ``/chat`` and ``/retry`` endpoints.
+"""The chat pane: its layout, the handlers of Send, Stop, Retry, Undo, Clear and
+Continue, the alternatives bar under the chat (what Retry and Edit replaced), and the
+public ``/chat`` and ``/retry`` endpoints.
 
 Send is a chain. Its first step runs in the browser (no server round trip
 before the request is queued): it empties the box, unless the message is
@@ -19,8 +20,11 @@ from dataclasses import dataclass
 import gradio as gr
 
 from ..chat import MAX_MESSAGE_CHARS
+from .alt_bar import AltBar, render_alt_bar
+from .alt_handlers import wire_alt_bar
 from .chat_handlers import ChatHandlers
 from .common import AppContext, label
+from .continue_pane import wire_continue
 from .fields import with_request_fields
 from .share_panel import ChatShare, render_banner, render_chat_share
 from .starters import ExampleButtons, render_examples
@@ -59,13 +63,15 @@ class ChatArea:
     vision_notice: gr.Row  # "this model can't see images", shown instead of sending
     vision_text: gr.Markdown
     send_anyway_btn: gr.Button
+    alt: AltBar  # "‹ Answer 2 / 3 ›" under the chat: the alternatives Retry and Edit kept
     examples: ExampleButtons  # the starters under the empty chat
     share: ChatShare | None = None  # share links: the share row, the link, the banner of an opened one
+    continue_btn: gr.Button | None = None  # Continue: shown after an answer cut short (sfui.ui.continue_pane)
 
     def view_outputs(self) -> list:
-        """The outputs that show a conversation: the chat, the whole conversation and
-        the "show earlier" button, in :func:`chat_view`'s order."""
-        return [self.chatbot, self.history, self.show_earlier_btn]
+        """The outputs that show a conversation: the chat, the whole conversation, the
+        "show earlier" button and the alternatives bar's status, in :func:`chat_view`'s order."""
+        return [self.chatbot, self.history, self.show_earlier_btn, self.alt.status]
 
 
 def render_chat_area() -> ChatArea:
@@ -81,6 +87,7 @@ def render_chat_area() -> ChatArea:
         sanitize_html=True,
         placeholder=label("label_chat_placeholder"),
     )
+    alt = render_alt_bar()
     examples = render_examples()
     with gr.Row(visible=False, elem_id="vision-notice") as vision_notice:
         vision_text = gr.Markdown(elem_id="vision-notice-text")
@@ -105,6 +112,7 @@ def render_chat_area() -> ChatArea:
         with gr.Column(scale=1, min_width=110):
             send_btn = gr.Button(label("label_send"), variant="primary", elem_id="send-btn")
             stop_btn = gr.Button(label("label_stop"), variant="stop", elem_id="stop-btn")
+            continue_btn = gr.Button(label("label_continue"), elem_id="continue-btn", visible=False)
             clear_btn = gr.Button(label("label_clear"), elem_id="clear-btn")
     pending_message = gr.MultimodalTextbox(visible=False, elem_id="pending-message", file_count="multiple",
                                            max_plain_text_length=MAX_MESSAGE_CHARS)
@@ -114,7 +122,7 @@ def render_chat_area() -> ChatArea:
     api_message = gr.Textbox(visible=False, elem_id="api-message")
     return ChatArea(chatbot, gr.State([]), show_earlier_btn, user_input, send_btn, stop_btn, clear_btn,
                     pending_message, api_chat, api_retry, api_message, vision_notice, vision_text, send_anyway_btn,
-                    examples, share)
+                    alt, examples, share, continue_btn)
 
 
 @dataclass
@@ -123,7 +131,7 @@ class ChatEvents:
     them (the saved conversations): each answer's end, and the other edits."""
 
     answered: list  # Send, Retry and Edit: the streaming steps
-    edited: list  # Undo
+    edited: list  # Undo, and switching between alternatives
     cleared: list  # Clear
 
 
@@ -144,6 +152,8 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     answered.append(area.chatbot.retry(with_request_fields(handlers.regenerate), stream_inputs, pane_outputs,
                                        **private))
     answered.append(area.chatbot.edit(with_request_fields(handlers.edit), stream_inputs, pane_outputs, **private))
+    if area.continue_btn is not None:
+        answered.append(wire_continue(area.continue_btn, handlers, stream_inputs, pane_outputs, stream_options))
     quick = dict(queue=False, api_visibility="private")
     # Another model chosen: the notice about the previous one no longer holds.
     model = stream_inputs[2]
@@ -154,7 +164,9 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     area.show_earlier_btn.click(handlers.show_earlier, [area.history], area.view_outputs(), **quick)
     cleared = [trigger(handlers.clear, None, pane_outputs, **quick)
                for trigger in (area.clear_btn.click, area.chatbot.clear)]
-    return ChatEvents(answered, [undone], cleared)
+    switched = wire_alt_bar(area.alt, ctx, chatbot=area.chatbot, history=area.history,
+                            view_outputs=area.view_outputs())
+    return ChatEvents(answered, [undone, *switched], cleared)
 
 
 def _wire_sends(area: ChatArea, handlers: ChatHandlers, stream_inputs: list, panels: list, sends: tuple,

@@ -21,8 +21,9 @@ from typing import Any
 import gradio as gr
 
 from .. import conversations
-from ..chat import check_message, truncate_for_retry
+from ..chat import check_message
 from ..codegen import LANGUAGES, code_language, request_body, snippet
+from ..demo_tools import as_sent, with_demo_tools
 from ..i18n import t
 from ..params import Controls, InputError
 from .common import AppContext, as_text, label, lang_of
@@ -85,6 +86,8 @@ class CodeHandlers:
         language = language if language in LANGUAGES else LANGUAGES[0]
         try:
             params = controls.to_params()
+            if controls.tools_demo:  # the demo's tools go with the request, as Send sends them
+                params = with_demo_tools(params)
             if check_message(message, bool(pictures)) is None:
                 return t(lang, "code_no_message"), PROSE
             # The model as Send resolves it: an empty choice means the default model.
@@ -99,8 +102,10 @@ class CodeHandlers:
         conversation up to its question, with the model, system prompt and fields it was sent with."""
         language = language if language in LANGUAGES else LANGUAGES[0]
         record = conversation["answers"][index]
-        history = truncate_for_retry(conversation["messages"], record["message_index"])
-        body = request_body(record["model"], history, None, record["system_prompt"], record["params"])
+        # Everything before the answer: after a question with the demo's tools, the calls
+        # and their results too (the last request of the exchange; sfui.tool_cards).
+        history = conversation["messages"][:record["message_index"]]
+        body = request_body(record["model"], history, None, record["system_prompt"], as_sent(record["params"]))
         return snippet(language, self.ctx.settings.base_url, body), code_language(language)
 
     def answer_choices(self, conversation: dict | None, lang: str) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..params import CHOICE, FIELDS, JSON, LINES, NUMBER, SLIDER, Controls, RequestField, format_number
+from ..params import CHOICE, FIELDS, JSON, LINES, NUMBER, SLIDER, SWITCH, Controls, RequestField, format_number
 from .common import label
 
 
@@ -36,6 +36,8 @@ def _component(field: RequestField) -> gr.components.Component:
         return gr.Radio(list(field.choices), value=field.default, label=label(field.label_key), **common)
     if field.kind == LINES:
         return gr.Textbox(value=field.default, lines=2, label=label(field.label_key), **common)
+    if field.kind == SWITCH:
+        return gr.Checkbox(value=field.default, label=label(field.label_key), **common)
     if field.kind == JSON:
         del common["info"]  # gr.Code has no info line; the label says what it takes
         return gr.Code(value=field.default, language="json", lines=4, label=label(field.label_key), **common)

@@ -14,10 +14,12 @@ from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from ..i18n import t
 from . import html_preview, uploads
+from .alt_bar import CSS as ALTERNATIVES_CSS
 from .chat_pane import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare_tab import wire_compare
+from .continue_pane import wire_continue_offer
 from .conversation_search import CSS as SEARCH_CSS
 from .fields import field_inputs
 from .keys import wire_keys
@@ -26,6 +28,7 @@ from .presenter import CSS as PRESENTER_CSS
 from .presenter import HEAD_SCRIPT as PRESENTER_SCRIPT
 from .presenter import wire_presenter
 from .preset_picker import wire_presets
+from .sessions import SessionReaper
 from .share_panel import wire_share
 from .sidebar import wire_sidebar
 from .starters import EXAMPLE_PICTURES, wire_examples
@@ -120,6 +123,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         wire_sidebar(page.sidebar, ctx, chat_events, chat=page.chat, reasoning_panel=side.reasoning_panel,
                      usage_panel=side.usage_panel, model=side.model, system_prompt=side.system_prompt,
                      fields=side.fields)
+        wire_continue_offer(page.chat.continue_btn, ctx, chat_events.answered, hiding=continue_hiding(page))
         compare_answered = wire_compare(page.compare, ctx, system_prompt=side.system_prompt,
                                         fields=field_inputs(side.fields), key_state=page.keys.key_state)
         wire_code_panel(side.code, ctx, history=page.chat.history, user_input=page.chat.user_input, model=side.model,
@@ -129,7 +133,16 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                   other_models=page.compare.models, answered=[*chat_events.answered, *compare_answered])
         wire_presenter(demo, page.presenter, ctx.settings, chat_input=page.chat.user_input, model=side.model,
                        tabs=page.tabs, compare_input=page.compare.user_input, compare_models=page.compare.models)
+    # Lets go of idle sessions (SFUI_SESSION_TTL) once launched: launch_options(settings, demo).
+    demo.sfui_reaper = SessionReaper(ctx)  # type: ignore[attr-defined]
     return demo
+
+
+def continue_hiding(page: Any) -> list:
+    """The triggers after which the chat shows another conversation, or none: Continue hides."""
+    chat, bar = page.chat, page.sidebar
+    return [chat.clear_btn.click, chat.chatbot.clear, chat.chatbot.undo, bar.new_btn.click, bar.listing.select,
+            bar.delete_btn.click, bar.undo_delete_btn.click]
 
 
 def default_models(chat_model: str, offered: list[str] | tuple[str, ...] = DEFAULT_MODELS) -> list[str | None]:
@@ -140,17 +153,19 @@ def default_models(chat_model: str, offered: list[str] | tuple[str, ...] = DEFAU
     return [chat_model, chat_model, other, None, None]
 
 
-def launch_options(settings: Settings | None = None) -> dict[str, Any]:
+def launch_options(settings: Settings | None = None, demo: gr.Blocks | None = None) -> dict[str, Any]:
     """Keyword arguments for ``demo.launch``. Host and port come from
-    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself."""
+    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself. With the ``demo``
+    build_demo made, idle sessions are let go while it serves (sfui/ui/sessions.py)."""
     settings = settings or Settings()
+    reaper = getattr(demo, "sfui_reaper", None)
     # The visitor's address is sfui's to work out (SFUI_TRUSTED_PROXIES, sfui/visitors.py):
     # uvicorn must not replace the connection's own address by a header first (it would
     # believe any X-Forwarded-For sent from 127.0.0.1).
     os.environ["FORWARDED_ALLOW_IPS"] = ""
     return dict(
         theme=gr.themes.Soft(),
-        css=emoji_font_css() + CSS + PRESENTER_CSS + SEARCH_CSS + html_preview.CSS,
+        css=emoji_font_css() + CSS + PRESENTER_CSS + ALTERNATIVES_CSS + SEARCH_CSS + html_preview.CSS,
         favicon_path=str(FAVICON),
         # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
         # SVG icon is then taken only if the page says what it is. Relative: the page
@@ -168,6 +183,7 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
         max_threads=max(40, settings.concurrency_limit),
         # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
         max_file_size=uploads.UPLOAD_LIMIT,
+        app_kwargs={"lifespan": reaper.lifespan} if reaper is not None else None,
     )
 
 

@@ -23,8 +23,9 @@ from ..compare import MAX_SLOTS
 from ..i18n import t
 from ..params import FIELDS, Controls, InputError
 from ..qr import qr_svg
-from .chat_handlers import ChatHandlers, PaneFrames, Refused, chat_view
+from .chat_handlers import CHAT_VIEW_OUTPUTS, PANE_OUTPUTS, ChatHandlers, PaneFrames, Refused, chat_view
 from .common import AppContext, as_text, label, lang_of, unchanged
+from .sessions import came_back
 
 # The page's address without its fragment: where a new link points.
 BASE_JS = "() => location.href.split('#')[0]"
@@ -98,6 +99,7 @@ class ChatShare:
 
 @dataclass
 class CompareShare:
+    with_answers: gr.Checkbox
     share_btn: gr.Button
     banner: gr.Markdown
     link: gr.Textbox
@@ -136,6 +138,9 @@ def render_chat_share(banner: tuple) -> ChatShare:
 def render_compare_share() -> CompareShare:
     """Compare's share button, its link and QR code (wired by wire_share)."""
     with gr.Row(elem_id="compare-share-row"):
+        with_answers = gr.Checkbox(True, label=label("label_share_with_answers"),
+                                   info=label("help_compare_share_with_answers"),
+                                   elem_id="compare-share-with-answers", scale=2)
         share_btn = gr.Button(label("label_compare_share"), size="sm", scale=0, min_width=200,
                               elem_id="compare-share-btn")
         banner = gr.Markdown(elem_id="compare-shared-banner")
@@ -143,7 +148,7 @@ def render_compare_share() -> CompareShare:
                       elem_id="compare-share-link")
     qr = gr.HTML(visible=False, elem_id="compare-share-qr")
     note = gr.Markdown(elem_id="compare-share-note")
-    row = CompareShare(share_btn, banner, link, qr, note)
+    row = CompareShare(with_answers, share_btn, banner, link, qr, note)
     _RENDERED.append(row)
     return row
 
@@ -206,8 +211,9 @@ class ShareHandlers:
             return _refused(lang, exc)
         return link_outputs(base, document, lang, document["left_out"]["pictures"], bool(with_answers))
 
-    def make_compare_link(self, request: gr.Request, base, round_state, system_prompt, *fields):
-        """Outputs: the link, the QR code, the note. The round's slots and its last question."""
+    def make_compare_link(self, request: gr.Request, base, with_answers, round_state, system_prompt, *fields):
+        """Outputs: the link, the QR code, the note. The round's slots and its last question,
+        and ``with_answers`` each pane's conversation, labelled as the page shows it."""
         from ..compare_round import CompareRound
 
         lang = lang_of(request)
@@ -221,11 +227,13 @@ class ShareHandlers:
             params = Controls.from_values(fields).to_params()
             slots = [(slot.model, "" if slot.temperature is None else f"{slot.temperature:g}")
                      for slot in round_.slots]
+            panes = list(zip(round_.pane_names(lang), histories[:round_.count], strict=True)) \
+                if with_answers else None
             document = share.compare_document(slots, round_.samples, as_text(system_prompt), params,
-                                              questions[-1].get("content"))
+                                              questions[-1].get("content"), panes)
         except InputError as exc:
             return _refused(lang, exc)
-        return link_outputs(base, document, lang, document["left_out"]["pictures"], None)
+        return link_outputs(base, document, lang, document["left_out"]["pictures"], bool(with_answers))
 
     def open_link(self, request: gr.Request, payload):
         """Outputs (open_outputs' order): the chat's view, the panels, the open conversation's
@@ -243,16 +251,15 @@ class ShareHandlers:
             gr.Warning(message, duration=20)
             return (*unchanged(count - 6), gr.update(visible=True), message, gr.update(visible=False),
                     *unchanged(3))
-        skip_compare = unchanged(2 * MAX_SLOTS + 2)
+        skip_compare = unchanged(4 * MAX_SLOTS + 2)
         if shared.kind == "compare":
-            models = [m for m, _ in shared.slots]
-            compare = (*(gr.update(value=m) for m in models + [None] * (MAX_SLOTS - len(models))),
-                       *(temp for _, temp in list(shared.slots) + [("", "")] * (MAX_SLOTS - len(shared.slots))),
-                       shared.samples, shared.question)
-            banner = t(lang, "share_banner_compare", models=", ".join(f"`{m}`" for m in models))
+            compare = compare_view(shared)
+            models = ", ".join(f"`{m}`" for m, _ in shared.slots)
+            banner = t(lang, "share_banner_compare_answers" if shared.panes else "share_banner_compare",
+                       models=models)
             notes = self._pictures(shared, lang)
-            return (*unchanged(6), gr.skip(), shared.system_prompt, *fields, *compare, gr.skip(), gr.skip(),
-                    gr.skip(), banner + notes, shared.to_state(), "compare")
+            return (*unchanged(PANE_OUTPUTS + 1), gr.skip(), shared.system_prompt, *fields, *compare, gr.skip(),
+                    gr.skip(), gr.skip(), banner + notes, shared.to_state(), "compare")
         answers = "" if shared.answers else t(lang, "share_banner_no_answers")
         banner = t(lang, "share_banner", model=shared.model, answers=answers) + self._pictures(shared, lang)
         return (*chat_view(shared.messages, lang), "", t(lang, "usage_empty"), None, shared.model,
@@ -270,10 +277,13 @@ class ShareHandlers:
         the last question), on the visitor's key or within the demo's budget
         (ChatHandlers.stream_reply). Outputs: the chat's view and the two panels."""
         lang, session = lang_of(request), request.session_hash
+        if came_back(self.ctx, session, lang):  # idle past SFUI_SESSION_TTL: the opened link was let go too
+            yield unchanged(5)
+            return
         shared = share.Shared.from_state(shared_state)
         if shared is None or shared.kind != "chat":
             gr.Warning(t(lang, "share_run_nothing"), duration=10)
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
             return
         controls = Controls(**share.controls_for(shared.params))
         ask = ChatRequest(shared.model, shared.system_prompt, controls, visitor_key or None,
@@ -281,7 +291,7 @@ class ShareHandlers:
         problem = refusal(ask, lang, key_set=self.chat.key_set(ask))
         if problem or self.ctx.runs.busy(session):
             gr.Warning(problem or t(lang, "busy_toast"), duration=15)
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chat.chatbot, lang, 0, serialize=False)
         async for frame in self.chat.stream_reply(truncate_for_retry(shared.messages), ask, lang, session):
@@ -289,13 +299,27 @@ class ShareHandlers:
                 break
             yield pane.frame(frame)
         if not pane.started:
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
 
 
-# The open step's outputs: chat view (3), panels (2), sidebar's open id, model, system prompt,
-# the fields, Compare's slots (2 per slot), samples and box, then the banner row, banner, Run
-# again, Compare's banner, the link kept and its kind.
-OPEN_OUTPUTS = 8 + len(FIELDS) + 2 * MAX_SLOTS + 2 + 6
+def compare_view(shared: share.Shared) -> tuple:
+    """Compare's inputs as a Compare link sets them: each slot's model, each slot's
+    temperature, the samples, the question; then each pane (its label and conversation, or
+    emptied) and each pane's column (shown when the link has that pane's answers)."""
+    models = [m for m, _ in shared.slots]
+    slots = list(shared.slots) + [("", "")] * (MAX_SLOTS - len(shared.slots))
+    panes = list(shared.panes)[:MAX_SLOTS]
+    pane_updates = [gr.update(label=pane_label, value=messages) for pane_label, messages in panes]
+    pane_updates += [gr.update(value=[]) if panes else gr.skip() for _ in range(MAX_SLOTS - len(panes))]
+    columns = [gr.update(visible=i < len(panes)) if panes else gr.skip() for i in range(MAX_SLOTS)]
+    return (*(gr.update(value=m) for m in models + [None] * (MAX_SLOTS - len(models))),
+            *(temp for _, temp in slots), shared.samples, shared.question, *pane_updates, *columns)
+
+
+# The open step's outputs: chat view, panels (2), sidebar's open id, model, system prompt,
+# the fields, Compare's slots (2 per slot), samples, box, panes and their columns, then the
+# banner row, banner, Run again, Compare's banner, the link kept and its kind.
+OPEN_OUTPUTS = CHAT_VIEW_OUTPUTS + 5 + len(FIELDS) + 4 * MAX_SLOTS + 2 + 6
 
 
 # --- wiring -------------------------------------------------------------------------------------
@@ -317,18 +341,22 @@ def wire_share(demo: gr.Blocks, page: Any, ctx: AppContext, chat_events: Any) ->
     if _RENDERED:
         row = _RENDERED.pop()
         row.share_btn.click(None, None, [box.base], js=BASE_JS, queue=False).then(
-            handlers.make_compare_link, [box.base, compare.round, side.system_prompt, *fields],
+            handlers.make_compare_link, [box.base, row.with_answers, compare.round, side.system_prompt, *fields],
             [row.link, row.qr, row.note], **quick)
         compare_banner: Any = row.banner
     else:
         compare_banner = gr.State(None)
     open_outputs = [*chat.view_outputs(), side.reasoning_panel, side.usage_panel, page.sidebar.current, side.model,
                     side.system_prompt, *fields, *compare.models, *compare.temperatures, compare.samples,
-                    compare.user_input, box.banner_row, box.banner, box.run_btn, compare_banner, box.shared, box.kind]
+                    compare.user_input, *compare.panes, *compare.columns, box.banner_row, box.banner, box.run_btn,
+                    compare_banner, box.shared, box.kind]
     # The fragment is read in the browser; only a page opened with a link reaches the server
     # (the payload changes), an ordinary page load makes no request for it.
     demo.load(None, None, [box.payload], js=READ_JS, queue=False)
-    box.payload.change(handlers.open_link, [box.payload], open_outputs, queue=False, **quick).then(
+    # Its progress (hidden) is tracked on Compare's status line, as every step that writes the
+    # panes is: the page copies the value of each component a step shows progress on.
+    box.payload.change(handlers.open_link, [box.payload], open_outputs, queue=False,
+                       show_progress_on=[compare.status], **quick).then(
         None, [box.kind], None, js=SHOW_COMPARE_JS, queue=False)
     ran = box.run_btn.click(
         handlers.run_again, [box.shared, page.keys.key_state], [*chat.view_outputs(), side.reasoning_panel,

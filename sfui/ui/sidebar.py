@@ -22,10 +22,10 @@ import gradio as gr
 
 from .. import conversation_files, conversation_format, conversations, storage_room
 from ..chat import awaiting_answer
-from ..conversation_settings import reopen_settings
+from ..conversation_settings import RESTORED_FIELDS, reopen_settings
 from ..i18n import t
-from ..params import FIELDS, InputError
-from .chat_handlers import chat_view
+from ..params import InputError
+from .chat_handlers import CHAT_VIEW_OUTPUTS, chat_view
 from .chat_pane import ChatArea
 from .common import AppContext, label, lang_of
 from .conversation_search import render_search, wire_search
@@ -149,8 +149,9 @@ def _listing(store: dict, current: str | None, lang: str) -> Any:
     return gr.update(choices=conversations.list_rows(store, lang, time.time()), value=current)
 
 
-# The chat's view (chat_view: the latest turns, the whole conversation, the button) and the two panels.
-VIEW_OUTPUTS = 5
+# The chat's view (chat_view: the latest turns, the whole conversation, the button, the
+# alternatives bar) and the two panels.
+VIEW_OUTPUTS = CHAT_VIEW_OUTPUTS + 2
 
 
 def _view(messages: list, conversation: dict | None, lang: str) -> tuple:
@@ -160,10 +161,8 @@ def _view(messages: list, conversation: dict | None, lang: str) -> tuple:
     return (*chat_view(messages, lang), panels.get("reasoning", ""), panels.get("usage") or t(lang, "usage_empty"))
 
 
-# The model, the system prompt and every request field in the body (the image detail is not a
-# field of the request body, and no answer's record keeps it).
-SETTINGS_FIELDS = [f.name for f in FIELDS if f.in_body]
-SETTINGS_OUTPUTS = 2 + len(SETTINGS_FIELDS)
+# The model, the system prompt and every request field an answer's record keeps.
+SETTINGS_OUTPUTS = 2 + len(RESTORED_FIELDS)
 
 
 def _settings(conversation: dict) -> tuple:
@@ -173,7 +172,7 @@ def _settings(conversation: dict) -> tuple:
     fields = settings.fields
     return (gr.skip() if settings.model is None else settings.model,
             gr.skip() if settings.system_prompt is None else settings.system_prompt,
-            *(gr.skip() if fields is None else fields[name] for name in SETTINGS_FIELDS))
+            *(gr.skip() if fields is None else fields[name] for name in RESTORED_FIELDS))
 
 
 class SidebarHandlers:
@@ -351,7 +350,7 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
     bar.new_btn.click(h.new, [bar.store], [bar.current, bar.listing, bar.rename_box, *view], queue=False,
                       js=CLOSE_ON_NARROW_JS, **private)
     # Not queued: nothing waits on the model, and a click answered in one round trip opens sooner.
-    settings = [model, system_prompt, *(fields[name] for name in SETTINGS_FIELDS)]
+    settings = [model, system_prompt, *(fields[name] for name in RESTORED_FIELDS)]
     bar.listing.select(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, *settings],
                        js=OPEN_JS, queue=False, **private).then(None, js=SHOW_END_JS)
     for trigger in (bar.rename_btn.click, bar.rename_box.submit):

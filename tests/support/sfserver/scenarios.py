@@ -10,7 +10,11 @@ a model, drive every failure mode.  Named scenarios (stable names, tests rely on
 name              what the client receives
 ================  ==========================================================================
 ``echo``          ``"Echo: <prompt>"`` token by token, cumulative usage (the default).
-                  ``max_tokens`` truncates it with ``finish_reason: "length"``
+                  ``max_tokens`` truncates it with ``finish_reason: "length"``. A request
+                  with SiliconFlow's ``prefix`` gets the rest of the answer after it (when the
+                  prefix is how ``"Echo: <prompt>"`` starts; else the whole answer), the
+                  prefix counted as prompt tokens; a trailing assistant message is not
+                  continued (as a server without prefill): the whole answer comes again
 ``reasoning``     ``reasoning_content`` deltas, then the echo answer as ``content``
 ``think-tags``    ``<think>…</think>`` inline in ``content`` (tags split across chunks),
                   then the echo answer
@@ -37,8 +41,19 @@ name              what the client receives
                   ``"Saw 0 images."`` when there are none). ``fake/vision`` matches the
                   catalogue's vision rule, so the page treats it as a model that sees images.
                   Every scenario counts ``IMAGE_PROMPT_TOKENS`` prompt tokens per image part
+``calc``          a call of the request's ``calculator`` tool with ``{"expression": "<prompt>"}``
+                  (``finish_reason: "tool_calls"``); once a ``tool`` message follows the last
+                  question, ``"The result is <its content>."``; ``"No calculator was
+                  offered."`` when ``tools`` has none
+``calc-slow``     ``calc``, its final answer then counting to 200 at 20 tokens/s: for Stop
+``tool-loop``     a ``calculator`` call whatever came back (``"<n> + 1"``, n the calls so far
+                  after the last question): a model that never answers
 ``error-<nnn>``   :func:`error` with that status and SiliconFlow's body, e.g. ``error-429``
 ================  ==========================================================================
+
+Any request whose tool exchange is malformed (a ``tool`` message that answers no call of the
+assistant message before it, a call left unanswered, calls without ids) gets a 400, whatever
+its scenario (:mod:`.tool_calls`).
 
 A request with ``"n": k`` (k > 1) gets k answers from ``echo``, ``reasoning``, ``slow``,
 ``slow-first`` and ``final-usage`` (the others ignore ``n``): streamed, k choices interleaved in
@@ -74,6 +89,7 @@ from .faults import (
 )
 from .images import IMAGE_PROMPT_TOKENS, _images_of
 from .steps import Scenario, Sleep
+from .tool_calls import ToolState, calc, refused, tool_loop, tool_state
 from .wire import _INVALID_PARAMETER, _tokens, error
 
 DEFAULT_MODELS: tuple[str, ...] = (
@@ -111,6 +127,8 @@ class _Request:
     max_tokens: int | None
     n: int = 1  # choices asked for: n > 1 gets that many from the scenarios that honour it
     images: tuple[str, ...] = ()  # the request's image_url parts, described (see _images_of)
+    prefix: str | None = None  # SiliconFlow's ``prefix``: the answer goes on from it
+    tools: ToolState = ToolState()  # the tools offered, and the calls and results after the question
 
 
 def _vision(req: _Request) -> Scenario:
@@ -153,11 +171,18 @@ def _choices(req: _Request, answers: list[list[str]], reasoning: list[str] | Non
                               prompt_tokens=req.prompt_tokens)
 
 
+def _rest_after(prefix: str | None, answer: str) -> str:
+    """What a model writes after ``prefix``, given the whole ``answer`` it would write."""
+    if prefix is None:
+        return answer
+    return answer[len(prefix):] if answer.startswith(prefix) else answer
+
+
 def _echo(req: _Request, usage: str = "cumulative") -> Scenario:
     if req.n > 1:
         answers = [_tokens(f"Echo (choice {i}): " + req.prompt) for i in range(req.n)]
     else:
-        answers = [_tokens("Echo: " + req.prompt)]
+        answers = [_tokens(_rest_after(req.prefix, "Echo: " + req.prompt))]
     reasons = ["stop"] * len(answers)
     for i, tokens in enumerate(answers):
         if req.max_tokens is not None and len(tokens) > req.max_tokens:
@@ -219,6 +244,9 @@ _NAMED = {
                                finish_reason="length"),
     "xss": lambda r: _reply(r, _XSS_ANSWER),
     "vision": _vision,
+    "calc": lambda r: calc(r.model, r.stream, r.prompt_tokens, r.prompt, r.tools),
+    "calc-slow": lambda r: calc(r.model, r.stream, r.prompt_tokens, r.prompt, r.tools, slow=True),
+    "tool-loop": lambda r: tool_loop(r.model, r.stream, r.prompt_tokens, r.tools),
 }
 _MAX_N = 16  # more choices than this is refused (400), so a typo cannot make the fake stream for hours
 _STREAM_ONLY = {"stall", "drop", "no-done", "bare-error", "malformed", "huge", "invalid-utf8", "keepalive"}
@@ -242,17 +270,21 @@ def _default_scenario(body: dict | None) -> Scenario:
     else:
         name = "echo"
 
-    max_tokens, n = body.get("max_tokens"), body.get("n")
+    max_tokens, n, prefix = body.get("max_tokens"), body.get("n"), body.get("prefix")
     images = _images_of(messages)
     n = n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1
     if n > _MAX_N:
         return error(400, _INVALID_PARAMETER)
+    malformed = refused(body, messages)
+    if malformed is not None:
+        return malformed
+    prefix = prefix if isinstance(prefix, str) and prefix else None
     req = _Request(
         prompt=prompt, model=model, stream=bool(body.get("stream")),
-        prompt_tokens=max(1, sum(len(_text_of(m.get("content")).split()) for m in messages))
-        + IMAGE_PROMPT_TOKENS * len(images),
+        prompt_tokens=max(1, sum(len(_text_of(m.get("content")).split()) for m in messages)
+                          + len((prefix or "").split())) + IMAGE_PROMPT_TOKENS * len(images),
         max_tokens=max_tokens if isinstance(max_tokens, int) and max_tokens > 0 else None, n=n,
-        images=tuple(images),
+        images=tuple(images), prefix=prefix, tools=tool_state(body, messages),
     )
     if name.startswith("error-") and name[6:].isdigit() and 400 <= int(name[6:]) <= 599:
         return error(int(name[6:]))
