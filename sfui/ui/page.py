@@ -22,6 +22,7 @@ from .compare_tab import wire_compare
 from .continue_pane import wire_continue_offer
 from .conversation_search import CSS as SEARCH_CSS
 from .fields import field_inputs
+from .frame_diffs import keep_every_update
 from .keys import wire_keys
 from .layout import render_page
 from .presenter import CSS as PRESENTER_CSS
@@ -103,6 +104,7 @@ def emoji_font_css() -> str:
 
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
+    keep_every_update()  # a streamed frame's update is never lost to the next frame's diff
     gr.set_static_paths([str(EMOJI_FONT), *EXAMPLE_PICTURES])  # served as files, cached by the browser
     # The page's first list is for the visitors on the server's key: on the demo's limits,
     # only the models with a price.
