@@ -27,7 +27,8 @@ _gradio_diff = utils.diff
 def frame_diff(old: Any, new: Any) -> list:
     """The edits from ``old`` to ``new`` (Gradio's format): one whole replacement when
     either is a prop update, else Gradio's own."""
-    if old != new and (utils.is_prop_update(old) or utils.is_prop_update(new)):
+    # (the cheap test first: the chat's long value is compared only by Gradio's own diff)
+    if (utils.is_prop_update(old) or utils.is_prop_update(new)) and old != new:
         return [["replace", [], new]]
     return _gradio_diff(old, new)
 
