@@ -272,6 +272,8 @@ LOCAL = {
     "deck_show", "present_qr",
     # issue 22: Continue shown or hidden after an answer
     "offer_continue", "hide_continue",
+    # issue 23: the step after Send's streaming step (a message not sent back in the box)
+    "after_send",
 }
 # Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit,
 # Compare's Send and Enter, a shared link's Run again, and Continue.
@@ -630,7 +632,7 @@ def test_stop_with_usage_on_every_chunk_settles_the_usage(app):
     frame = stop_midway(app, address, "stop me when you can")
     tokens = len(streamed_answer(frame).split())
     assert 1 <= tokens < 40, "the answer was not stopped midway"
-    usage = frame[4]  # the usage panel: the last usage the server sent
+    usage = frame[3]  # the usage panel: the last usage the server sent (Send: chat, history, reasoning, usage)
     completion = int(re.search(r"\| Completion tokens \| ([\d,]+) \|", usage).group(1).replace(",", ""))
     assert completion == tokens
     assert spent_by(context(app), address) == pytest.approx(cost_of(7, tokens))

@@ -33,7 +33,7 @@ from ..chat import (
     undo_last_question,
 )
 from ..chat_request import IGNORE, NOT_VISION, REFUSE, ChatRequest, decide, refusal
-from ..chat_window import AnswerWindow, ChatView, PageConversation, view_of, whole_view
+from ..chat_window import AnswerWindow, ChatView, PageConversation, view_of, whole_view, without_sent_question
 from ..i18n import t
 from ..params import Controls
 from ..rounds import AnswerPlan, Round
@@ -42,6 +42,7 @@ from ..tool_loop import ToolExchange
 from . import uploads
 from .answer_requests import admitted, request_frames
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
+from .send_step import HeldMessages
 
 # Browser updates per second while streaming, at most: FramePacer sends fewer as the
 # answer grows long or many answers stream at once. Each is one SSE message and a
@@ -50,8 +51,9 @@ from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
 FPS = 10
 # The outputs of the page's streaming steps: the chat's view (ChatArea.view_outputs), then the two panels.
 PANE_OUTPUTS = 5
-# ... and of the page's Send: those, the message box, the vision notice and its text.
-SEND_OUTPUTS = PANE_OUTPUTS + 3
+# ... and of the page's Send: the chat, the whole conversation and the two panels, values all
+# (sfui/ui/send_step.py: its after-step sets the "show earlier" button, the box and the notice).
+SEND_OUTPUTS = 4
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,16 @@ class PaneFrames:
     pane shows (sfui.chat_window.AnswerWindow), the whole conversation for the session,
     the "show earlier" button (set with the first frame and the last), the two panels.
     ``serialize``: the step skips Gradio's postprocessing, so the chat goes out through
-    the Chatbot's own."""
+    the Chatbot's own. ``question_shown``: the page put the question in the chat itself
+    (Send), so a frame before any answer leaves the chat as it is."""
 
-    def __init__(self, chatbot: gr.Chatbot, lang: str, keep_from: int, serialize: bool) -> None:
+    def __init__(self, chatbot: gr.Chatbot, lang: str, keep_from: int, serialize: bool,
+                 question_shown: bool = False) -> None:
         self.chatbot = chatbot
         self.lang = lang
         self.window = AnswerWindow(keep_from)
         self.serialize = serialize
+        self.question_shown = question_shown
 
     @property
     def started(self) -> bool:
@@ -122,10 +127,17 @@ class PaneFrames:
     def frame(self, frame: AnswerFrame) -> tuple:
         step = self.window.frame(frame.messages, ended=frame.ended)
         button = gr.skip() if step.view is None else earlier_button(step.view, self.lang)
-        shown: Any = step.shown
-        if self.serialize:
-            shown = self.chatbot.postprocess(shown).model_dump()
-        return shown, frame.messages, button, frame.reasoning, frame.usage
+        return self._chat(step.shown, frame), frame.messages, button, frame.reasoning, frame.usage
+
+    def send_frame(self, frame: AnswerFrame) -> tuple:
+        """A frame of the page's Send (SEND_OUTPUTS): no button, the after-step sets it."""
+        step = self.window.frame(frame.messages, ended=frame.ended)
+        return self._chat(step.shown, frame), frame.messages, frame.reasoning, frame.usage
+
+    def _chat(self, shown: list, frame: AnswerFrame) -> Any:
+        if self.question_shown and not frame.ended and awaiting_answer(frame.messages):
+            return gr.skip()  # the question, already in the page's chat: no answer yet
+        return self.chatbot.postprocess(shown).model_dump() if self.serialize else shown
 
 
 class _RetryData(gr.EventData):
@@ -149,6 +161,7 @@ class ChatHandlers:
     def __init__(self, ctx: AppContext, chatbot: gr.Chatbot) -> None:
         self.ctx = ctx
         self.chatbot = chatbot
+        self.held = HeldMessages()  # messages Send did not send, until after_send gives them back
 
     def request(self, model: Any, system_prompt: Any, controls: Controls, visitor_key: str | None,
                 caller: gr.Request | None = None, text: str | None = None, pictures: Any = ()) -> ChatRequest:
@@ -312,27 +325,37 @@ class ChatHandlers:
 
     async def _respond_in_page(self, message, shown, whole, model, system_prompt, controls, visitor_key, request,
                                anyway: bool):
-        """Outputs: the chat's view and panels (PANE_OUTPUTS), the box, the vision notice and its text."""
-        lang = lang_of(request)
+        """Outputs: SEND_OUTPUTS. A message not sent is held for the after-step (after_send),
+        and the question the page put in the chat is taken out again (unless another answer
+        of the page streams: its next frame does that)."""
+        lang, session = lang_of(request), request.session_hash
         text, attachments = uploads.message_parts(message)
+        shown, question_shown = without_sent_question(shown, text, len(attachments))
         ask = self.request(model, system_prompt, controls, visitor_key, request, text, attachments)
         conversation = PageConversation.of(whole, shown)
-        pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=True)
-        hidden = gr.update(visible=False)
-        frames = self.converse(message, conversation.whole, ask, lang, request.session_hash, anyway=anyway,
-                               one_at_a_time=True)
-        async for frame in frames:
-            if isinstance(frame, Refused):
-                yield (*unchanged(PANE_OUTPUTS), frame.message, hidden, gr.skip())
-            elif isinstance(frame, NotVision):
-                notice = t(lang, "image_not_vision", model=frame.model)
-                yield (*unchanged(PANE_OUTPUTS), frame.message, gr.update(visible=True), notice)
+        pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=True, question_shown=question_shown)
+        async for frame in self.converse(message, conversation.whole, ask, lang, session, anyway=anyway,
+                                         one_at_a_time=True):
+            if isinstance(frame, (Refused, NotVision)):
+                self.held.hold(session, frame)
+                restore = shown if question_shown and not self.ctx.runs.busy(session) else gr.skip()
+                yield (restore, *unchanged(SEND_OUTPUTS - 1))
             else:
-                first = not pane.started
-                yield (*pane.frame(frame), gr.skip(), hidden if first else gr.skip(), gr.skip())
+                yield pane.send_frame(frame)
         if not pane.started:
             # Refused, held back or blank: the last frame changes nothing (see the module's docstring).
             yield unchanged(SEND_OUTPUTS)
+
+    def after_send(self, whole: list, request: gr.Request):
+        """The step after the page's Send: a held message back in the box (with the notice
+        when it carried pictures for a model that cannot see them), else the "show earlier"
+        button for the whole conversation. Outputs: the button, the box, the notice, its text."""
+        lang, frame = lang_of(request), self.held.take(request.session_hash)
+        if isinstance(frame, NotVision):
+            return gr.skip(), frame.message, gr.update(visible=True), t(lang, "image_not_vision", model=frame.model)
+        if isinstance(frame, Refused):
+            return gr.skip(), frame.message, gr.update(visible=False), gr.skip()
+        return earlier_button(view_of(whole or []), lang), gr.skip(), gr.skip(), gr.skip()
 
     # --- Retry and Edit ----------------------------------------------------------------------
 

@@ -104,6 +104,18 @@ NEW_LAST_QUESTION = f"""(before) => {{
     return last.dataset.testAsked === undefined || last.dataset.testAsked !== last.innerText
         || questions.length > before;
 }}"""
+# The new last question's turn has reached the page: a message follows the question, or the
+# usage panel's status no longer shows an ended turn. The page shows a question at once,
+# before the server's first frame of its answer (which brings the turn's status).
+NEW_TURN_SHOWN = f"""([before, ended]) => {{
+    const isNew = {NEW_LAST_QUESTION};
+    if (!isNew(before)) return false;
+    const questions = document.querySelectorAll('{QUESTIONS}');
+    const messages = [...document.querySelectorAll('{QUESTIONS}, {ANSWERS}')];
+    if (messages.indexOf(questions[questions.length - 1]) < messages.length - 1) return true;
+    const status = document.querySelector('{USAGE_ROWS} td:last-child');
+    return status !== null && !new RegExp(ended).test(status.innerText.trim());
+}}"""
 
 
 # Gradio's queue as the page speaks it, tapped: one wrapper around the page's fetch calls the
@@ -357,9 +369,8 @@ def ask(page: Page, text: str, answer: str | None = None) -> str:
     ``answer``: also wait until that bubble contains it."""
     before = page.evaluate(MARK_LAST_QUESTION)
     send(page, text)
-    # The user's message and the new turn's status arrive in the same update,
-    # so once it is shown the status row no longer belongs to the previous turn.
-    page.wait_for_function(NEW_LAST_QUESTION, arg=before, timeout=WAIT_MS)
+    # Once the new turn has reached the page, the status row no longer belongs to the previous turn.
+    page.wait_for_function(NEW_TURN_SHOWN, arg=[before, ENDED.pattern], timeout=WAIT_MS)
     wait_turn_ended(page)
     if answer is not None:
         sync_expect(answers(page).last).to_contain_text(answer, timeout=WAIT_MS)
