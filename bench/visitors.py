@@ -4,8 +4,10 @@ slowest first token stays within a second of the upstream's, for sfui and the ba
 
     python -m bench.visitors [--levels 50,100,200,300] [--apps sfui,baseline] [--cpus 1,2]
 
-Every visitor speaks Gradio's queue protocol as the page's JavaScript does
-(bench/gradio_protocol.py), from one event loop in this process; sfui's visitors run the
+Every visitor speaks Gradio's queue protocol as the page's JavaScript does, over
+connections of its own (bench/gradio_protocol.py's RawVisitor: plain asyncio sockets, light
+enough that hundreds of visitors in one event loop measure the app, not this process), from
+one event loop in this process; sfui's visitors run the
 page's own Send step (the message box's streaming step, with the page's inputs), the
 baseline's its /chat. Each visitor has its own session, opened before the burst (as a page
 opens its session when it loads: a quick step of the page), then all of them press Enter at
@@ -32,11 +34,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import multiprocessing
 import os
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +50,8 @@ import httpx
 from bench import measure_client
 from bench.apps import BASELINE, SFUI, AppProcess, AppSpec
 from bench.common import END_MARKER, TEST_KEY, Answer, TurnTiming
-from bench.gradio_protocol import QueueEvent
-from bench.measure_protocol import QUESTION, chat_endpoint, timed_answer
+from bench.gradio_protocol import QueueEvent, RawVisitor
+from bench.measure_protocol import QUESTION, chat_endpoint
 from tests.support.launch import isolate_environment
 
 WITHIN = 1.0  # seconds: the slowest first token may come this much after the upstream's
@@ -160,7 +164,7 @@ def quick_step(config: dict) -> int | None:
     return None
 
 
-async def open_sessions(http: httpx.AsyncClient, config: dict, count: int) -> list[str]:
+async def open_sessions(visitor: RawVisitor, config: dict, count: int) -> list[str]:
     """``count`` sessions, each opened by one quick step (a few at a time, as pages load)."""
     step = quick_step(config)
     sessions = [f"visitor{i:04d}{os.getpid()}" for i in range(count)]
@@ -170,39 +174,53 @@ async def open_sessions(http: httpx.AsyncClient, config: dict, count: int) -> li
 
     async def open_one(session: str) -> None:
         async with loading:
-            await http.post("gradio_api/run/predict",
-                            json={"data": [], "fn_index": step, "session_hash": session, "event_data": None})
+            await visitor.post("gradio_api/run/predict", json.dumps(
+                {"data": [], "fn_index": step, "session_hash": session, "event_data": None}).encode())
 
     await asyncio.gather(*(open_one(session) for session in sessions))
     return sessions
 
 
+async def timed(visitor: RawVisitor, event: QueueEvent, answer_text: Callable[[list], str],
+                timeout: float) -> TurnTiming:
+    """Ask through the queue and time the answer as its frames come."""
+    sent = time.time()
+    first = final = None
+    async for frame in visitor.frames(event, timeout):
+        text = answer_text(frame.outputs)
+        now = time.time()
+        if first is None and text.strip():
+            first = now
+        if final is None and END_MARKER in text:
+            final = now
+    return TurnTiming(sent, first, final)
+
+
 async def burst(app: AppProcess, visitors: int, page: bool, timeout: float) -> tuple[list[TurnTiming], float, float]:
     """Every visitor presses Enter at the same moment: (timings, seconds from the Enters to the
     last answer's end, the app's CPU seconds meanwhile)."""
-    limits = httpx.Limits(max_connections=2 * visitors + 8, max_keepalive_connections=2 * visitors + 8)
-    async with httpx.AsyncClient(base_url=app.url, timeout=timeout, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=app.url, timeout=timeout) as http:
         config = (await http.get("config")).json()
-        fn_index, data = page_send(config) if page else chat_endpoint(config)
-        sessions = await open_sessions(http, config, visitors)
-        start = asyncio.Event()
-        began = 0.0
+    fn_index, data = page_send(config) if page else chat_endpoint(config)
+    visitor = RawVisitor(app.url)
+    sessions = await open_sessions(visitor, config, visitors)
+    start = asyncio.Event()
+    began = 0.0
 
-        async def ask(session: str) -> TurnTiming:
-            await start.wait()
-            event = QueueEvent(fn_index, data, session)
-            try:
-                timing, _ = await asyncio.wait_for(timed_answer(http, event, app.spec.answer_text, timeout), timeout)
-                return timing
-            except (TimeoutError, httpx.HTTPError):
-                return TurnTiming(began, None, None)
+    async def ask(session: str) -> TurnTiming:
+        await start.wait()
+        try:
+            return await asyncio.wait_for(timed(visitor, QueueEvent(fn_index, data, session), app.spec.answer_text,
+                                                timeout), timeout)
+        except (TimeoutError, OSError):
+            return TurnTiming(began, None, None)
 
-        tasks = [asyncio.create_task(ask(session)) for session in sessions]
-        await asyncio.sleep(0.2)  # every visitor is waiting at the start line
-        cpu, began = app.cpu_seconds(), time.time()
-        start.set()
-        timings = list(await asyncio.gather(*tasks))
-        return timings, time.time() - began, app.cpu_seconds() - cpu
+    tasks = [asyncio.create_task(ask(session)) for session in sessions]
+    await asyncio.sleep(0.2)  # every visitor is waiting at the start line
+    cpu, began = app.cpu_seconds(), time.time()
+    start.set()
+    timings = list(await asyncio.gather(*tasks))
+    return timings, time.time() - began, app.cpu_seconds() - cpu
 
 
 def client_alone(upstream: Upstream, answer: Answer, first_ms: float, visitors: int) -> Level:
