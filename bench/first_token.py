@@ -59,8 +59,8 @@ INIT_SCRIPT = """
   let resolveDone = () => {};
   window.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey || state.expect === null) return;
-    Object.assign(state, {sent: performance.now(), sentEpoch: Date.now(), join: null, asked: null, first: null,
-                          done: null});
+    Object.assign(state, {sent: performance.now(), sentEpoch: Date.now(), join: null, frames: [], asked: null,
+                          first: null, frame: null, done: null});
     state.finished = new Promise((resolve) => { resolveDone = resolve; });
   }, true);
   const check = () => {
@@ -75,16 +75,37 @@ INIT_SCRIPT = """
     for (let j = i + 1; j < messages.length; j += 1) {
       const text = messages[j].matches(BOT) ? messages[j].textContent : '';
       if (!text.trim()) continue;
-      if (state.first === null) state.first = now;
+      if (state.first === null) {
+        state.first = now;
+        state.frame = state.frames.filter((at) => at <= now).pop() ?? null;
+      }
       if (text.includes(MARKER)) { state.done = now; resolveDone(); }
       break;
+    }
+  };
+  // The queue's event stream, read from a tee (Gradio's own reading is unchanged): when each
+  // frame (process_generating) reached the page.
+  const frames = async (body) => {
+    const reader = body.getReader();
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) return;
+      const at = performance.now();
+      if (state.sent !== null && new TextDecoder().decode(value).includes('process_generating')) state.frames.push(at);
     }
   };
   const originalFetch = window.fetch;
   window.fetch = function (input) {
     const url = typeof input === 'string' ? input : (input && input.url) || String(input);
     if (state.sent !== null && state.join === null && url.includes('/queue/join')) state.join = performance.now();
-    return originalFetch.apply(this, arguments);
+    const response = originalFetch.apply(this, arguments);
+    if (!url.includes('/queue/data')) return response;
+    return response.then((r) => {
+      if (!r.body) return r;
+      const [mine, theirs] = r.body.tee();
+      frames(mine).catch(() => {});
+      return new Response(theirs, {status: r.status, statusText: r.statusText, headers: r.headers});
+    });
   };
   new MutationObserver(check).observe(document, {childList: true, subtree: true, characterData: true});
 })();
@@ -92,7 +113,7 @@ INIT_SCRIPT = """
     "__CHAT__", json.dumps(app_page.CHAT)).replace("__MARKER__", json.dumps(END_MARKER))
 
 READ_STATE = "() => { const s = window.__ft; return {sent: s.sent, sentEpoch: s.sentEpoch, join: s.join, " \
-             "asked: s.asked, first: s.first}; }"
+             "frame: s.frame, asked: s.asked, first: s.first}; }"
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,7 @@ class Sample:
     first: float | None
     join: float | None  # the page asked the server to run the step that streams (its queue/join)
     request: float | None  # the app's request reached the fake upstream
+    frame: float | None = None  # the frame that brought the first answer text reached the page
 
 
 def scenario(delay_ms: float):
@@ -152,7 +174,7 @@ class Visitor:
         state = await self.page.evaluate(READ_STATE)
         await asyncio.sleep(SETTLE)
         return Sample(_ms(state, "asked"), _ms(state, "first"), _ms(state, "join"),
-                      self._request_ms(state, since, question))
+                      self._request_ms(state, since, question), _ms(state, "frame"))
 
     def _request_ms(self, state: dict, since: float, question: str) -> float | None:
         for received in self.fake.chat_received():
@@ -200,17 +222,19 @@ def _fmt(value: float) -> str:
 def report(results: dict[str, dict[float, list[Sample]]], bare: str, load: tuple[float, float]) -> None:
     print(f"\nEnter -> question visible / first answer text, ms: median and p90 of {_count(results)} questions "
           f"a cell; over bare: the difference of the medians (and the median of the round-by-round "
-          f"differences); join / request: Enter -> the page's queue/join / the request at the upstream "
-          f"(medians). Load average {load[0]:.1f} -> {load[1]:.1f}")
+          f"differences); join / request / frame: Enter -> the page's queue/join / the request at the "
+          f"upstream / the frame with the first text at the page (medians). Load average {load[0]:.1f} -> "
+          f"{load[1]:.1f}")
     print(f"{'app':16s} {'upstream':>8s} | {'question':>8s} {'p90':>4s} | {'first':>5s} {'p90':>4s} | "
-          f"{'over bare':>12s} | {'join':>4s} {'request':>7s}")
+          f"{'over bare':>12s} | {'join':>4s} {'request':>7s} {'frame':>5s}")
     for delay in next(iter(results.values())):
         for name, by_delay in results.items():
             samples = by_delay[delay]
             asked, first = _present(samples, "question"), _present(samples, "first")
             print(f"{name:16s} {delay:6.0f}ms | {_fmt(_median(asked)):>8s} {_fmt(_p(asked, 0.9))} | "
                   f"{_fmt(_median(first)):>5s} {_fmt(_p(first, 0.9))} | {_over(samples, results[bare][delay]):>12s} | "
-                  f"{_fmt(_median(_present(samples, 'join')))} {_fmt(_median(_present(samples, 'request'))):>7s}")
+                  f"{_fmt(_median(_present(samples, 'join')))} {_fmt(_median(_present(samples, 'request'))):>7s} "
+                  f"{_fmt(_median(_present(samples, 'frame'))):>5s}")
         print()
 
 

@@ -144,7 +144,8 @@ def page_send(config: dict) -> tuple[int, list[Any]]:
     others at their components' initial values (a State sends null, as the page does)."""
     components = {c["id"]: c for c in config["components"]}
     box = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "user-input")
-    submit = {d["id"] for d in config["dependencies"] if [box, "submit"] in d["targets"] and not d.get("backend_fn")}
+    submit = {d["id"] for d in config["dependencies"]
+              if any(list(target) == [box, "submit"] for target in d["targets"]) and not d.get("backend_fn")}
     for dep in config["dependencies"]:
         if dep.get("trigger_after") in submit and dep.get("backend_fn"):
             values: list[Any] = [{"text": QUESTION, "files": []}]

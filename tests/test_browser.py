@@ -100,7 +100,7 @@ def test_answer_streams_in_and_ends_complete(launch_app, page):
 
 
 def test_send_goes_straight_to_the_queue(launch_app, page):
-    """Send's first step (empty the box, hand the message on) runs in the browser:
+    """Send's first step (empty the box, hand the message on, show it) runs in the browser:
     the first request after Enter is the queued streaming step itself, with no
     server round trip before it, and the box is empty before the answer comes."""
     app = launch_app()
@@ -119,8 +119,9 @@ def test_send_goes_straight_to_the_queue(launch_app, page):
     send(page, "Hello there")
     expect(page.locator(MESSAGE_BOX)).to_have_value("", timeout=WAIT_MS)
     expect(answers(page).last).to_contain_text("Straight away", timeout=WAIT_MS)
+    # The first request is the streaming step's join: nothing reached the server before it (the
+    # quick step after the stream, which gives back a message not sent, comes after it).
     assert posts and "/queue/join" in posts[0], posts
-    assert not [u for u in posts if "/run/predict" in u], posts
 
 
 def test_the_question_shows_while_a_slow_model_has_not_answered(launch_app, page):
