@@ -54,7 +54,9 @@ from bench.gradio_protocol import QueueEvent, RawVisitor
 from bench.measure_protocol import QUESTION, chat_endpoint
 from tests.support.launch import isolate_environment
 
-WITHIN = 1.0  # seconds: the slowest first token may come this much after the upstream's
+# Seconds: the slowest first token may come this much after the client alone's at the same level (the
+# upstream's first token as a visitor could get it on this machine under the same load).
+WITHIN = 1.0
 OPEN_SESSIONS_AT_ONCE = 16
 
 
@@ -310,10 +312,11 @@ def run(args: argparse.Namespace) -> None:
                 levels = {spec.name: measure_app(spec, upstream, visitors, args, cpus) for spec in specs}
                 for level in levels.values():
                     print_level(level, floor, args.first_token_ms)
-                    if level.slowest is not None and level.slowest - args.first_token_ms / 1000 <= WITHIN:
+                    if level.slowest is not None and floor.slowest is not None \
+                            and level.slowest - floor.slowest <= WITHIN:
                         within[level.app] = max(within.get(level.app, 0), visitors)
                 print_ratios(levels)
-            print("  largest level whose slowest first token is within 1 s of the upstream's: "
+            print("  largest level whose slowest first token is within 1 s of the client alone's: "
                   + ", ".join(f"{spec.name} {within.get(spec.name, 'none')}" for spec in specs))
         print(f"Load average at the end {os.getloadavg()[0]:.1f}.")
     finally:
