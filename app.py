@@ -19,4 +19,4 @@ if __name__ == "__main__":
     # The owner reads which limits guard the server's key, and "NO LIMIT" where one is 0.
     for line in startup_lines(settings):
         logging.getLogger("sfui").info(line)
-    demo.queue(**queue_options(settings)).launch(**launch_options(settings))
+    demo.queue(**queue_options(settings)).launch(**launch_options(settings, demo))

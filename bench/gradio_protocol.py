@@ -17,6 +17,7 @@ import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,18 +47,27 @@ class QueueEvent:
         self.body = json.dumps({"data": data, "fn_index": fn_index, "session_hash": self.session,
                                 "event_data": None, "trigger_id": None}).encode()
 
-    async def frames(self, http: httpx.AsyncClient, timeout: float) -> AsyncIterator[Frame]:
-        """Join the queue and yield each frame of the event until it completes (or fails: then
-        the frames end early). ``http``'s base URL is the app's; ``timeout``: for the stream.
-        Read it to its end: the stream is closed when the event is."""
+    async def messages(self, http: httpx.AsyncClient, timeout: float) -> AsyncIterator[tuple[dict, int]]:
+        """Join the queue and yield every message of the stream (with the size of its line) until
+        the event completes. ``http``'s base URL is the app's; ``timeout``: for the stream. Read
+        it to its end: the stream is closed when the event is."""
         join = await http.post(JOIN, content=self.body, headers={"content-type": "application/json"})
         join.raise_for_status()
-        outputs: list[Any] | None = None
         async with http.stream("GET", DATA, params={"session_hash": self.session}, timeout=timeout) as stream:
             async for line in stream.aiter_lines():
                 if not line.startswith("data:"):
                     continue
                 message = json.loads(line[5:])
+                yield message, len(line.encode())
+                if message.get("msg") in ("process_completed", "close_stream"):
+                    return
+
+    async def frames(self, http: httpx.AsyncClient, timeout: float) -> AsyncIterator[Frame]:
+        """Each frame of the event until it completes (or fails: then the frames end early), as
+        :meth:`messages` reads them."""
+        outputs: list[Any] | None = None
+        async with aclosing(self.messages(http, timeout)) as messages:  # an early return closes the stream
+            async for message, size in messages:
                 kind = message.get("msg")
                 if kind in ("process_generating", "process_completed"):
                     if not message.get("success", True):
@@ -65,9 +75,7 @@ class QueueEvent:
                     data = message["output"].get("data")
                     diff = kind == "process_generating" and outputs is not None
                     outputs = [apply_diff(o, d) for o, d in zip(outputs, data, strict=False)] if diff else data
-                    yield Frame(outputs, len(line.encode()), diff)
-                if kind in ("process_completed", "close_stream"):
-                    return
+                    yield Frame(outputs, size, diff)
 
 
 class RawVisitor:

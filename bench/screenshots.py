@@ -27,6 +27,8 @@ scripted to answer like real models, in Debian's Chromium (Playwright).
   and the QR code of the page.
 - ``tools.png``: with Tools on, a model calling the unit converter and the calculator, their
   cards with sfui's results, and the answer (bench/shots_tools.py).
+- ``alternatives.png``: an answer and two Retries, the second answer shown: "‹ Answer 2 / 3 ›"
+  under the chat.
 
 The app runs in this process (tests/support/launch.py), so the fake server's
 scenarios are set right before each question. Nothing here is timed: every
@@ -59,6 +61,7 @@ from tests.support.page import (
     WAIT_MS,
     ask,
     attach,
+    chat_button,
     import_file,
     new_chat,
     open_accordion,
@@ -71,6 +74,7 @@ from tests.support.page import (
     saved,
     send,
     send_compare,
+    wait_answer,
     wait_compare_done,
 )
 from tests.support.sfserver import FakeSiliconFlow, Received, Scenario, Sleep, stream
@@ -505,6 +509,25 @@ def presenter_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> P
     return _shoot(page, path)
 
 
+ALT_QUESTION = "Give me a name for a grey cat."
+ALT_ANSWERS = ("How about **Smokey**? It suits a soft grey coat.", "**Earl Grey**, for a cat with a touch of class.",
+               "**Ash**: short, calm and easy to call.")
+
+
+def alternatives_screenshot(page, url: str, fake: FakeSiliconFlow, path: Path) -> Path:
+    """An answer and two Retries, then ‹: the second answer shown, with "‹ Answer 2 / 3 ›" under the chat."""
+    fake.push(*(stream(answer, prompt_tokens=16, model=CHAT_MODEL, token_rate=80) for answer in ALT_ANSWERS))
+    page.set_viewport_size(VIEWPORT)
+    open_app(page, url)
+    ask(page, ALT_QUESTION)
+    for answer in ALT_ANSWERS[1:]:
+        page.locator(chat_button("Retry")).click()
+        wait_answer(page, answer.split("**")[1])
+    page.locator("#alt-prev-btn").click()
+    page.locator("#alt-status").filter(has_text="2 / 3").wait_for(timeout=WAIT_MS)
+    return _shoot(page, path)
+
+
 # --- taking them ----------------------------------------------------------------------------------
 
 
@@ -539,6 +562,7 @@ SHOTS: dict[str, Shot] = {
     "share": Shot("share.png", share_screenshot),
     "presenter": Shot("presenter.png", presenter_screenshot),
     "tools": Shot("tools.png", tools_screenshot),
+    "alternatives": Shot("alternatives.png", alternatives_screenshot),
 }
 
 

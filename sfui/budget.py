@@ -27,12 +27,12 @@ from typing import Any
 
 from .api.events import Usage
 from .budget_limits import Limits
-from .budget_store import SpendStore
+from .budget_store import SpendStore, StoreUnavailable
 from .catalog import model_info
 from .chat import Turn
 from .i18n import t
 from .prices import Charge, Price, PriceList, format_money
-from .rate_windows import MovingWindows
+from .rate_windows import MovingWindows, RequestWindows
 from .visitors import Visitor, VisitorKeys
 
 log = logging.getLogger("sfui.budget")
@@ -172,20 +172,27 @@ def duration_text(seconds: int, lang: str) -> str:
                                                                                     minutes=minutes)
 
 
+# (limit, period in seconds, name) → the windows of one rate limit.
+WindowsFactory = Callable[[int, float, str], RequestWindows]
+
+
 class DemoGuard:
-    """The limits of the server's key for the visitors without their own, in one
-    process: the money counters in ``store`` (shared by restarts), the requests per
-    minute and the stream slots in memory."""
+    """The limits of the server's key for the visitors without their own: the money
+    counters in ``store`` (shared by restarts, and by processes with Redis), the requests
+    per minute in ``windows`` (this process's, or Redis's), the stream slots in this
+    process's memory (a visitor's streams stay on one process behind sticky routing)."""
 
     def __init__(self, limits: Limits, prices: PriceList, store: SpendStore | None, keys: VisitorKeys,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, windows: WindowsFactory | None = None) -> None:
         self.limits = limits
         self.prices = prices
         self.store = store if limits.money else None
         self.keys = keys
         self.clock = clock
-        self._per_minute = MovingWindows(limits.visitor_rpm, 60.0)
-        self._key_checks = MovingWindows(limits.key_checks, 3600.0)
+        # The rate limits' windows: this process's own, or shared ones (sfui/stores.py).
+        make = windows or (lambda limit, period, _name: MovingWindows(limit, period))
+        self._per_minute = make(limits.visitor_rpm, 60.0, "rpm")
+        self._key_checks = make(limits.key_checks, 3600.0, "key-checks")
         self._streams: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -214,10 +221,15 @@ class DemoGuard:
         with self._lock:
             if limits.visitor_streams and any(self._streams[c] >= limits.visitor_streams for c in counters):
                 return Refusal(t(lang, "budget_streams", count=limits.visitor_streams))
-            refusal = self._rate(counters, len(asks), lang)
-            if refusal is not None:
-                return refusal
-            spending = self._hold(visitor, counters, asks, lang)
+            try:
+                refusal = self._rate(counters, len(asks), lang)
+                if refusal is not None:
+                    return refusal
+                spending = self._hold(visitor, counters, asks, lang)
+            except StoreUnavailable:
+                # A shared store away: nothing can be counted, so nothing is sent on the server's key.
+                log.exception("the demo's limits could not be checked")
+                return Refusal(t(lang, "budget_store_down"))
             if isinstance(spending, Spending) and limits.visitor_streams:
                 spending.slots = counters
                 self._streams.update(counters)
@@ -226,10 +238,9 @@ class DemoGuard:
     def _rate(self, counters: Sequence[str], requests: int, lang: str) -> Refusal | None:
         if not self.limits.visitor_rpm:
             return None
-        wait = self._per_minute.wait(counters, requests)
+        wait = self._per_minute.take(counters, requests)
         if wait > 0:
             return Refusal(t(lang, "budget_rate", rpm=self.limits.visitor_rpm, wait=max(1, int(wait) + 1)))
-        self._per_minute.hit(counters, requests)
         return None
 
     def _limits_of(self, counters: Sequence[str]) -> dict[str, float]:
@@ -275,9 +286,13 @@ class DemoGuard:
     def settled(self, spending: Spending, cost: float) -> None:
         if self.store is None or spending.hold is None:
             return
-        self.store.settle(spending.hold, cost)
-        if spending.visitor is not None:
-            self._log_day(spending.visitor, cost)
+        try:
+            self.store.settle(spending.hold, cost)
+            if spending.visitor is not None:
+                self._log_day(spending.visitor, cost)
+        except StoreUnavailable:
+            # The hold stays: it is spent whole when this process's holds are swept (budget_redis.py).
+            log.exception("an answer's cost could not be settled")
 
     def release(self, slots: Sequence[str]) -> None:
         if not slots:
@@ -306,7 +321,10 @@ class DemoGuard:
         if self.store is None:
             return ""
         counters = self.keys.counters(visitor)
-        left, _ = self._left(counters, self.clock())
+        try:
+            left, _ = self._left(counters, self.clock())
+        except StoreUnavailable:
+            return ""  # said when a request is refused; the meter just waits
         currency = self.prices.currency
         if self.limits.visitor_budget:
             return t(lang, "budget_meter", left=format_money(left, currency),
@@ -320,10 +338,12 @@ class DemoGuard:
             return None
         counters = self.keys.counters(visitor)
         with self._lock:
-            wait = self._key_checks.wait(counters)
+            try:
+                wait = self._key_checks.take(counters)
+            except StoreUnavailable:
+                return t(lang, "budget_store_down")
             if wait > 0:
                 return t(lang, "budget_key_checks", minutes=max(1, int(wait) // 60 + 1))
-            self._key_checks.hit(counters)
         return None
 
 

@@ -5,7 +5,8 @@ is the embedded default, one file under ``SFUI_DATA_DIR`` that survives a restar
 
 A hold is made before a request, for its worst case, and only if every counter
 stays within its limit with it: one transaction, so answers started at once from
-many tabs can never pass a limit together. Settling replaces the hold by what the
+many tabs can never pass a limit together. Several processes share one Redis
+instead (sfui/budget_redis.py, chosen by sfui/stores.py). Settling replaces the hold by what the
 answer really cost. A hold left by a process that died is settled at its full
 amount when the store opens again: the money may have been spent.
 
@@ -37,6 +38,10 @@ def units(amount: float) -> int:
 
 def money(amount_units: int) -> float:
     return amount_units / SCALE
+
+
+class StoreUnavailable(RuntimeError):
+    """A shared store (Redis) could not be reached: nothing was held, counted or kept."""
 
 
 class SpendStore(Protocol):

@@ -16,6 +16,7 @@ from dotenv import load_dotenv
 from .api.client import DEFAULT_BASE_URL, SiliconFlowClient
 from .budget_limits import VARIABLES, Limits, read_limit, resolve_limits
 from .prices import YUAN, PriceList, load_prices
+from .sessions import DEFAULT_SESSION_TTL
 
 
 def _float(name: str, default: float) -> float:
@@ -65,6 +66,12 @@ class Settings:
     deck_file: str | None = None
     # SFUI_PUBLIC_URL: the address presenter mode's QR code shows; None: the one the page was opened at.
     public_url: str | None = None
+    # SFUI_REDIS_URL: a Redis shared by every process of one deployment (sfui/stores.py): the budgets,
+    # the rate limits and the shared votes live there. None: the embedded SQLite files, one process.
+    redis_url: str | None = field(default=None, repr=False)  # may carry a password
+    # SFUI_SESSION_TTL: seconds a page session may stay idle before the server lets it go
+    # (sfui/sessions.py); 0: never (Gradio's own cap on sessions only).
+    session_ttl: float = DEFAULT_SESSION_TTL
 
     @classmethod
     def from_env(cls, dotenv_path: str | None = None) -> Settings:
@@ -86,6 +93,8 @@ class Settings:
             data_dir=os.environ.get("SFUI_DATA_DIR", "").strip() or None,
             deck_file=os.environ.get("SFUI_DECK", "").strip() or None,
             public_url=os.environ.get("SFUI_PUBLIC_URL", "").strip() or None,
+            redis_url=os.environ.get("SFUI_REDIS_URL", "").strip() or None,
+            session_ttl=max(0.0, _float("SFUI_SESSION_TTL", DEFAULT_SESSION_TTL)),
         )
 
     def limits(self, prices: PriceList) -> Limits:

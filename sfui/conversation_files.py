@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from . import alternatives
 from .chat import MAX_MESSAGE_CHARS, message_text
 from .chat_images import image_name_of, image_url_of
 from .conversation_format import (
@@ -35,7 +36,7 @@ from .i18n import t
 from .params import InputError
 from .prices import format_money
 
-# A file larger than the browser's whole quota (sfui.conversations.QUOTA_CHARS) could never
+# A file larger than the browser's whole quota (sfui.storage_room.QUOTA_CHARS) could never
 # be kept (stored_chars is 4/3 of the JSON's bytes, and an export is larger still: it is
 # indented), so it is refused before it is parsed. The other way round, any conversation
 # that fits (at most 3.75 MB of JSON) exports below it.
@@ -186,10 +187,12 @@ def _parse(data: str | bytes) -> Any:
 
 
 def _check_sizes(messages: list) -> None:
-    """Too many messages, or one too long, before any other work on them."""
-    if len(messages) > MAX_MESSAGES:
-        raise InputError("input_import_too_many", count=f"{len(messages):,}", limit=f"{MAX_MESSAGES:,}")
-    for number, message in enumerate(messages, 1):
+    """Too many messages (the alternatives kept count too), or one too long, before any
+    other work on them."""
+    every = list(alternatives.every_message(messages))
+    if len(every) > MAX_MESSAGES:
+        raise InputError("input_import_too_many", count=f"{len(every):,}", limit=f"{MAX_MESSAGES:,}")
+    for number, message in enumerate(every, 1):
         if isinstance(message, dict):
             length = max(len(message_text(message.get(name))) for name in ("content", "reasoning_content"))
             if length > MAX_MESSAGE_CHARS:
@@ -201,10 +204,17 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)[:40]
 
 
-def _from_sfui(document: dict) -> dict:
+def _check_version(document: dict) -> None:
+    """A file that declares a format version sfui does not read is refused with that
+    version named, whatever else it holds (a ``messages`` list too: it is not an OpenAI
+    list then, but a conversation of a format this sfui does not know)."""
     version = document.get("version")
     if type(version) is not int or version != SCHEMA_VERSION:
         raise InputError("input_import_version", version=_show(version), supported=SCHEMA_VERSION)
+
+
+def _from_sfui(document: dict) -> dict:
+    _check_version(document)
     if not isinstance(document.get("messages"), list):
         raise InputError("input_import_field", field="messages")
     _check_sizes(document["messages"])
@@ -283,6 +293,8 @@ def from_json(data: str | bytes, *, lang: str = "en", now: float | None = None,
             if document["sfui"] != "conversation":
                 raise InputError("input_import_shape")
             return _from_sfui(document)
+        if isinstance(document, dict) and "version" in document:
+            _check_version(document)
         if isinstance(document, dict) and isinstance(document.get("messages"), list):
             return _from_openai(document["messages"], document.get("model"), lang, now, new_id)
         if isinstance(document, list):

@@ -7,6 +7,8 @@ holds them, sfui/conversation_files.py for export and import)::
     {"id", "title", "model", "system_prompt", "created", "updated",   # epoch seconds
      "messages": [...],   # the chat as shown (Gradio's messages format, text-only content as strings)
      "answers": [...],    # one record per answer (answer_record): model, request fields, usage, cost, timings
+                          # (a question may carry the alternatives Retry and Edit kept, each a branch
+                          # {"messages", "answers"}: sfui/alternatives.py)
      "panels": {"reasoning": str, "usage": str}}   # the side panels for the last answer
 
 Whatever comes back from the browser or from a file goes through
@@ -26,6 +28,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeGuard
 
+from . import alternatives
 from .chat import Turn, message_text
 from .chat_images import clean_image_blocks
 
@@ -111,13 +114,38 @@ def _metadata(obj: Any) -> dict:
     return clean
 
 
-def _message(obj: Any) -> dict:
+def _message(obj: Any, level: int = 0) -> dict:
+    """A message of the branch shown (``level`` 0) or of a branch kept ``level`` deep."""
     _need(isinstance(obj, dict) and obj.get("role") in ROLES, "messages")
     message = {"role": obj["role"], "content": check_content(obj.get("content"))}
     metadata = _metadata(obj.get("metadata"))
     if metadata:
         message["metadata"] = metadata
+    for kind in alternatives.KINDS:
+        if obj.get(kind) is not None:
+            _need(obj["role"] == "user", "messages")
+            message[kind] = _alternatives(obj[kind], kind, level + 1)
     return message
+
+
+def _alternatives(entries: Any, kind: str, level: int) -> list:
+    """A question's alternatives (sfui/alternatives.py): one None (the one shown), and a
+    branch for each other one; a kept wording starts with its question."""
+    _need(isinstance(entries, list) and 1 < len(entries) <= alternatives.MAX_ALTERNATIVES, "messages")
+    _need(entries.count(None) == 1 and level <= alternatives.MAX_DEPTH, "messages")
+    checked: list[dict | None] = []
+    for entry in entries:
+        if entry is None:
+            checked.append(None)
+            continue
+        _need(isinstance(entry, dict) and isinstance(entry.get("messages"), list), "messages")
+        messages = [_message(message, level) for message in entry["messages"]]
+        if kind == alternatives.VERSIONS:
+            _need(bool(messages) and messages[0]["role"] == "user" and kind not in messages[0], "messages")
+        answers = entry.get("answers", [])
+        _need(isinstance(answers, list), "answers")
+        checked.append({"messages": messages, "answers": [check_answer(a, len(messages)) for a in answers]})
+    return checked
 
 
 def _optional_number(obj: dict, name: str) -> float | None:
@@ -232,7 +260,7 @@ def total_cost(conversation: dict) -> dict[str, float]:
     """What the conversation's answers cost, per currency (one, unless the site changed);
     answers without a known cost left out: {} when none has one."""
     totals: dict[str, float] = {}
-    for answer in conversation.get("answers") or []:
+    for answer in alternatives.every_answer(conversation):  # the alternatives kept cost too
         cost = answer.get("cost") if isinstance(answer, dict) else None
         if isinstance(cost, dict) and is_number(cost.get("amount")) and isinstance(cost.get("currency"), str):
             totals[cost["currency"]] = totals.get(cost["currency"], 0.0) + cost["amount"]
@@ -276,9 +304,11 @@ def with_changes(conversation: dict, now: float, **fields: Any) -> dict:
 
 
 def with_messages(conversation: dict, history: list, now: float) -> dict:
-    """The conversation following the chat (an answer, an edit, an undo): Gradio's block
-    content stored as text, answers past the end dropped."""
-    return with_changes(conversation, now, messages=list(history))
+    """The conversation following the chat (an answer, an edit, an undo, a switch between
+    alternatives): Gradio's block content stored as text, each answer's record following
+    its answer (sfui.alternatives.carry_records), answers past the end dropped."""
+    messages, answers = alternatives.carry_records(conversation, list(history))
+    return with_changes(conversation, now, messages=messages, answers=answers)
 
 
 # Payload fields that are the conversation, not request settings.

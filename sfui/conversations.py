@@ -7,8 +7,8 @@ sfui/conversation_format.py; export and import, sfui/conversation_files.py.
 
 Every function is pure (new objects out, inputs untouched). What comes back from
 the browser is checked before use: ``clean_store`` drops what is malformed and
-never raises. ``storage_status`` and ``fits`` measure the store as the browser
-holds it, against its quota.
+never raises. ``stored_chars`` is the store's size as the browser holds it (what it
+leaves of the site's storage is sfui/storage_room.py).
 
 Nothing here imports Gradio or does HTTP.
 """
@@ -26,15 +26,9 @@ from .params import InputError
 from .prices import format_money
 
 __all__ = [
-    "NEARLY_FULL", "QUOTA_CHARS", "clean_store", "delete", "empty_store", "fits", "get", "list_rows", "load_store",
-    "rename", "restore", "save", "storage_status", "stored_chars", "when",
+    "clean_store", "delete", "empty_store", "get", "list_rows", "load_store", "rename", "restore", "save",
+    "stored_chars", "when",
 ]
-
-# Browsers give a site about 5M characters of localStorage (Chrome and Firefox: 5 Mi UTF-16
-# units for keys and values together). 5,000,000 leaves room for the page's other entries
-# (the Compare tally, Gradio's own).
-QUOTA_CHARS = 5_000_000
-NEARLY_FULL = 0.8
 
 
 def _conversations(store: Any) -> list[dict]:
@@ -170,18 +164,3 @@ def stored_chars(store: Any) -> int:
     size = len(text.encode("utf-8", "surrogatepass"))
     ciphertext = 16 + 16 * (size // 16 + 1)  # padding always adds 1 to 16 bytes
     return 24 + 1 + 4 * math.ceil(ciphertext / 3)  # the 16-byte iv in base64, ":", the ciphertext
-
-
-def storage_status(store: Any, lang: str) -> tuple[float, str]:
-    """The share of QUOTA_CHARS the store uses and a one-line status; from NEARLY_FULL
-    on, the line says what to do."""
-    fraction = stored_chars(store) / QUOTA_CHARS
-    percent = int(fraction * 100)  # rounded down, so "80%" is never shown below NEARLY_FULL's warning
-    key = "conv_storage_full" if fraction >= NEARLY_FULL else "conv_storage"
-    return fraction, t(lang, key, percent=percent)
-
-
-def fits(store: Any) -> bool:
-    """Whether the browser can keep the store: a write over quota fails with only a console
-    message, so the page checks first and says why it did not save."""
-    return stored_chars(store) <= QUOTA_CHARS

@@ -16,7 +16,16 @@ labels, so that a page never mixes English labels with Chinese text.
 
 from __future__ import annotations
 
-from . import strings_leaderboard, strings_present, strings_share, strings_tools
+from . import (
+    strings_alternatives,
+    strings_leaderboard,
+    strings_present,
+    strings_preview,
+    strings_sessions,
+    strings_share,
+    strings_sidebar,
+    strings_tools,
+)
 from .api.messages import EN as CLIENT_EN
 from .api.messages import ZH as CLIENT_ZH
 from .api.messages import language
@@ -25,7 +34,8 @@ from .strings_zh import ZH
 
 # The client's error texts (sfui/api/messages.py) and each feature's own catalogue (sfui/strings_*.py)
 # join the app's: one catalogue to translate from.
-_FEATURES = (strings_leaderboard, strings_share, strings_present, strings_tools)
+_FEATURES = (strings_leaderboard, strings_share, strings_present, strings_tools, strings_alternatives,
+             strings_sessions, strings_sidebar, strings_preview)
 STRINGS: dict[str, dict[str, str]] = {
     "en": {**EN, **CLIENT_EN, **{k: v for f in _FEATURES for k, v in f.EN.items()}},
     "zh": {**ZH, **CLIENT_ZH, **{k: v for f in _FEATURES for k, v in f.ZH.items()}},

@@ -189,10 +189,6 @@ EN: dict[str, str] = {
     "label_export_md": "Export Markdown",
     "label_export_json": "Export JSON",
     "label_import": "Import a file…",
-    "conv_not_saved_full": (
-        "Not saved: this browser's storage for sfui is full. Export old conversations and delete them, "
-        "then send again."
-    ),
     "conv_nothing_open": "No saved conversation is open: send a message first, or open one from the list.",
     "conv_deleted": "Deleted “{title}”. Press Undo delete to bring it back.",
     # --- saved conversations, export and import (sfui/conversations.py) ---
@@ -201,8 +197,6 @@ EN: dict[str, str] = {
     "conv_minutes_ago": "{count} min ago",
     "conv_hours_ago": "{count} h ago",
     "conv_yesterday": "yesterday",
-    "conv_storage": "{percent}% of this browser's storage used",
-    "conv_storage_full": "Storage is nearly full ({percent}% used): export old conversations and delete them",
     "conv_unreadable": "{count} saved conversations could not be read and were left out.",
     "conv_import_failed": "Not imported: {problem}. Nothing saved was changed.",
     "conv_rename_failed": "Not renamed: {problem}.",

@@ -176,7 +176,6 @@ ZH: dict[str, str] = {
     "label_export_md": "导出 Markdown",
     "label_export_json": "导出 JSON",
     "label_import": "导入文件…",
-    "conv_not_saved_full": "未保存：本浏览器中 sfui 的存储空间已满。请先导出旧对话并删除，然后重新发送。",
     "conv_nothing_open": "当前没有打开已保存的对话：请先发送消息，或从列表中打开一个。",
     "conv_deleted": "已删除“{title}”。点击“撤销删除”可恢复。",
     # --- saved conversations, export and import (sfui/conversations.py) ---
@@ -185,8 +184,6 @@ ZH: dict[str, str] = {
     "conv_minutes_ago": "{count} 分钟前",
     "conv_hours_ago": "{count} 小时前",
     "conv_yesterday": "昨天",
-    "conv_storage": "已使用本浏览器存储空间的 {percent}%",
-    "conv_storage_full": "存储空间快满了（已用 {percent}%）：请导出旧对话，然后删除它们",
     "conv_unreadable": "有 {count} 个已保存的对话无法读取，已略过。",
     "conv_import_failed": "未导入：{problem}。已保存的内容没有任何改动。",
     "conv_rename_failed": "未重命名：{problem}。",

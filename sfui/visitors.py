@@ -105,3 +105,7 @@ class SessionBrowsers:
 
     def of(self, session: str | None) -> str | None:
         return self._ids.get(session) if session else None
+
+    def forget(self, session: str) -> bool:
+        """Drop ``session`` (let go when idle); whether it had registered (a page's session)."""
+        return self._ids.pop(session, None) is not None

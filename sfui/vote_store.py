@@ -1,5 +1,6 @@
 """The server's copy of every visitor's counted votes, when SFUI_SHARED_VOTES=1 (a public Space):
-one SQLite file, ``votes.sqlite3``, in the data folder of the demo's budgets.
+one SQLite file, ``votes.sqlite3``, in the data folder of the demo's budgets (:class:`VoteStore`),
+or, with SFUI_REDIS_URL, Redis, shared by every process of the deployment (:class:`RedisVoteStore`).
 
 One vote per round (the round id is the key: a second vote on it changes nothing), and a daily
 cap per visitor, counted against each of the visitor's counters (their address's and their
@@ -19,6 +20,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .votes import MAX_RECORDS, clean_record
 
@@ -91,3 +93,51 @@ class VoteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+# KEYS: the day's counts, the round's marker, the records. ARGV: the cap, the record (JSON), how
+# many records to keep, seconds to remember the round, then the counters.
+ADD_VOTE = """
+local cap = tonumber(ARGV[1])
+for i = 5, #ARGV do
+  if tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') >= cap then return 0 end
+end
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[4]) then return 0 end
+redis.call('LPUSH', KEYS[3], ARGV[2])
+redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
+for i = 5, #ARGV do redis.call('HINCRBY', KEYS[1], ARGV[i], 1) end
+redis.call('EXPIRE', KEYS[1], 172800)
+return 1
+"""
+ROUND_MEMORY = 30 * 86400  # seconds a round's vote is remembered (a vote comes minutes after its round)
+
+
+class RedisVoteStore:
+    """Everyone's counted votes in Redis (``client``: a redis-py client), for any number of
+    processes: each add is one Lua script (the cap, the round's one vote and the record
+    together). Keeps the newest ``SHARED_RECORDS`` records, all that the leaderboard reads."""
+
+    def __init__(self, client: Any, cap: int = DAILY_CAP, prefix: str = "sfui") -> None:
+        self.client = client
+        self.cap = cap
+        self.prefix = prefix
+        self._add = client.register_script(ADD_VOTE)
+
+    def add(self, record: dict, counters: Sequence[str], day: str | None = None) -> bool:
+        """As :meth:`VoteStore.add`."""
+        record = clean_record(record) or {}
+        if not record.get("counted") or not counters:
+            return False
+        keys = [f"{self.prefix}:votes:counts:{day or today()}", f"{self.prefix}:votes:round:{record['id']}",
+                f"{self.prefix}:votes:records"]
+        return bool(self._add(keys=keys, args=[self.cap, json.dumps(record), SHARED_RECORDS, ROUND_MEMORY,
+                                               *counters]))
+
+    def records(self, limit: int = SHARED_RECORDS) -> list[dict]:
+        """The newest ``limit`` counted votes, oldest first."""
+        texts = self.client.lrange(f"{self.prefix}:votes:records", 0, max(0, limit - 1)) if limit > 0 else []
+        found = (clean_record(json.loads(text)) for text in reversed(texts))
+        return [record for record in found if record is not None]
+
+    def close(self) -> None:
+        pass  # the client is the process's (sfui/stores.py)

@@ -1,5 +1,6 @@
 """The public demo's budgets as plain Python (issue 20): who a visitor is
-(sfui/visitors.py), the money counters (sfui/budget_store.py), what a request may cost
+(sfui/visitors.py), the money counters (sfui/budget_store.py; every store test runs on the
+SQLite file and on sfui/budget_redis.py's Redis store, against a real redis-server), what a request may cost
 at worst and what it cost (sfui/budget.py), the guard's refusals and meter, and the
 limits in effect (sfui/budget_limits.py). No app: tests/test_budget_app.py has those."""
 
@@ -9,6 +10,7 @@ import datetime as dt
 import threading
 
 import pytest
+import redis
 
 from sfui.api.events import ReasoningDelta, TextDelta, Usage, UsageUpdate
 from sfui.budget import (
@@ -22,11 +24,15 @@ from sfui.budget import (
     utc_day,
 )
 from sfui.budget_limits import DEFAULT_BUDGETS, Limits, describe, resolve_limits
+from sfui.budget_redis import RedisSpendStore
 from sfui.budget_store import SQLiteSpendStore
 from sfui.chat import Turn
 from sfui.i18n import t
 from sfui.prices import DOLLAR, YUAN, Charge, Price, PriceList, format_money
+from sfui.rate_windows import RedisWindows
 from sfui.visitors import UNKNOWN_ADDRESS, Visitor, VisitorKeys, client_address
+from tests.support.launch import free_port
+from tests.support.redis_server import flushed_client, running_redis
 
 PRICED, FREE, UNKNOWN = "priced/model", "free/model", "unknown/model"
 PRICE = Price(300.0, 1200.0)  # per million tokens
@@ -133,11 +139,39 @@ def test_counters_never_hold_the_raw_address_or_browser_id():
 # --- the money counters ----------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def redis_url():
+    with running_redis() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def open_store(request, tmp_path):
+    """Opens a store on one backing (each call: a new store, as a restarted process opens it):
+    the SQLite file, or a Redis emptied for this test."""
+    opened = []
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        flushed_client(url)
+
+        def new_store():
+            return RedisSpendStore(redis.Redis.from_url(url))
+    else:
+        def new_store():
+            return SQLiteSpendStore(tmp_path / "spend.sqlite3")
+
+    def opening():
+        opened.append(new_store())
+        return opened[-1]
+
+    yield opening
+    for each in opened:
+        each.close()
+
+
 @pytest.fixture
-def store(tmp_path):
-    store = SQLiteSpendStore(tmp_path / "spend.sqlite3")
-    yield store
-    store.close()
+def store(open_store):
+    return open_store()
 
 
 def test_a_hold_past_a_limit_is_refused_and_holds_nothing(store):
@@ -203,35 +237,75 @@ def test_twenty_holds_at_once_at_the_edge_never_pass_the_limit(store):
     assert store.totals(DAY, ["a"])["a"] <= limit
 
 
-def test_the_counters_and_the_secret_survive_a_restart(tmp_path):
-    path = tmp_path / "spend.sqlite3"
-    first = SQLiteSpendStore(path)
+def test_the_counters_and_the_secret_survive_a_restart(open_store):
+    first = open_store()
     first.settle(first.hold(DAY, {"a": 1.0}, 0.4), 0.3)
     secret = first.secret()
     first.close()
-    again = SQLiteSpendStore(path)
-    try:
-        assert again.totals(DAY, ["a"])["a"] == pytest.approx(0.3)
-        assert again.secret() == secret
-        assert again.hold(DAY, {"a": 1.0}, 0.71) is None
-    finally:
-        again.close()
+    again = open_store()
+    assert again.totals(DAY, ["a"])["a"] == pytest.approx(0.3)
+    assert again.secret() == secret
+    assert again.hold(DAY, {"a": 1.0}, 0.71) is None
 
 
-def test_a_hold_left_open_when_the_store_closed_is_settled_at_full_on_reopening(tmp_path):
-    path = tmp_path / "spend.sqlite3"
-    first = SQLiteSpendStore(path)
+def test_a_hold_left_open_when_the_store_closed_is_settled_at_full_on_reopening(open_store):
+    first = open_store()
     abandoned = first.hold(DAY, {"a": 1.0}, 0.4)
     assert abandoned is not None
     first.close()  # the process died mid-answer
-    again = SQLiteSpendStore(path)
+    again = open_store()
+    assert again.totals(DAY, ["a"])["a"] == pytest.approx(0.4)
+    # Spent, no longer held: settling the old hold now changes nothing.
+    again.settle(abandoned, 0.0)
+    assert again.totals(DAY, ["a"])["a"] == pytest.approx(0.4)
+
+
+def test_two_stores_at_once_share_one_budget_and_never_overrun_it(open_store):
+    """Two processes' stores at once (for SQLite, two connections to one file; for Redis, the
+    deployment's case): 20 holds from each at the edge, at once; the limit holds."""
+    stores = [open_store(), open_store()]
+    limit, amount, threads = 1.0, 0.15, 20
+    barrier = threading.Barrier(threads)
+    holds: list[tuple[int, str | None]] = []
+    lock = threading.Lock()
+
+    def hold(i: int) -> None:
+        barrier.wait()
+        got = stores[i % 2].hold(DAY, {"a": limit, "everyone": 0}, amount)
+        with lock:
+            holds.append((i % 2, got))
+
+    workers = [threading.Thread(target=hold, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    made = [(i, h) for i, h in holds if h is not None]
+    assert len(holds) == threads and len(made) == int(limit / amount)
+    assert stores[0].totals(DAY, ["a"])["a"] <= limit and stores[1].totals(DAY, ["a"]) == stores[0].totals(DAY, ["a"])
+    for i, h in made:
+        stores[1 - i].settle(h, amount)  # a hold may be settled by another store
+    assert stores[0].totals(DAY, ["a"])["a"] == pytest.approx(len(made) * amount)
+
+
+def test_a_dead_processs_holds_are_settled_at_full_by_a_live_one(redis_url):
+    """Redis: a process killed mid-answer never closes its store; once its key expires, the
+    next sweep by any live process spends its holds whole."""
+    flushed_client(redis_url)
+    alive, dying = RedisSpendStore(redis.Redis.from_url(redis_url)), RedisSpendStore(redis.Redis.from_url(redis_url))
     try:
-        assert again.totals(DAY, ["a"])["a"] == pytest.approx(0.4)
-        # Spent, no longer held: settling the old hold now changes nothing.
-        again.settle(abandoned, 0.0)
-        assert again.totals(DAY, ["a"])["a"] == pytest.approx(0.4)
+        abandoned = dying.hold(DAY, {"a": 1.0}, 0.4)
+        kept = alive.hold(DAY, {"a": 1.0}, 0.3)
+        assert abandoned is not None and kept is not None
+        dying._closed.set()  # its heartbeat stops: killed
+        assert alive.settle_abandoned() == 0  # still within ALIVE_TTL: it may be answering
+        alive.client.delete(f"sfui:alive:{dying.owner}")  # ALIVE_TTL passed
+        assert alive.settle_abandoned() == 1
+        assert alive.totals(DAY, ["a"])["a"] == pytest.approx(0.7)
+        alive.settle(kept, 0.1)  # a live process's hold is its own to settle
+        assert alive.totals(DAY, ["a"])["a"] == pytest.approx(0.5)
     finally:
-        again.close()
+        alive.close()
 
 
 # --- what a request may cost at worst --------------------------------------------------------------
@@ -324,8 +398,19 @@ def test_a_model_without_a_price_costs_none():
 # --- the guard ---------------------------------------------------------------------------------------
 
 
-def guard_of(store: SQLiteSpendStore | None, prices: PriceList = PRICES, **limits: float) -> DemoGuard:
-    return DemoGuard(Limits(**limits), prices, store, VisitorKeys(b"guard secret"), clock=lambda: NOW)
+def guard_of(store: SQLiteSpendStore | None, prices: PriceList = PRICES, windows=None, **limits: float) -> DemoGuard:
+    return DemoGuard(Limits(**limits), prices, store, VisitorKeys(b"guard secret"), clock=lambda: NOW,
+                     windows=windows)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def windows(request):
+    """The rate limits' windows: this process's (None: the guard's default), or Redis's."""
+    if request.param == "memory":
+        return None
+    url = request.getfixturevalue("redis_url")
+    flushed_client(url)
+    return lambda limit, period, name: RedisWindows(url, limit, period, name)
 
 
 def ask_costing(worst: float, text: str = "hello") -> Ask:
@@ -352,8 +437,8 @@ def test_an_unpriced_model_is_refused_while_money_budgets_are_on(store):
     assert relaxed.offered([PRICED, UNKNOWN]) == [PRICED, UNKNOWN]
 
 
-def test_the_requests_per_minute_are_limited_per_visitor():
-    guard = guard_of(None, visitor_rpm=3)
+def test_the_requests_per_minute_are_limited_per_visitor(windows):
+    guard = guard_of(None, windows=windows, visitor_rpm=3)
     ask = Ask(PRICED, [user("hi")], {})
     assert isinstance(guard.admit(ANN, [ask, ask], "en"), Spending)  # a Compare round: two requests
     assert isinstance(guard.admit(ANN, [ask], "en"), Spending)
@@ -484,8 +569,8 @@ def test_a_free_model_holds_nothing_and_is_never_refused_for_money(store):
             assert isinstance(spending, Spending) and spending.hold is None
 
 
-def test_pasted_keys_tried_are_limited_per_visitor():
-    guard = guard_of(None, key_checks=2)
+def test_pasted_keys_tried_are_limited_per_visitor(windows):
+    guard = guard_of(None, windows=windows, key_checks=2)
     assert guard.key_check(ANN, "en") is None
     assert guard.key_check(ANN, "en") is None
     refused = guard.key_check(ANN, "en")
@@ -543,3 +628,17 @@ def test_describe_says_no_limit_plainly():
     unpriced = "\n".join(describe(resolve_limits({}, server_key=True, prices_known=False, currency=YUAN), YUAN,
                                   True, False))
     assert "SFUI_PRICES" in unpriced and "NO LIMIT (SFUI_DAILY_BUDGET=0)" in unpriced
+
+
+def test_with_the_shared_store_out_of_reach_nothing_goes_out_on_the_servers_key():
+    """Redis away (nothing listens on its port): the guard cannot count, so it refuses, saying
+    why, in both languages; it never lets a request through uncounted."""
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    guard = guard_of(None, windows=lambda limit, period, name: RedisWindows(dead, limit, period, name),
+                     visitor_rpm=3, key_checks=2)
+    refused = guard.admit(ANN, [Ask(PRICED, [user("hi")], {})], "en")
+    assert isinstance(refused, Refusal) and refused.reason == t("en", "budget_store_down")
+    assert "own SiliconFlow key" in refused.reason
+    zh = guard.admit(ANN, [Ask(PRICED, [user("hi")], {})], "zh")
+    assert isinstance(zh, Refusal) and "演示额度暂时无法核对" in zh.reason
+    assert guard.key_check(ANN, "en") == t("en", "budget_store_down")

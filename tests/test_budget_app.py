@@ -31,6 +31,7 @@ from sfui.budget import Ask, utc_day
 from sfui.budget_store import SQLiteSpendStore
 from sfui.prices import Price, format_money
 from sfui.ui.common import BUDGET_FILE, AppContext
+from sfui.ui.send_step import SEND_OUTPUTS
 from sfui.visitors import VisitorKeys
 from tests.support import TEST_KEY
 from tests.support.asyncutil import run_async
@@ -272,6 +273,10 @@ LOCAL = {
     "deck_show", "present_qr",
     # issue 22: Continue shown or hidden after an answer
     "offer_continue", "hide_continue",
+    # issue 22: switching between the alternatives Retry and Edit kept, and choosing the place
+    "previous_alternative", "next_alternative", "focus_alternatives",
+    # issue 22: the storage line after the page measured the site's storage
+    "storage_status",
     # issue 23: the step after Send's streaming step (a message not sent back in the box)
     "after_send",
 }
@@ -632,7 +637,7 @@ def test_stop_with_usage_on_every_chunk_settles_the_usage(app):
     frame = stop_midway(app, address, "stop me when you can")
     tokens = len(streamed_answer(frame).split())
     assert 1 <= tokens < 40, "the answer was not stopped midway"
-    usage = frame[3]  # the usage panel: the last usage the server sent (Send: chat, history, reasoning, usage)
+    usage = frame[SEND_OUTPUTS - 1]  # the usage panel (Send's last output): the last usage the server sent
     completion = int(re.search(r"\| Completion tokens \| ([\d,]+) \|", usage).group(1).replace(",", ""))
     assert completion == tokens
     assert spent_by(context(app), address) == pytest.approx(cost_of(7, tokens))

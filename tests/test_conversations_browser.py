@@ -21,6 +21,7 @@ from tests.support.page import (
     CODE,
     KEY_BOX,
     MESSAGE_BOX,
+    MODEL_BOX,
     OPEN,
     QUESTIONS,
     REASONING,
@@ -33,12 +34,15 @@ from tests.support.page import (
     download,
     import_file,
     new_chat,
+    number_box,
     open_accordion,
     open_app,
     open_sidebar,
     pick_language,
+    pick_model,
     read_toast,
     reopen_after_reload,
+    saved,
     send,
     set_number,
     stored,
@@ -165,11 +169,14 @@ def test_bad_files_are_refused_and_nothing_is_lost(launch_app, page):
         "not-json.json": (b"this is not json", "JSON"),
         "shape.json": (b'{"hello": "world"}', ""),
         "version.json": (json.dumps({"sfui": "conversation", "version": 99, "messages": []}).encode(), "99"),
+        # A version sfui does not read, with a messages list: not taken for an OpenAI list (issue 22).
+        "version-messages.json": (json.dumps({"version": 999, "messages": [{"role": "user", "content": "hi"}]})
+                                  .encode(), "format 999"),
         "huge.json": (b" " * (6 * 1024 * 1024), "MB"),
     }
-    for name, (data, _) in bad.items():
+    for name, (data, said) in bad.items():
         import_file(page, name, data)
-        read_toast(page, kind="warning", close=True)
+        assert said in read_toast(page, kind="warning", close=True), name
         wait_saved(page, 1)
     expect(page.locator(CHAT)).to_contain_text("Echo: keep me")
 
@@ -199,13 +206,14 @@ def test_nearly_full_storage_is_said_plainly(launch_app, page):
     app = launch_app()
     open_app(page, app.url)
     open_sidebar(page)
-    expect(page.locator("#storage-status")).to_contain_text("storage used", timeout=WAIT_MS)
+    expect(page.locator("#storage-status")).to_contain_text("Storage for this site: 0% used", timeout=WAIT_MS)
+    # 9 messages of 390,000 characters (under the limit of one message): 89% of the site's room
     long_turns = [{"role": role, "content": letter * 390_000}
-                  for role, letter in (("user", "q"), ("assistant", "a")) * 4]
+                  for role, letter in [*(("user", "q"), ("assistant", "a")) * 4, ("user", "q")]]
     import_file(page, "big.json", json.dumps({"messages": long_turns}).encode())
     wait_saved(page, 1)
     expect(page.locator("#storage-status")).to_contain_text("nearly full", timeout=WAIT_MS)
-    expect(page.locator("#storage-status")).to_contain_text("export")
+    expect(page.locator("#storage-status")).to_contain_text("Export old conversations")
 
 
 def test_view_code_shows_the_request_of_a_past_answer(launch_app, page):
@@ -293,3 +301,56 @@ def test_a_long_conversation_draws_only_what_is_near_the_view_and_opens_at_its_e
         return r.top >= b.top - 1 && r.top < b.bottom && ({DRAWN})(first);
     }}""", timeout=WAIT_MS)
     expect(chat.get_by_text("question number 1", exact=True)).to_have_count(1)
+
+
+def set_settings(page: Page, model: str, system_prompt: str, temperature: str, seed: str, stop: str) -> None:
+    """The model, the system prompt and a few request fields, as a visitor sets them."""
+    pick_model(page, model)
+    page.locator("#system-prompt textarea").fill(system_prompt)
+    set_number(page, "temperature", temperature)
+    page.locator("#seed input, #seed textarea").first.fill(seed)
+    page.locator("#stop-sequences textarea").fill(stop)
+
+
+def expect_settings(page: Page, model: str, system_prompt: str, temperature: str, seed: str, stop: str) -> None:
+    expect(page.locator(MODEL_BOX)).to_have_value(re.compile("^" + re.escape(model)), timeout=WAIT_MS)
+    expect(page.locator("#system-prompt textarea")).to_have_value(system_prompt, timeout=WAIT_MS)
+    expect(page.locator(number_box("temperature"))).to_have_value(temperature, timeout=WAIT_MS)
+    expect(page.locator("#seed input, #seed textarea").first).to_have_value(seed, timeout=WAIT_MS)
+    expect(page.locator("#stop-sequences textarea")).to_have_value(stop, timeout=WAIT_MS)
+
+
+def test_reopening_brings_back_the_model_system_prompt_and_fields_of_its_last_answer(launch_app, page):
+    app = launch_app()
+    open_app(page, app.url)
+    open_sidebar(page)
+    open_accordion(page, "More request fields")
+    pirate = ("deepseek-ai/DeepSeek-V3", "Answer like a pirate.", "1.3", "42", "END")
+    set_settings(page, *pirate)
+    ask(page, "the pirate conversation", "Echo: the pirate conversation")
+    wait_saved(page, 1)
+    new_chat(page)
+    plain = ("Qwen/Qwen3-8B", "", "0.2", "", "")
+    set_settings(page, *plain)
+    ask(page, "the plain conversation", "Echo: the plain conversation")
+    wait_saved(page, 2)
+
+    page.reload()
+    open_app(page, app.url)
+    open_sidebar(page)
+    open_accordion(page, "More request fields")
+    wait_saved(page, 2)
+    saved(page).nth(1).click()  # the older one
+    expect(page.locator(CHAT)).to_contain_text("Echo: the pirate conversation", timeout=WAIT_MS)
+    expect_settings(page, *pirate)
+    # The next question goes on with them.
+    ask(page, "and a follow-up", "Echo: and a follow-up")
+    body = app.fake.chat_requests()[-1]
+    assert body["model"] == "deepseek-ai/DeepSeek-V3" and body["temperature"] == 1.3
+    assert body["seed"] == 42 and body["stop"] == ["END"]
+    assert body["messages"][0] == {"role": "system", "content": "Answer like a pirate."}
+
+    expect(saved(page).first).to_contain_text("the pirate conversation", timeout=WAIT_MS)  # saved: the newest
+    saved(page).nth(1).click()
+    expect(page.locator(CHAT)).to_contain_text("Echo: the plain conversation", timeout=WAIT_MS)
+    expect_settings(page, *plain)

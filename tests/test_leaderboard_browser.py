@@ -43,9 +43,9 @@ def app(launch_module_app, tmp_path_factory):
 def blind_round(page: Page, question: str, vote: str, note: str) -> None:
     """Clear, ask ``question`` blind, vote with ``vote`` (an element id) and wait for the vote's note."""
     page.locator("#compare-clear-btn").click()
-    # The last round is cleared (its status and results with it) before the next is asked: its
-    # results table must not pass for this one's.
-    expect(page.locator(STATUS)).not_to_contain_text("Done", timeout=WAIT_MS)
+    # The last round is cleared (its status, its vote's note and its results with it) before the
+    # next is asked: its results table, and its note, must not pass for this one's.
+    expect(page.locator(STATUS)).to_have_text(re.compile(r"^\s*$"), timeout=WAIT_MS)
     send_compare(page, f"{question} and a few more words to echo")
     wait_compare_done(page, 2)
     # A click that lands while Gradio redraws the vote buttons (the results' step) can be lost

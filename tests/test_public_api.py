@@ -1,4 +1,4 @@
-"""What `import sfui` offers matches what the README documents, and the layers
+"""What `import sfui` offers matches what docs/development.md documents, and the layers
 keep to their places: data flows ui -> logic -> api. Nothing outside sfui/ui
 imports Gradio, the logic never imports the UI, and the client (sfui/api)
 imports nothing of the app."""
@@ -16,8 +16,7 @@ import sfui
 from sfui.api import errors
 
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-# The README shows the client at work; docs/development.md lists the events, errors and the rest.
+# docs/development.md shows the client at work and lists the events, errors and the rest.
 DEVELOPMENT = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
 HEADING = "## Using sfui from Python"
 
@@ -30,8 +29,8 @@ def section(text: str, heading: str) -> str:
 
 
 def python_section() -> str:
-    """What the README's Python section and its continuation in docs/development.md document."""
-    return section(README, HEADING) + "\n" + section(DEVELOPMENT, HEADING)
+    """What docs/development.md's Python section documents."""
+    return section(DEVELOPMENT, HEADING)
 
 
 def test_every_name_the_python_section_documents_is_importable_from_sfui():

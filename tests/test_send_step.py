@@ -1,4 +1,4 @@
-"""The page's Send around its streaming step (sfui/ui/send_step.py, ChatHandlers.respond_in_page
+"""The page's Send around its streaming step (sfui/ui/send_step.py, PageSend.respond_in_page
 and after_send), driven directly against the fake SiliconFlow: the question the page showed
 at once is sent once and left alone until the answer comes; an example prompt's question,
 which the page did not show, comes in the step's own frame; the frames are values only; a
@@ -12,12 +12,13 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
+from sfui import alternatives
 from sfui.chat import message_text
 from sfui.config import Settings
 from sfui.params import Controls
-from sfui.ui.chat_handlers import SEND_OUTPUTS, ChatHandlers, NotVision, Refused
+from sfui.ui.chat_handlers import ChatHandlers, NotVision, Refused
 from sfui.ui.common import AppContext
-from sfui.ui.send_step import HeldMessages
+from sfui.ui.send_step import SEND_OUTPUTS, HeldMessages, PageSend
 from tests.support import TEST_KEY
 from tests.support.asyncutil import run_async
 from tests.support.launch import no_limits
@@ -32,12 +33,12 @@ def web_request(lang: str = "en-US") -> SimpleNamespace:
     return SimpleNamespace(session_hash=SESSION, headers={"accept-language": lang})
 
 
-def handlers(fake) -> ChatHandlers:
+def handlers(fake) -> PageSend:
     settings = Settings(api_key=TEST_KEY, base_url=fake.base_url, limits_chosen=no_limits())
-    return ChatHandlers(AppContext(settings), gr.Chatbot())
+    return PageSend(ChatHandlers(AppContext(settings), gr.Chatbot()))
 
 
-def send(chat: ChatHandlers, text: str, shown: list, whole: list, lang: str = "en-US") -> list[tuple]:
+def send(chat: PageSend, text: str, shown: list, whole: list, lang: str = "en-US") -> list[tuple]:
     async def frames():
         return [frame async for frame in chat.respond_in_page({"text": text, "files": []}, shown, whole,
                                                               "Qwen/Qwen3-8B", "", Controls(), None,
@@ -86,9 +87,19 @@ def test_an_example_prompts_question_comes_in_the_steps_own_frame(fake):
 def test_after_the_answer_the_after_step_sets_the_button_and_leaves_the_box(fake):
     chat = handlers(fake)
     whole = conversation(3, thinking=False)
-    button, box, notice, notice_text = chat.after_send(whole, web_request())
+    button, bar, box, notice, notice_text = chat.after_send(whole, web_request())
     assert button["visible"] is True and "1" in button["value"]  # the first question is hidden
+    assert bar["visible"] is False  # no alternatives
     assert box == notice == notice_text == SKIP
+
+
+@pytest.mark.parametrize(("lang", "status"), [("en-US", "Answer 2 / 2"), ("zh-CN", "回答 2 / 2")])
+def test_after_an_answer_with_alternatives_the_after_step_shows_the_bar(fake, lang, status):
+    """An answer retried, then a new question: the bar still shows the retried answer's place."""
+    retried = [*alternatives.retried(conversation(1, thinking=False)), {"role": "assistant", "content": "a1 again"}]
+    whole = [*retried, {"role": "user", "content": "q2"}, {"role": "assistant", "content": "a2"}]
+    _, bar, *_ = handlers(fake).after_send(whole, web_request(lang))
+    assert bar == {"__type__": "update", "visible": True, "value": status}
 
 
 def test_held_messages_come_back_oldest_first_to_any_after_step_of_the_page():

@@ -1,13 +1,15 @@
 """sfui/votes.py and sfui/vote_store.py: vote records, FastChat's battle export, records from the
-browser, the leaderboard's rows, and the server's shared store (one vote per round, a daily cap)."""
+browser, the leaderboard's rows, and the server's shared store (one vote per round, a daily cap), in
+SQLite and in Redis."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+import redis
 
-from sfui.vote_store import VoteStore, shared_votes_enabled
+from sfui.vote_store import DAILY_CAP, RedisVoteStore, VoteStore, shared_votes_enabled
 from sfui.votes import (
     Answer,
     add_record,
@@ -23,6 +25,7 @@ from sfui.votes import (
     vote_note,
     with_results,
 )
+from tests.support.redis_server import flushed_client, running_redis
 
 
 def record(round_id: str, names=("A", "B"), vote=0, *, blind=True, named=None, cost=0.001, tps=50.0):
@@ -96,8 +99,25 @@ def test_round_results_find_a_self_naming_answer():
     assert "–" in reveal("B", results["answers"][1], "zh", "¥")
 
 
-def test_the_shared_store_keeps_one_vote_per_round_and_a_daily_cap(tmp_path):
-    store = VoteStore(tmp_path / "votes.sqlite3", cap=2)
+@pytest.fixture(scope="module")
+def redis_url():
+    with running_redis() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def open_votes(request, tmp_path):
+    """Opens the shared votes (each call: as a restarted process opens them): the SQLite file, or
+    Redis (emptied for this test, against a real redis-server)."""
+    if request.param == "sqlite":
+        return lambda cap=DAILY_CAP: VoteStore(tmp_path / "votes.sqlite3", cap=cap)
+    url = request.getfixturevalue("redis_url")
+    flushed_client(url)
+    return lambda cap=DAILY_CAP: RedisVoteStore(redis.Redis.from_url(url), cap=cap)
+
+
+def test_the_shared_store_keeps_one_vote_per_round_and_a_daily_cap(open_votes):
+    store = open_votes(cap=2)
     assert store.add(record("1"), ["address:x", "browser:y"], day="2025-01-01")
     assert not store.add(record("1"), ["address:x"], day="2025-01-01")  # the same round again
     assert not store.add(record("2", blind=False), ["address:x"], day="2025-01-01")  # not counted
@@ -106,7 +126,8 @@ def test_the_shared_store_keeps_one_vote_per_round_and_a_daily_cap(tmp_path):
     assert store.add(record("4"), ["address:new", "browser:y"], day="2025-01-02")  # a new day
     assert [r["id"] for r in store.records()] == ["1", "3", "4"]
     store.close()
-    assert [r["id"] for r in VoteStore(tmp_path / "votes.sqlite3").records()] == ["1", "3", "4"]
+    assert [r["id"] for r in open_votes().records()] == ["1", "3", "4"]
+    assert [r["id"] for r in open_votes().records(limit=2)] == ["3", "4"]  # the newest
 
 
 @pytest.mark.parametrize("value,enabled", [("1", True), ("true", True), ("", False), ("0", False)])

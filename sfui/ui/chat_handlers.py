@@ -1,5 +1,8 @@
-"""The chat's event handlers: Send (in the page and as the public ``/chat``),
-Retry (in the page and as ``/retry``), Edit, Undo, Stop, Clear and Show earlier.
+"""The chat's event handlers: Send as the public ``/chat`` (the page's Send, around the
+same converse(): sfui/ui/send_step.py), Retry (in the page and as ``/retry``), Edit,
+Undo, Stop, Clear and Show earlier.
+Retry and Edit keep what they replace (sfui/alternatives.py); the bar under the chat
+shows it (sfui/ui/alt_bar.py, its switching: sfui/ui/alt_handlers.py).
 
 Each handler builds one :class:`~sfui.chat_request.ChatRequest` from the page's
 inputs and passes it down; what happens to a message (refused, ignored, held back
@@ -22,6 +25,7 @@ from typing import Any
 
 import gradio as gr
 
+from .. import alternatives
 from ..chat import (
     FramePacer,
     append_user,
@@ -29,31 +33,32 @@ from ..chat import (
     clean_history,
     edit_history,
     last_text,
-    truncate_for_retry,
     undo_last_question,
 )
 from ..chat_request import IGNORE, NOT_VISION, REFUSE, ChatRequest, decide, refusal
-from ..chat_window import AnswerWindow, ChatView, PageConversation, view_of, whole_view, without_sent_question
+from ..chat_window import AnswerWindow, ChatView, PageConversation, view_from, view_of, whole_view
 from ..i18n import t
 from ..params import Controls
 from ..rounds import AnswerPlan, Round
 from ..streaming import PanelUpdates
 from ..tool_loop import ToolExchange
 from . import uploads
+from .alt_bar import status_update
 from .answer_requests import admitted, request_frames
 from .common import AppContext, FinishedAnswer, as_text, lang_of, unchanged
-from .send_step import HeldMessages
+from .sessions import came_back
 
 # Browser updates per second while streaming, at most: FramePacer sends fewer as the
 # answer grows long or many answers stream at once. Each is one SSE message and a
 # re-render whose cost grows with the answer; bench/ measured 10 fps at two thirds of
 # the browser CPU of 20 fps, and text at 10 updates a second still reads as streaming.
 FPS = 10
-# The outputs of the page's streaming steps: the chat's view (ChatArea.view_outputs), then the two panels.
-PANE_OUTPUTS = 5
-# ... and of the page's Send: the chat, the whole conversation and the two panels, values all
-# (sfui/ui/send_step.py: its after-step sets the "show earlier" button, the box and the notice).
-SEND_OUTPUTS = 4
+# The chat's view (ChatArea.view_outputs, chat_view): the chat, the whole conversation, the
+# "show earlier" button and the alternatives bar's status.
+CHAT_VIEW_OUTPUTS = 4
+# The outputs of the page's streaming steps: the chat's view, then the two panels. (The page's
+# Send has fewer: sfui/ui/send_step.py.)
+PANE_OUTPUTS = CHAT_VIEW_OUTPUTS + 2
 
 
 @dataclass(frozen=True)
@@ -97,11 +102,12 @@ def earlier_button(view: ChatView, lang: str) -> Any:
     return gr.update(visible=True, value=t(lang, "show_earlier", count=view.hidden_questions))
 
 
-def chat_view(messages: list, lang: str) -> tuple[list, list, Any]:
-    """A conversation as the chat shows it (ChatArea.view_outputs): its latest turns,
-    the whole of it, and the "show earlier" button."""
-    view = view_of(messages)
-    return view.shown, list(messages), earlier_button(view, lang)
+def chat_view(messages: list, lang: str, start: int | None = None, focus: Any = None) -> tuple[list, list, Any, Any]:
+    """A conversation as the chat shows it (ChatArea.view_outputs): its latest turns (or
+    from message ``start`` on), the whole of it, the "show earlier" button, and the
+    alternatives bar (on the place ``focus`` names, while it holds)."""
+    view = view_of(messages) if start is None else view_from(messages, start)
+    return view.shown, list(messages), earlier_button(view, lang), status_update(messages, lang, focus)
 
 
 class PaneFrames:
@@ -126,11 +132,14 @@ class PaneFrames:
 
     def frame(self, frame: AnswerFrame) -> tuple:
         step = self.window.frame(frame.messages, ended=frame.ended)
-        button = gr.skip() if step.view is None else earlier_button(step.view, self.lang)
-        return self._chat(step.shown, frame), frame.messages, button, frame.reasoning, frame.usage
+        button = bar = gr.skip()
+        if step.view is not None:
+            button, bar = earlier_button(step.view, self.lang), status_update(frame.messages, self.lang)
+        return self._chat(step.shown, frame), frame.messages, button, bar, frame.reasoning, frame.usage
 
     def send_frame(self, frame: AnswerFrame) -> tuple:
-        """A frame of the page's Send (SEND_OUTPUTS): no button, the after-step sets it."""
+        """A frame of the page's Send (send_step.SEND_OUTPUTS): no button and no alternatives
+        bar, the after-step sets them."""
         step = self.window.frame(frame.messages, ended=frame.ended)
         return self._chat(step.shown, frame), frame.messages, frame.reasoning, frame.usage
 
@@ -161,7 +170,6 @@ class ChatHandlers:
     def __init__(self, ctx: AppContext, chatbot: gr.Chatbot) -> None:
         self.ctx = ctx
         self.chatbot = chatbot
-        self.held = HeldMessages()  # messages Send did not send, until after_send gives them back
 
     def request(self, model: Any, system_prompt: Any, controls: Controls, visitor_key: str | None,
                 caller: gr.Request | None = None, text: str | None = None, pictures: Any = ()) -> ChatRequest:
@@ -182,6 +190,9 @@ class ChatHandlers:
         then the answer as it streams. ``plan``: its requests (sfui.rounds): one, or with the
         demo's tools switched on, one per round of tool calls (sfui.tool_loop)."""
         ctx = self.ctx
+        if came_back(ctx, session, lang):  # idle past SFUI_SESSION_TTL (Run again): told, and nothing sent
+            yield Refused(None)
+            return
         plan = plan or (ToolExchange() if request.controls.tools_demo else AnswerPlan())
         first = plan.first(clean_history(history), request, lang, ctx.charge(request.model))
         spending = admitted(ctx, request, first, lang)
@@ -235,6 +246,9 @@ class ChatHandlers:
         way, and deleted from Gradio's upload cache once the message is sent; a picture
         that cannot be read is deleted and left out of the message given back. ``one_at_a_time``: refuse while
         this page's previous answer streams."""
+        if came_back(self.ctx, session, lang):  # before the key checks: the pasted key is what was lost
+            yield Refused(message)
+            return
         busy = one_at_a_time and self.ctx.runs.busy(session)
         decision = decide(request, lang, key_set=self.key_set(request), busy=busy, anyway=anyway)
         if decision.verdict == REFUSE:
@@ -279,7 +293,7 @@ class ChatHandlers:
             return Refused(message)
         return request.with_pictures([image for image in prepared if image is not None])
 
-    # --- Send ------------------------------------------------------------------------------
+    # --- Send through the API (the page's Send: sfui/ui/send_step.py) ---------------------
 
     async def respond(self, message, history, whole, model, system_prompt, controls: Controls, visitor_key,
                       request: gr.Request):
@@ -304,65 +318,15 @@ class ChatHandlers:
             # An API caller has no saved conversations: nothing will take this answer.
             self.ctx.answers.take(request.session_hash)
 
-    async def respond_in_page(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
-                              request: gr.Request):
-        """/chat for the page's Send: the message box was emptied in the browser, so a
-        refused message is put back in it (nothing the visitor typed is lost). Runs
-        without Gradio's pre- and postprocessing: the inputs arrive as the page sent
-        them, validated here; the chat goes out serialized by the Chatbot's own
-        postprocess."""
-        async for frame in self._respond_in_page(message, shown, whole, model, system_prompt, controls,
-                                                 visitor_key, request, anyway=False):
-            yield frame
-
-    async def respond_anyway(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
-                             request: gr.Request):
-        """Send anyway: the message with pictures goes to the chosen model although the
-        catalogue does not know it to see images (a custom model id)."""
-        async for frame in self._respond_in_page(message, shown, whole, model, system_prompt, controls,
-                                                 visitor_key, request, anyway=True):
-            yield frame
-
-    async def _respond_in_page(self, message, shown, whole, model, system_prompt, controls, visitor_key, request,
-                               anyway: bool):
-        """Outputs: SEND_OUTPUTS. A message not sent is held for the after-step (after_send),
-        and the question the page put in the chat is taken out again (unless another answer
-        of the page streams: its next frame does that)."""
-        lang, session = lang_of(request), request.session_hash
-        text, attachments = uploads.message_parts(message)
-        shown, question_shown = without_sent_question(shown, text, len(attachments))
-        ask = self.request(model, system_prompt, controls, visitor_key, request, text, attachments)
-        conversation = PageConversation.of(whole, shown)
-        pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=True, question_shown=question_shown)
-        async for frame in self.converse(message, conversation.whole, ask, lang, session, anyway=anyway,
-                                         one_at_a_time=True):
-            if isinstance(frame, (Refused, NotVision)):
-                self.held.hold(session, frame)
-                restore = shown if question_shown and not self.ctx.runs.busy(session) else gr.skip()
-                yield (restore, *unchanged(SEND_OUTPUTS - 1))
-            else:
-                yield pane.send_frame(frame)
-        if not pane.started:
-            # Refused, held back or blank: the last frame changes nothing (see the module's docstring).
-            yield unchanged(SEND_OUTPUTS)
-
-    def after_send(self, whole: list, request: gr.Request):
-        """The step after the page's Send: a held message back in the box (with the notice
-        when it carried pictures for a model that cannot see them), else the "show earlier"
-        button for the whole conversation. Outputs: the button, the box, the notice, its text."""
-        lang, frame = lang_of(request), self.held.take(request.session_hash)
-        if isinstance(frame, NotVision):
-            return gr.skip(), frame.message, gr.update(visible=True), t(lang, "image_not_vision", model=frame.model)
-        if isinstance(frame, Refused):
-            return gr.skip(), frame.message, gr.update(visible=False), gr.skip()
-        return earlier_button(view_of(whole or []), lang), gr.skip(), gr.skip(), gr.skip()
-
     # --- Retry and Edit ----------------------------------------------------------------------
 
     async def _regenerate(self, history: list, ask: ChatRequest, index: int | None, lang: str, session: str):
         """The frames of a new answer to the question the answer at ``index`` (of the
-        whole conversation ``history``; None: the last one) replied to, or nothing."""
-        history = truncate_for_retry(history, index)
+        whole conversation ``history``; None: the last one) replied to, or nothing. The
+        answer replaced, with what followed it, is kept as an alternative."""
+        history = alternatives.retried(history, index)
+        if came_back(self.ctx, session, lang):
+            return
         problem = refusal(ask, lang, key_set=self.key_set(ask))
         if problem:
             gr.Warning(problem, duration=15)
@@ -404,16 +368,19 @@ class ChatHandlers:
     async def edit(self, shown, whole, model, system_prompt, controls: Controls, visitor_key,
                    edit_data: gr.EditData, request: gr.Request):
         """An earlier message of the visitor's, edited: the answers after it are
-        replaced by a new answer to the edited message."""
+        replaced by a new answer to the edited message (and kept, with the old wording,
+        as an alternative)."""
         lang = lang_of(request)
         conversation = PageConversation.of(whole, shown)
         index = conversation.whole_index(getattr(edit_data, "index", None))
-        edited = edit_history(conversation.whole, index, getattr(edit_data, "value", None))
+        edited = alternatives.edited(conversation.whole, index,
+                                     edit_history(conversation.whole, index, getattr(edit_data, "value", None)))
         ask = self.request(model, system_prompt, controls, visitor_key, request, last_text(edited))
-        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited else None
+        expired = bool(edited) and came_back(self.ctx, request.session_hash, lang)
+        problem = refusal(ask, lang, key_set=self.key_set(ask)) if edited and not expired else None
         if problem:
             gr.Warning(problem, duration=15)
-        if problem or not edited or not awaiting_answer(edited):
+        if expired or problem or not edited or not awaiting_answer(edited):
             yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=False)
@@ -442,9 +409,10 @@ class ChatHandlers:
 
     def show_earlier(self, whole: list):
         """Show earlier: the whole conversation in the chat. Outputs: chat_view's."""
-        return whole_view(whole or []).shown, gr.skip(), gr.update(visible=False)
+        return whole_view(whole or []).shown, gr.skip(), gr.update(visible=False), gr.skip()
 
     async def clear(self, request: gr.Request):
         # Stops this session's answer too, without letting its last update redraw the chat.
         self.ctx.runs.stop(request.session_hash, discard=True)
-        return [], [], gr.update(visible=False), "", t(lang_of(request), "usage_empty")
+        lang = lang_of(request)
+        return [], [], gr.update(visible=False), status_update([], lang), "", t(lang, "usage_empty")

@@ -1,5 +1,6 @@
 """The chat pane: its layout, the handlers of Send, Stop, Retry, Undo, Clear and
-Continue, and the public ``/chat`` and ``/retry`` endpoints.
+Continue, the alternatives bar under the chat (what Retry and Edit replaced), and the
+public ``/chat`` and ``/retry`` endpoints.
 
 Send is a chain. Its first step runs in the browser (no server round trip
 before the request is queued): it empties the box, unless the message is
@@ -8,7 +9,8 @@ hidden box and shows the question in the chat at once (sfui/ui/send_step.py).
 The queued step reads and checks the pictures (sfui/ui/uploads.py: each upload
 is deleted once read; the picture goes on as a data: URL in the chat history),
 then streams into the chat and the side panels only; a quick step after it
-gives back a message that was not sent and sets the "show earlier" button. A
+gives back a message that was not sent and sets the "show earlier" button and
+the alternatives bar. A
 message with pictures to a model not known to see images is not sent: a notice
 says so, with Send anyway for a model id the catalogue does not know.
 """
@@ -20,11 +22,13 @@ from dataclasses import dataclass
 import gradio as gr
 
 from ..chat import MAX_MESSAGE_CHARS
+from .alt_bar import AltBar, render_alt_bar
+from .alt_handlers import wire_alt_bar
 from .chat_handlers import ChatHandlers
 from .common import AppContext, label
 from .continue_pane import wire_continue
 from .fields import with_request_fields
-from .send_step import SEND_JS
+from .send_step import SEND_JS, PageSend
 from .share_panel import ChatShare, render_banner, render_chat_share
 from .starters import ExampleButtons, render_examples
 
@@ -57,14 +61,15 @@ class ChatArea:
     vision_notice: gr.Row  # "this model can't see images", shown instead of sending
     vision_text: gr.Markdown
     send_anyway_btn: gr.Button
+    alt: AltBar  # "‹ Answer 2 / 3 ›" under the chat: the alternatives Retry and Edit kept
     examples: ExampleButtons  # the starters under the empty chat
     share: ChatShare | None = None  # share links: the share row, the link, the banner of an opened one
     continue_btn: gr.Button | None = None  # Continue: shown after an answer cut short (sfui.ui.continue_pane)
 
     def view_outputs(self) -> list:
-        """The outputs that show a conversation: the chat, the whole conversation and
-        the "show earlier" button, in :func:`chat_view`'s order."""
-        return [self.chatbot, self.history, self.show_earlier_btn]
+        """The outputs that show a conversation: the chat, the whole conversation, the
+        "show earlier" button and the alternatives bar's status, in :func:`chat_view`'s order."""
+        return [self.chatbot, self.history, self.show_earlier_btn, self.alt.status]
 
 
 def render_chat_area() -> ChatArea:
@@ -80,6 +85,7 @@ def render_chat_area() -> ChatArea:
         sanitize_html=True,
         placeholder=label("label_chat_placeholder"),
     )
+    alt = render_alt_bar()
     examples = render_examples()
     with gr.Row(visible=False, elem_id="vision-notice") as vision_notice:
         vision_text = gr.Markdown(elem_id="vision-notice-text")
@@ -114,7 +120,7 @@ def render_chat_area() -> ChatArea:
     api_message = gr.Textbox(visible=False, elem_id="api-message")
     return ChatArea(chatbot, gr.State([]), show_earlier_btn, user_input, send_btn, stop_btn, clear_btn,
                     pending_message, api_chat, api_retry, api_message, vision_notice, vision_text, send_anyway_btn,
-                    examples, share, continue_btn)
+                    alt, examples, share, continue_btn)
 
 
 @dataclass
@@ -123,7 +129,7 @@ class ChatEvents:
     them (the saved conversations): each answer's end, and the other edits."""
 
     answered: list  # Send, Retry and Edit: the streaming steps
-    edited: list  # Undo
+    edited: list  # Undo, and switching between alternatives
     cleared: list  # Clear
 
 
@@ -137,7 +143,7 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     handlers = ChatHandlers(ctx, area.chatbot)
     stream_options = dict(concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
                           show_progress="minimal", show_progress_on=[area.chatbot])
-    answered = _wire_sends(area, handlers, stream_inputs, panels, sends, stream_options)
+    answered = _wire_sends(area, PageSend(handlers), stream_inputs, panels, sends, stream_options)
     _wire_api(area, handlers, stream_inputs, panels, stream_options)
     pane_outputs = [*area.view_outputs(), *panels]  # the page gets its latest turns (PaneFrames)
     private = dict(api_visibility="private", **stream_options)
@@ -156,10 +162,12 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     area.show_earlier_btn.click(handlers.show_earlier, [area.history], area.view_outputs(), **quick)
     cleared = [trigger(handlers.clear, None, pane_outputs, **quick)
                for trigger in (area.clear_btn.click, area.chatbot.clear)]
-    return ChatEvents(answered, [undone], cleared)
+    switched = wire_alt_bar(area.alt, ctx, chatbot=area.chatbot, history=area.history,
+                            view_outputs=area.view_outputs())
+    return ChatEvents(answered, [undone, *switched], cleared)
 
 
-def _wire_sends(area: ChatArea, handlers: ChatHandlers, stream_inputs: list, panels: list, sends: tuple,
+def _wire_sends(area: ChatArea, handlers: PageSend, stream_inputs: list, panels: list, sends: tuple,
                 stream_options: dict) -> list:
     """Send, Enter, Send anyway and the example prompts: a first step in the browser
     (it takes the message out of the box and shows it in the chat), the streaming step,
@@ -188,7 +196,7 @@ def _wire_sends(area: ChatArea, handlers: ChatHandlers, stream_inputs: list, pan
         # Its progress goes to the chat, as the streaming step's does: a component of its own
         # would be one more the page updates on every status message of every event.
         streaming.then(handlers.after_send, [area.history],
-                       [area.show_earlier_btn, area.user_input, area.vision_notice, area.vision_text],
+                       [area.show_earlier_btn, area.alt.status, area.user_input, area.vision_notice, area.vision_text],
                        queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.chatbot])
         streamed.append(streaming)
     return streamed

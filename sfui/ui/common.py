@@ -3,7 +3,6 @@ the per-process context (settings, HTTP session, model list, running answers).""
 
 from __future__ import annotations
 
-import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,9 +10,9 @@ from typing import Any
 import gradio as gr
 import requests
 
+from .. import stores
 from ..api.client import SiliconFlowClient, new_session
 from ..budget import Ask, DemoGuard, Refusal, Spending
-from ..budget_store import SQLiteSpendStore, default_data_dir
 from ..catalog import model_info, model_label, tag_translations, tags_key
 from ..chat import Turn
 from ..chat_request import paying_key
@@ -23,9 +22,9 @@ from ..i18n import gradio_translations, language, pick_language
 from ..model_list import ModelDirectory
 from ..prices import Charge, PriceList
 from ..runs import RunRegistry
+from ..sessions import IdleSessions
+from ..stores import BUDGET_FILE as BUDGET_FILE  # where tests look for the budgets' file
 from ..visitors import SessionBrowsers, Visitor, VisitorKeys, client_address
-
-BUDGET_FILE = "budgets.sqlite3"
 
 
 def page_translations() -> dict[str, dict[str, str]]:
@@ -122,6 +121,7 @@ class AppContext:
     prices: PriceList | None = None  # None: the settings' (built-in table, SFUI_PRICES over it)
     guard: DemoGuard = field(init=False)  # the demo's limits on the server's key
     browsers: SessionBrowsers = field(default_factory=SessionBrowsers)  # each page session's browser id
+    sessions: IdleSessions = field(init=False)  # the page sessions let go when idle (sfui/ui/sessions.py)
 
     def __post_init__(self) -> None:
         if self.prices is None:
@@ -129,13 +129,12 @@ class AppContext:
         if self.session is None:
             self.session = new_session(pool_size=max(16, self.settings.concurrency_limit))
         limits = self.settings.limits(self.prices)
-        store = None
-        if limits.money:
-            folder = self.settings.data_dir or default_data_dir()
-            store = SQLiteSpendStore(f"{folder}/{BUDGET_FILE}")
+        # SQLite and this process's memory, or one Redis for every process (sfui/stores.py).
+        store = stores.spend_store(self.settings) if limits.money else None
         # Browser ids are signed with the store's secret, which outlives a restart.
-        keys = VisitorKeys(store.secret() if store is not None else secrets.token_bytes(32))
-        self.guard = DemoGuard(limits, self.prices, store, keys)
+        keys = VisitorKeys(stores.visitor_secret(self.settings, store))
+        self.guard = DemoGuard(limits, self.prices, store, keys, windows=stores.rate_windows(self.settings))
+        self.sessions = IdleSessions(self.settings.session_ttl)
 
     def client_for(self, key: str | None) -> SiliconFlowClient:
         return self.settings.client(api_key=key, session=self.session)

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
+from .. import stores
 from ..budget import Ask, Refusal, Spending, request_cost
-from ..budget_store import default_data_dir
 from ..chat import FramePacer, Turn
 from ..chat_window import AnswerWindow
 from ..compare import (
@@ -47,7 +47,7 @@ from ..i18n import t
 from ..params import Controls
 from ..prices import YUAN
 from ..streaming import QUESTION_GRACE, PaneSource, stream_panes
-from ..vote_store import VOTES_FILE, VoteStore, shared_votes_enabled
+from ..vote_store import shared_votes_enabled
 from ..votes import (
     Answer,
     add_record,
@@ -66,6 +66,7 @@ from ..votes import chart_points as leaderboard_points
 from ..votes import header as leaderboard_header
 from .chat_handlers import FPS, earlier_button
 from .common import AppContext, as_text, lang_of, unchanged
+from .sessions import came_back
 
 if TYPE_CHECKING:
     from .compare_tab import CompareArea
@@ -90,8 +91,7 @@ class CompareHandlers:
         self.area = area
         self.rng = rng or random.Random()
         # Everyone's votes, with SFUI_SHARED_VOTES (sfui/vote_store.py), beside the budgets' store.
-        self.votes = VoteStore(Path(ctx.settings.data_dir or default_data_dir()) / VOTES_FILE) \
-            if shared_votes_enabled() else None
+        self.votes = stores.vote_store(ctx.settings) if shared_votes_enabled() else None
 
     # --- Send: the browser takes the message; the queued step checks, plans and streams ------
 
@@ -108,9 +108,12 @@ class CompareHandlers:
         problem = refusal(message, models, temperatures, samples, lang,
                           key_set=self.ctx.effective_key(visitor_key) is not None,
                           busy=self.ctx.runs.busy(compare_session(request)))
-        if problem or not message.strip():
+        # Idle past SFUI_SESSION_TTL: came_back's toast says so, and nothing is sent.
+        expired = not problem and bool(message.strip()) and came_back(self.ctx, request.session_hash, lang)
+        if problem or expired or not message.strip():
             if problem:
                 gr.Warning(problem, duration=15)
+            if problem or expired:
                 yield (*unchanged(STREAM_OUTPUTS - 2), message, gr.skip())
             yield unchanged(STREAM_OUTPUTS)  # the last frame changes nothing: Gradio sends it again
             return

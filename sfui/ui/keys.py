@@ -30,7 +30,9 @@ _KEEP = object()  # an update() argument left out: that output does not change
 @dataclass
 class KeyBox:
     key_state: gr.State  # the visitor's pasted key: server-side, per browser tab
-    card_open: gr.State  # whether the key card is shown (it is, while there is no key)
+    # Whether the key card is shown (it is, while there is no key): kept in the page, not the
+    # session, so Change key still opens it after an idle session was let go (sfui/ui/sessions.py).
+    card_open: gr.Checkbox
     card: gr.Column
     api_key_box: gr.Textbox
     use_key_btn: gr.Button
@@ -52,7 +54,7 @@ def render_key_box(has_server_key: bool) -> KeyBox:
     """The key card and, under it, the key bar and the status line. With a server
     key (a Space secret) the card starts folded away."""
     key_state = gr.State(None)
-    card_open = gr.State(not has_server_key)
+    card_open = gr.Checkbox(not has_server_key, visible=False, elem_id="key-card-open")
     with gr.Column(visible=not has_server_key, variant="panel", elem_id="key-card") as card:
         gr.Markdown(label("label_key_card_title"), elem_id="key-card-title")
         gr.Markdown(label("label_key_card_text"), elem_id="key-card-text")

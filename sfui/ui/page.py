@@ -15,19 +15,23 @@ from ..budget_limits import describe
 from ..catalog import DEFAULT_MODELS
 from ..config import Settings
 from ..i18n import t
-from . import uploads
+from . import html_preview, uploads
+from .alt_bar import CSS as ALTERNATIVES_CSS
 from .chat_pane import wire_chat
 from .code import wire_code_panel
 from .common import LABELS, AppContext, model_choices
 from .compare_tab import wire_compare
 from .continue_pane import wire_continue_offer
+from .conversation_search import CSS as SEARCH_CSS
 from .fields import field_inputs
+from .frame_diffs import keep_every_update
 from .keys import wire_keys
 from .layout import render_page
 from .presenter import CSS as PRESENTER_CSS
 from .presenter import HEAD_SCRIPT as PRESENTER_SCRIPT
 from .presenter import wire_presenter
 from .preset_picker import wire_presets
+from .sessions import SessionReaper
 from .share_panel import wire_share
 from .sidebar import wire_sidebar
 from .starters import EXAMPLE_PICTURES, wire_examples
@@ -104,6 +108,7 @@ def emoji_font_css() -> str:
 
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
+    keep_every_update()  # a streamed frame's update is never lost to the next frame's diff
     gr.set_static_paths([str(EMOJI_FONT), *EXAMPLE_PICTURES])  # served as files, cached by the browser
     # The page's first list is for the visitors on the server's key: on the demo's limits,
     # only the models with a price.
@@ -122,7 +127,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
         wire_share(demo, page, ctx, chat_events)  # share links: before the sidebar, which saves Run again
         wire_presets(side.presets, temperature=side.fields["temperature"], top_p=side.fields["top_p"])
         wire_sidebar(page.sidebar, ctx, chat_events, chat=page.chat, reasoning_panel=side.reasoning_panel,
-                     usage_panel=side.usage_panel, model=side.model)
+                     usage_panel=side.usage_panel, model=side.model, system_prompt=side.system_prompt,
+                     fields=side.fields)
         wire_continue_offer(page.chat.continue_btn, ctx, chat_events.answered, hiding=continue_hiding(page))
         compare_answered = wire_compare(page.compare, ctx, system_prompt=side.system_prompt,
                                         fields=field_inputs(side.fields), key_state=page.keys.key_state)
@@ -133,6 +139,8 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                   other_models=page.compare.models, answered=[*chat_events.answered, *compare_answered])
         wire_presenter(demo, page.presenter, ctx.settings, chat_input=page.chat.user_input, model=side.model,
                        tabs=page.tabs, compare_input=page.compare.user_input, compare_models=page.compare.models)
+    # Lets go of idle sessions (SFUI_SESSION_TTL) once launched: launch_options(settings, demo).
+    demo.sfui_reaper = SessionReaper(ctx)  # type: ignore[attr-defined]
     return demo
 
 
@@ -151,10 +159,12 @@ def default_models(chat_model: str, offered: list[str] | tuple[str, ...] = DEFAU
     return [chat_model, chat_model, other, None, None]
 
 
-def launch_options(settings: Settings | None = None) -> dict[str, Any]:
+def launch_options(settings: Settings | None = None, demo: gr.Blocks | None = None) -> dict[str, Any]:
     """Keyword arguments for ``demo.launch``. Host and port come from
-    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself."""
+    GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself. With the ``demo``
+    build_demo made, idle sessions are let go while it serves (sfui/ui/sessions.py)."""
     settings = settings or Settings()
+    reaper = getattr(demo, "sfui_reaper", None)
     # The visitor's address is sfui's to work out (SFUI_TRUSTED_PROXIES, sfui/visitors.py):
     # uvicorn must not replace the connection's own address by a header first (it would
     # believe any X-Forwarded-For sent from 127.0.0.1).
@@ -162,12 +172,13 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
     skip_missing_matplotlib()
     return dict(
         theme=gr.themes.Soft(),
-        css=emoji_font_css() + CSS + PRESENTER_CSS,
+        css=emoji_font_css() + CSS + PRESENTER_CSS + ALTERNATIVES_CSS + SEARCH_CSS + html_preview.CSS,
         favicon_path=str(FAVICON),
         # Gradio serves favicon_path at /favicon.ico without naming it in the page; an
         # SVG icon is then taken only if the page says what it is. Relative: the page
         # may live under a path (a proxy, a Space).
-        head='<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script() + PRESENTER_SCRIPT,
+        head=('<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script() + PRESENTER_SCRIPT
+              + html_preview.head_script()),
         i18n=LABELS,
         # Run history records the inputs of every call in the browser: off, so
         # nothing a visitor types (a key included) is kept there.
@@ -179,6 +190,7 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
         max_threads=max(40, settings.concurrency_limit),
         # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
         max_file_size=uploads.UPLOAD_LIMIT,
+        app_kwargs={"lifespan": reaper.lifespan} if reaper is not None else None,
     )
 
 

@@ -23,8 +23,9 @@ from ..compare import MAX_SLOTS
 from ..i18n import t
 from ..params import FIELDS, Controls, InputError
 from ..qr import qr_svg
-from .chat_handlers import ChatHandlers, PaneFrames, Refused, chat_view
+from .chat_handlers import CHAT_VIEW_OUTPUTS, PANE_OUTPUTS, ChatHandlers, PaneFrames, Refused, chat_view
 from .common import AppContext, as_text, label, lang_of, unchanged
+from .sessions import came_back
 
 # The page's address without its fragment: where a new link points.
 BASE_JS = "() => location.href.split('#')[0]"
@@ -257,8 +258,8 @@ class ShareHandlers:
             banner = t(lang, "share_banner_compare_answers" if shared.panes else "share_banner_compare",
                        models=models)
             notes = self._pictures(shared, lang)
-            return (*unchanged(6), gr.skip(), shared.system_prompt, *fields, *compare, gr.skip(), gr.skip(),
-                    gr.skip(), banner + notes, shared.to_state(), "compare")
+            return (*unchanged(PANE_OUTPUTS + 1), gr.skip(), shared.system_prompt, *fields, *compare, gr.skip(),
+                    gr.skip(), gr.skip(), banner + notes, shared.to_state(), "compare")
         answers = "" if shared.answers else t(lang, "share_banner_no_answers")
         banner = t(lang, "share_banner", model=shared.model, answers=answers) + self._pictures(shared, lang)
         return (*chat_view(shared.messages, lang), "", t(lang, "usage_empty"), None, shared.model,
@@ -276,10 +277,13 @@ class ShareHandlers:
         the last question), on the visitor's key or within the demo's budget
         (ChatHandlers.stream_reply). Outputs: the chat's view and the two panels."""
         lang, session = lang_of(request), request.session_hash
+        if came_back(self.ctx, session, lang):  # idle past SFUI_SESSION_TTL: the opened link was let go too
+            yield unchanged(5)
+            return
         shared = share.Shared.from_state(shared_state)
         if shared is None or shared.kind != "chat":
             gr.Warning(t(lang, "share_run_nothing"), duration=10)
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
             return
         controls = Controls(**share.controls_for(shared.params))
         ask = ChatRequest(shared.model, shared.system_prompt, controls, visitor_key or None,
@@ -287,7 +291,7 @@ class ShareHandlers:
         problem = refusal(ask, lang, key_set=self.chat.key_set(ask))
         if problem or self.ctx.runs.busy(session):
             gr.Warning(problem or t(lang, "busy_toast"), duration=15)
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
             return
         pane = PaneFrames(self.chat.chatbot, lang, 0, serialize=False)
         async for frame in self.chat.stream_reply(truncate_for_retry(shared.messages), ask, lang, session):
@@ -295,7 +299,7 @@ class ShareHandlers:
                 break
             yield pane.frame(frame)
         if not pane.started:
-            yield unchanged(5)
+            yield unchanged(PANE_OUTPUTS)
 
 
 def compare_view(shared: share.Shared) -> tuple:
@@ -312,10 +316,10 @@ def compare_view(shared: share.Shared) -> tuple:
             *(temp for _, temp in slots), shared.samples, shared.question, *pane_updates, *columns)
 
 
-# The open step's outputs: chat view (3), panels (2), sidebar's open id, model, system prompt,
+# The open step's outputs: chat view, panels (2), sidebar's open id, model, system prompt,
 # the fields, Compare's slots (2 per slot), samples, box, panes and their columns, then the
 # banner row, banner, Run again, Compare's banner, the link kept and its kind.
-OPEN_OUTPUTS = 8 + len(FIELDS) + 4 * MAX_SLOTS + 2 + 6
+OPEN_OUTPUTS = CHAT_VIEW_OUTPUTS + 5 + len(FIELDS) + 4 * MAX_SLOTS + 2 + 6
 
 
 # --- wiring -------------------------------------------------------------------------------------
@@ -349,7 +353,10 @@ def wire_share(demo: gr.Blocks, page: Any, ctx: AppContext, chat_events: Any) ->
     # The fragment is read in the browser; only a page opened with a link reaches the server
     # (the payload changes), an ordinary page load makes no request for it.
     demo.load(None, None, [box.payload], js=READ_JS, queue=False)
-    box.payload.change(handlers.open_link, [box.payload], open_outputs, queue=False, **quick).then(
+    # Its progress (hidden) is tracked on Compare's status line, as every step that writes the
+    # panes is: the page copies the value of each component a step shows progress on.
+    box.payload.change(handlers.open_link, [box.payload], open_outputs, queue=False,
+                       show_progress_on=[compare.status], **quick).then(
         None, [box.kind], None, js=SHOW_COMPARE_JS, queue=False)
     ran = box.run_btn.click(
         handlers.run_again, [box.shared, page.keys.key_state], [*chat.view_outputs(), side.reasoning_panel,

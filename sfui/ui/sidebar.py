@@ -1,6 +1,8 @@
 """The conversation sidebar: this browser's saved conversations, kept in the
-browser (gr.BrowserState, never on the server), with New, open, rename, delete
-(with undo), storage use, and export/import.
+browser (gr.BrowserState, never on the server), with New, search (in the browser:
+conversation_search.py), open (with the settings of the last answer), rename,
+delete (with undo), the storage line (from the page's measure: storage_meter.py),
+and export/import.
 
 A conversation is saved after each answer ends and after Undo, never from the
 streaming step (the whole store travels with every event that takes it). Export
@@ -18,13 +20,16 @@ from typing import Any
 
 import gradio as gr
 
-from .. import conversation_files, conversation_format, conversations
+from .. import conversation_files, conversation_format, conversations, storage_room
 from ..chat import awaiting_answer
+from ..conversation_settings import RESTORED_FIELDS, reopen_settings
 from ..i18n import t
 from ..params import InputError
-from .chat_handlers import chat_view
+from .chat_handlers import CHAT_VIEW_OUTPUTS, chat_view
 from .chat_pane import ChatArea
 from .common import AppContext, label, lang_of
+from .conversation_search import render_search, wire_search
+from .storage_meter import render_storage_meter, room_of, wire_storage_meter
 
 STORAGE_KEY = "sfui-conversations"
 # BrowserState encrypts with this; it is published in /config, so it protects
@@ -98,6 +103,7 @@ class Sidebar:
     current: gr.State  # the open conversation's id, None for a new one (per tab, on the server)
     deleted: gr.State  # the conversation deleted last, for Undo
     new_btn: gr.Button
+    search: gr.Textbox  # conv-search: filters the list in the browser (sfui/ui/conversation_search.py)
     listing: gr.Radio
     rename_box: gr.Textbox
     rename_btn: gr.Button
@@ -109,6 +115,7 @@ class Sidebar:
     import_btn: gr.Button
     file_text: gr.Textbox  # an export on its way to the browser, or an import on its way in
     file_name: gr.Textbox
+    measure: gr.JSON  # the site's storage as the page last measured it (sfui/ui/storage_meter.py)
 
 
 def render_sidebar() -> Sidebar:
@@ -116,6 +123,7 @@ def render_sidebar() -> Sidebar:
     with gr.Sidebar(open=False, position="left", elem_id="sidebar"):
         gr.Markdown(label("label_conversations"))
         new_btn = gr.Button(label("label_new_chat"), variant="primary", size="sm", elem_id="new-chat-btn")
+        search = render_search()
         listing = gr.Radio(choices=[], value=None, show_label=False, elem_id="conversations")
         with gr.Row():
             rename_box = gr.Textbox(show_label=False, placeholder=label("label_rename_placeholder"), scale=3,
@@ -132,16 +140,18 @@ def render_sidebar() -> Sidebar:
         storage = gr.Markdown(elem_id="storage-status")
     file_text = gr.Textbox(visible=False, elem_id="file-text")
     file_name = gr.Textbox(visible=False, elem_id="file-name")
-    return Sidebar(store, gr.State(None), gr.State(None), new_btn, listing, rename_box, rename_btn, delete_btn,
-                   undo_delete_btn, storage, export_md_btn, export_json_btn, import_btn, file_text, file_name)
+    return Sidebar(store, gr.State(None), gr.State(None), new_btn, search, listing, rename_box, rename_btn,
+                   delete_btn, undo_delete_btn, storage, export_md_btn, export_json_btn, import_btn, file_text,
+                   file_name, render_storage_meter())
 
 
 def _listing(store: dict, current: str | None, lang: str) -> Any:
     return gr.update(choices=conversations.list_rows(store, lang, time.time()), value=current)
 
 
-# The chat's view (chat_view: the latest turns, the whole conversation, the button) and the two panels.
-VIEW_OUTPUTS = 5
+# The chat's view (chat_view: the latest turns, the whole conversation, the button, the
+# alternatives bar) and the two panels.
+VIEW_OUTPUTS = CHAT_VIEW_OUTPUTS + 2
 
 
 def _view(messages: list, conversation: dict | None, lang: str) -> tuple:
@@ -149,6 +159,20 @@ def _view(messages: list, conversation: dict | None, lang: str) -> tuple:
     with its panels as they were after its last answer; None: a new chat)."""
     panels = (conversation or {}).get("panels") or {}
     return (*chat_view(messages, lang), panels.get("reasoning", ""), panels.get("usage") or t(lang, "usage_empty"))
+
+
+# The model, the system prompt and every request field an answer's record keeps.
+SETTINGS_OUTPUTS = 2 + len(RESTORED_FIELDS)
+
+
+def _settings(conversation: dict) -> tuple:
+    """The model, system prompt and request fields a reopened conversation's last answer was
+    sent with (each left as it is where the conversation does not say)."""
+    settings = reopen_settings(conversation)
+    fields = settings.fields
+    return (gr.skip() if settings.model is None else settings.model,
+            gr.skip() if settings.system_prompt is None else settings.system_prompt,
+            *(gr.skip() if fields is None else fields[name] for name in RESTORED_FIELDS))
 
 
 class SidebarHandlers:
@@ -159,27 +183,27 @@ class SidebarHandlers:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def _status(self, store: dict, lang: str) -> str:
-        return conversations.storage_status(store, lang)[1]
-
-    def _keep(self, store: dict, conversation: dict, lang: str) -> dict | None:
-        """The store with ``conversation`` saved, or None (and a warning) when it would not fit."""
+    def _keep(self, store: dict, conversation: dict, lang: str, measure: Any) -> tuple[dict | None, Any]:
+        """The store with ``conversation`` saved and no change to the storage line (the page
+        measures again once it is written); or, when the browser could not write it (by the
+        page's last ``measure``), None, said at once, and the line that says why."""
         new = conversations.save(store, conversation)
-        if conversations.fits(new):
-            return new
-        gr.Warning(t(lang, "conv_not_saved_full"), duration=20)
-        return None
+        room = room_of(measure, store)
+        if storage_room.fits(new, room):
+            return new, gr.skip()
+        gr.Warning(storage_room.not_saved_message(room, lang), duration=30)
+        return None, storage_room.storage_line(room, lang)
 
     def show(self, request: gr.Request, store, current):
-        """On load (the browser has read its store): the list and the storage use."""
+        """On load (the browser has read its store) and after each change: the list."""
         lang = lang_of(request)
         store, unreadable = conversations.load_store(store)
         if unreadable:
             # Saved by another version: say so before a save overwrites it.
             gr.Warning(t(lang, "conv_unreadable", count=unreadable), duration=30)
-        return _listing(store, current, lang), self._status(store, lang)
+        return _listing(store, current, lang)
 
-    def after_answer(self, request: gr.Request, history, store, current, reasoning, usage):
+    def after_answer(self, request: gr.Request, history, store, current, reasoning, usage, measure):
         """After an answer: save it with its record. Outputs: store, current, list, storage, title box."""
         lang = lang_of(request)
         finished = self.ctx.answers.take(request.session_hash)
@@ -191,23 +215,24 @@ class SidebarHandlers:
         if finished is not None:
             conversation = conversation_format.with_answer(conversation, finished.turn, finished.payload)
         conversation = {**conversation, "panels": {"reasoning": reasoning or "", "usage": usage or ""}}
-        saved = self._keep(store, conversation, lang)
+        saved, line = self._keep(store, conversation, lang, measure)
         if saved is None:
-            return gr.skip(), gr.skip(), gr.skip(), self._status(store, lang), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), line, gr.skip()
         cid = conversation["id"]
-        return saved, cid, _listing(saved, cid, lang), self._status(saved, lang), conversation["title"]
+        return saved, cid, _listing(saved, cid, lang), line, conversation["title"]
 
-    def after_edit(self, request: gr.Request, history, store, current):
+    def after_edit(self, request: gr.Request, history, store, current, measure):
         """After Undo: the open conversation follows. Outputs: store, list, storage."""
         lang = lang_of(request)
         store = conversations.clean_store(store)
         conversation = conversations.get(store, current)
         if conversation is None:
             return gr.skip(), gr.skip(), gr.skip()
-        saved = self._keep(store, conversation_format.with_messages(conversation, history or [], time.time()), lang)
+        changed = conversation_format.with_messages(conversation, history or [], time.time())
+        saved, line = self._keep(store, changed, lang, measure)
         if saved is None:
-            return gr.skip(), gr.skip(), self._status(store, lang)
-        return saved, _listing(saved, current, lang), self._status(saved, lang)
+            return gr.skip(), gr.skip(), line
+        return saved, _listing(saved, current, lang), line
 
     def new(self, request: gr.Request, store):
         """Outputs: current, list, title box, chat, reasoning, usage."""
@@ -216,15 +241,15 @@ class SidebarHandlers:
         return None, _listing(conversations.clean_store(store), None, lang), "", *_view([], None, lang)
 
     def open(self, request: gr.Request, chosen, store):
-        """Outputs: current, title box, view, model."""
+        """Outputs: current, title box, view, then the settings of its last answer: model,
+        system prompt and every request field (sfui.conversation_settings)."""
         lang = lang_of(request)
         conversation = conversations.get(conversations.clean_store(store), chosen)
         if conversation is None:
-            return (gr.skip(),) * (3 + VIEW_OUTPUTS)
+            return (gr.skip(),) * (2 + VIEW_OUTPUTS + SETTINGS_OUTPUTS)
         self.ctx.runs.stop(request.session_hash, discard=True)
-        model = conversation.get("model") or gr.skip()
         return (conversation["id"], conversation["title"], *_view(conversation["messages"], conversation, lang),
-                model)
+                *_settings(conversation))
 
     def rename(self, request: gr.Request, title, store, current):
         """Outputs: store, list."""
@@ -241,25 +266,25 @@ class SidebarHandlers:
         return renamed, _listing(renamed, current, lang)
 
     def delete(self, request: gr.Request, store, current):
-        """Outputs: store, current, deleted, list, undo button, storage, title box, view."""
+        """Outputs: store, current, deleted, list, undo button, title box, view."""
         lang = lang_of(request)
         store, removed = conversations.delete(conversations.clean_store(store), current)
         if removed is None:
             gr.Warning(t(lang, "conv_nothing_open"), duration=8)
-            return (gr.skip(),) * (7 + VIEW_OUTPUTS)
+            return (gr.skip(),) * (6 + VIEW_OUTPUTS)
         self.ctx.runs.stop(request.session_hash, discard=True)
         gr.Info(t(lang, "conv_deleted", title=removed["title"]), duration=8)
-        return (store, None, removed, _listing(store, None, lang), gr.update(visible=True),
-                self._status(store, lang), "", *_view([], None, lang))
+        return (store, None, removed, _listing(store, None, lang), gr.update(visible=True), "",
+                *_view([], None, lang))
 
     def undo_delete(self, request: gr.Request, store, deleted):
-        """Outputs: store, current, deleted, list, undo button, storage, title box, view."""
+        """Outputs: store, current, deleted, list, undo button, title box, view."""
         lang = lang_of(request)
         if not isinstance(deleted, dict):
-            return (gr.skip(),) * 4 + (gr.update(visible=False),) + (gr.skip(),) * (2 + VIEW_OUTPUTS)
+            return (gr.skip(),) * 4 + (gr.update(visible=False),) + (gr.skip(),) * (1 + VIEW_OUTPUTS)
         store = conversations.restore(conversations.clean_store(store), deleted)
         return (store, deleted["id"], None, _listing(store, deleted["id"], lang), gr.update(visible=False),
-                self._status(store, lang), deleted["title"], *_view(deleted["messages"], deleted, lang))
+                deleted["title"], *_view(deleted["messages"], deleted, lang))
 
     def export(self, kind: str):
         def export_conversation(request: gr.Request, store, current):
@@ -277,7 +302,7 @@ class SidebarHandlers:
 
         return export_conversation
 
-    def import_file(self, request: gr.Request, text, store):
+    def import_file(self, request: gr.Request, text, store, measure):
         """Outputs: store, current, list, storage, title box, view."""
         lang = lang_of(request)
         nothing = (gr.skip(),) * (5 + VIEW_OUTPUTS)
@@ -291,28 +316,33 @@ class SidebarHandlers:
             gr.Warning(conversation_files.import_error_message(exc, lang), duration=20)
             return nothing
         store = conversations.clean_store(store)
-        saved = self._keep(store, conversation, lang)
+        saved, line = self._keep(store, conversation, lang, measure)
         if saved is None:
-            return nothing
+            return (*nothing[:3], line, *nothing[4:])
         cid = conversation["id"]
-        return (saved, cid, _listing(saved, cid, lang), self._status(saved, lang), conversation["title"],
+        return (saved, cid, _listing(saved, cid, lang), line, conversation["title"],
                 *_view(conversation["messages"], conversation, lang))
 
 
 def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, reasoning_panel, usage_panel,
-                 model) -> None:
-    """``events``: the chat's ChatEvents (answers, edits, clears) that the open conversation follows."""
+                 model, system_prompt, fields: dict) -> None:
+    """``events``: the chat's ChatEvents (answers, edits, clears) that the open conversation follows;
+    ``model``, ``system_prompt`` and ``fields`` (request field name -> control): what a reopened
+    conversation sets back as they were for its last answer."""
     h = SidebarHandlers(ctx)
     # Quick steps: no progress indicator over the chat and panels they update.
     private = dict(api_visibility="private", show_progress="hidden")
     view = [*chat.view_outputs(), reasoning_panel, usage_panel]
     whole = chat.history  # the whole conversation: what is saved
-    bar.store.change(h.show, [bar.store, bar.current], [bar.listing, bar.storage], queue=False, **private)
+    bar.store.change(h.show, [bar.store, bar.current], [bar.listing], queue=False, **private)
+    wire_search(bar.store)
+    wire_storage_meter(bar.store, bar.measure, bar.storage, STORAGE_KEY)
     for event in events.answered:
-        event.then(h.after_answer, [whole, bar.store, bar.current, reasoning_panel, usage_panel],
+        event.then(h.after_answer, [whole, bar.store, bar.current, reasoning_panel, usage_panel, bar.measure],
                    [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box], **private)
     for event in events.edited:
-        event.then(h.after_edit, [whole, bar.store, bar.current], [bar.store, bar.listing, bar.storage], **private)
+        event.then(h.after_edit, [whole, bar.store, bar.current, bar.measure], [bar.store, bar.listing, bar.storage],
+                   **private)
     for event in events.cleared:
         # Clear starts a new conversation; the saved one stays in the list.
         event.then(lambda: (None, gr.update(value=None), ""), None, [bar.current, bar.listing, bar.rename_box],
@@ -320,12 +350,12 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
     bar.new_btn.click(h.new, [bar.store], [bar.current, bar.listing, bar.rename_box, *view], queue=False,
                       js=CLOSE_ON_NARROW_JS, **private)
     # Not queued: nothing waits on the model, and a click answered in one round trip opens sooner.
-    bar.listing.select(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, model],
+    settings = [model, system_prompt, *(fields[name] for name in RESTORED_FIELDS)]
+    bar.listing.select(h.open, [bar.listing, bar.store], [bar.current, bar.rename_box, *view, *settings],
                        js=OPEN_JS, queue=False, **private).then(None, js=SHOW_END_JS)
     for trigger in (bar.rename_btn.click, bar.rename_box.submit):
         trigger(h.rename, [bar.rename_box, bar.store, bar.current], [bar.store, bar.listing], **private)
-    deleted_outputs = [bar.store, bar.current, bar.deleted, bar.listing, bar.undo_delete_btn, bar.storage,
-                       bar.rename_box, *view]
+    deleted_outputs = [bar.store, bar.current, bar.deleted, bar.listing, bar.undo_delete_btn, bar.rename_box, *view]
     bar.delete_btn.click(h.delete, [bar.store, bar.current], deleted_outputs, **private)
     bar.undo_delete_btn.click(h.undo_delete, [bar.store, bar.deleted], deleted_outputs, **private).then(
         None, js=SHOW_END_JS)
@@ -334,6 +364,6 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
             None, [bar.file_text, bar.file_name], None, js=DOWNLOAD_JS)
     import_js = IMPORT_JS % {"limit": conversation_files.MAX_IMPORT_BYTES, "too_large": json.dumps(TOO_LARGE)[1:-1]}
     bar.import_btn.click(None, None, [bar.file_text], js=import_js).then(
-        h.import_file, [bar.file_text, bar.store],
+        h.import_file, [bar.file_text, bar.store, bar.measure],
         [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box, *view], **private).then(
         None, js=SHOW_END_JS)

@@ -105,7 +105,8 @@ def app_launcher(fake: FakeSiliconFlow) -> Iterator[Callable[..., LaunchedApp]]:
         demo = build_demo(settings)
         port = free_port()
         demo.queue(**queue_options(settings)).launch(
-            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options(settings)
+            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+            **launch_options(settings, demo),
         )
         app = LaunchedApp(demo, f"http://127.0.0.1:{port}/", fake, settings)
         launched.append(app)

@@ -57,6 +57,13 @@ ACCORDION = "button.label-wrap"  # an accordion's header (``has_text``: its labe
 SIDEBAR = "#sidebar"  # ``.open`` when open
 SIDEBAR_TOGGLE = f"{SIDEBAR} .toggle-button"
 SAVED = "#conversations label"  # a saved conversation in the sidebar's list (a Radio's choice)
+SEARCH_BOX = "#conv-search input, #conv-search textarea"  # the sidebar's search (issue 22)
+SEARCH_SHOWN = f'{SAVED}:not([data-search="miss"])'  # the conversations a search keeps in the list
+SEARCH_MATCH = "#conversations .conv-snippet"  # the match shown under a conversation the search keeps
+SEARCH_NOTE = "#conv-search-note"  # how many conversations match, or that none does
+STORAGE_LINE = "#storage-status"
+PREVIEW_BUTTONS = "#chatbot .html-preview-btn"  # Preview under each ```html block (the latest: #html-preview-btn)
+PREVIEW_FRAME = "#chatbot .html-preview-frame"
 USAGE_ROWS = "#usage-panel tbody tr"  # the usage table's rows; the first is the turn's status
 KEY_BOX = "#api-key input"
 MODEL_BOX = "#model input"  # the model picker (a Dropdown that takes a custom id)
@@ -481,6 +488,11 @@ def wait_stored_after(page: Page, old: str | None) -> None:
     """Wait for the next save (a conversation is saved once its answer has ended)."""
     page.wait_for_function("([key, old]) => localStorage.getItem(key) !== old", arg=[STORAGE_KEY, old],
                            timeout=WAIT_MS)
+
+
+def search_conversations(page: Page, text: str) -> None:
+    """Type ``text`` in the sidebar's search (an empty one shows every conversation again)."""
+    page.locator(SEARCH_BOX).first.fill(text)
 
 
 def reopen_after_reload(page: Page, url: str) -> None:
