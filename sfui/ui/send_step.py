@@ -3,7 +3,7 @@ ChatHandlers.converse, the one path of every message sent) and the quick step af
 
 The streaming step updates only the chat, the session's conversation and the two panels,
 values all: an output that is to stay as it is (the message box, the vision notice, the
-"show earlier" button) would take a ``gr.skip()`` in every frame, and Gradio builds a new
+"show earlier" button, the alternatives bar) would take a ``gr.skip()`` in every frame, and Gradio builds a new
 component for each one (bench/: 4 ms of the server's time per frame for four of them,
 against 0.07 ms for the frame without). So the box and the notice are the browser's step's
 and the after-step's: the browser empties the box and shows the question at once; a
@@ -151,4 +151,4 @@ class PageSend:
         if isinstance(frame, Refused):
             return gr.skip(), gr.skip(), frame.message, gr.update(visible=False), gr.skip()
         whole = whole or []
-        return earlier_button(view_of(whole), lang), status_update(whole, lang), *unchanged(3)
+        return earlier_button(view_of(whole), lang), status_update(whole, lang), *unchanged(AFTER_SEND_OUTPUTS - 2)
