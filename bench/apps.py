@@ -71,7 +71,7 @@ class AppSpec:
 SFUI = AppSpec("sfui", "app.py", MESSAGE_BOX, _sfui_chat, _sfui_answer, has_compare=True)
 BASELINE = AppSpec("baseline", "bench/baseline_app.py", CHAT_INTERFACE_BOX, _chat_interface_chat,
                    _chat_interface_answer)
-BARE = AppSpec("bare Gradio", "bench/bare_app.py")
+BARE = AppSpec("bare Gradio", "bench/bare_app.py", "#bare-input textarea")
 
 
 def app_env(upstream_url: str, port: int) -> dict[str, str]:
@@ -107,14 +107,17 @@ class AppProcess:
         self._ps = psutil.Process(self.popen.pid)
 
     @classmethod
-    def start(cls, spec: AppSpec, upstream_url: str, log_path: Path | None = None) -> AppProcess:
+    def start(cls, spec: AppSpec, upstream_url: str, log_path: Path | None = None, *,
+              env: dict[str, str] | None = None, cpus: set[int] | None = None) -> AppProcess:
+        """``env``: settings of the app's own over the benchmark's; ``cpus``: run it on these cores only."""
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL
         started = time.perf_counter()
         popen = subprocess.Popen(
-            [sys.executable, spec.script], cwd=ROOT, env=app_env(upstream_url, port),
+            [sys.executable, spec.script], cwd=ROOT, env={**app_env(upstream_url, port), **(env or {})},
             stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=None if cpus is None else lambda: os.sched_setaffinity(0, cpus),
         )
         if log_path:
             log.close()  # the child has its own copy of the descriptor

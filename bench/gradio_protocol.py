@@ -13,6 +13,7 @@ applying the diffs are done here.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator
@@ -75,3 +76,73 @@ class QueueEvent:
                     diff = kind == "process_generating" and outputs is not None
                     outputs = [apply_diff(o, d) for o, d in zip(outputs, data, strict=False)] if diff else data
                     yield Frame(outputs, size, diff)
+
+
+class RawVisitor:
+    """One visitor speaking the queue protocol over plain asyncio sockets (HTTP/1.1, its own
+    connections), for hundreds of visitors from one event loop: httpx's shared pool and
+    line reader took this loop more time than the app took to answer (bench/visitors.py,
+    200 visitors: the joins reached the app over 3.5 s through one pool, within 0.12 s
+    this way). ``url``: the app's, ``http://host:port/``."""
+
+    def __init__(self, url: str) -> None:
+        address = url.split("//", 1)[1].split("/", 1)[0]
+        self.host, port = address.rsplit(":", 1)
+        self.port = int(port)
+
+    async def _request(self, head: str, body: bytes = b"") -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        writer.write(f"{head}\r\nHost: {self.host}:{self.port}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                     + body)
+        await writer.drain()
+        status = await reader.readline()
+        if b" 200 " not in status:
+            writer.close()
+            raise ConnectionError(status.decode(errors="replace").strip())
+        while (await reader.readline()).strip():
+            pass  # the headers: uvicorn answers both requests chunked
+        return reader, writer
+
+    async def post(self, path: str, payload: bytes) -> None:
+        """A request whose answer is not needed (a quick step's, a join's)."""
+        reader, writer = await self._request(f"POST /{path} HTTP/1.1\r\nContent-Type: application/json"
+                                             "\r\nConnection: close", payload)
+        await reader.read()
+        writer.close()
+
+    async def frames(self, event: QueueEvent, timeout: float) -> AsyncIterator[Frame]:
+        """As :meth:`QueueEvent.frames`."""
+        await asyncio.wait_for(self.post(JOIN, event.body), timeout)
+        reader, writer = await self._request(f"GET /{DATA}?session_hash={event.session} HTTP/1.1")
+        outputs: list[Any] | None = None
+        try:
+            async for line in _chunked_lines(reader):
+                if not line.startswith(b"data:"):
+                    continue
+                message = json.loads(line[5:])
+                kind = message.get("msg")
+                if kind in ("process_generating", "process_completed"):
+                    if not message.get("success", True):
+                        return
+                    data = message["output"].get("data")
+                    diff = kind == "process_generating" and outputs is not None
+                    outputs = [apply_diff(o, d) for o, d in zip(outputs, data, strict=False)] if diff else data
+                    yield Frame(outputs, len(line), diff)
+                if kind in ("process_completed", "close_stream"):
+                    return
+        finally:
+            writer.close()
+
+
+async def _chunked_lines(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
+    """The lines of a chunked HTTP body."""
+    buffer = b""
+    while True:
+        size = int((await reader.readline()).strip() or b"0", 16)
+        if size == 0:
+            return
+        buffer += await reader.readexactly(size)
+        await reader.readexactly(2)  # the chunk's CRLF
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            yield line

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .chat import message_text
+
 # How many of the latest questions the chat pane shows, each with what answered it.
 SHOWN_QUESTIONS = 2
 
@@ -104,6 +106,25 @@ def whole_conversation(kept: list | None, shown: list | None) -> list:
         return kept
     return shown
 
+
+
+def without_sent_question(shown: list | None, text: str | None, pictures: int = 0) -> tuple[list, bool]:
+    """The chat pane's messages as they were before Send, and whether the page already
+    shows the question being sent. The page's Send puts the question in the chat itself
+    (no server round trip: sfui/ui/chat_pane.py), so the step answering it receives it
+    as the pane's last message: a question with the same text and as many pictures.
+    Any other pane (an example prompt's Send, which the page does not show first) comes
+    back whole."""
+    shown = list(shown or [])
+    last = shown[-1] if shown else None
+    if last is None or _role(last) != "user":
+        return shown, False
+    content = last.get("content") if isinstance(last, dict) else getattr(last, "content", None)
+    files = sum(1 for part in content if isinstance(part, dict) and part.get("type") == "file") \
+        if isinstance(content, list) else 0
+    if message_text(content).strip() != (text or "").strip() or files != pictures:
+        return shown, False
+    return shown[:-1], True
 
 
 @dataclass(frozen=True)

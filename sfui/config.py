@@ -47,7 +47,10 @@ class Settings:
     max_retries: int = 2
     # Seconds before the first retry, doubling after; a Retry-After header wins.
     backoff_factor: float = 1.0
-    concurrency_limit: int = 64
+    # SFUI_CONCURRENCY_LIMIT: answers streamed at once by one process; the rest wait for a whole
+    # answer to end. 256: a visitor past 64 waited seconds (bench/visitors.py, issue 23), and the
+    # public demo's per-visitor limit (SFUI_VISITOR_STREAMS) already stops one visitor taking many.
+    concurrency_limit: int = 256
     # SFUI_PRICES: a JSON file of prices adding to or overriding the built-in table.
     prices_file: str | None = None
     # SFUI_CURRENCY: the money sign for a host that is not SiliconFlow's (.cn: ¥, .com: $).

@@ -100,7 +100,7 @@ def test_answer_streams_in_and_ends_complete(launch_app, page):
 
 
 def test_send_goes_straight_to_the_queue(launch_app, page):
-    """Send's first step (empty the box, hand the message on) runs in the browser:
+    """Send's first step (empty the box, hand the message on, show it) runs in the browser:
     the first request after Enter is the queued streaming step itself, with no
     server round trip before it, and the box is empty before the answer comes."""
     app = launch_app()
@@ -119,7 +119,9 @@ def test_send_goes_straight_to_the_queue(launch_app, page):
     send(page, "Hello there")
     expect(page.locator(MESSAGE_BOX)).to_have_value("", timeout=WAIT_MS)
     expect(answers(page).last).to_contain_text("Straight", timeout=WAIT_MS)
-    # Up to the answer's first words (the steps after an answer, its save, may well be unqueued).
+    # Up to the answer's first words, the first request is the streaming step's join and nothing
+    # unqueued reached the server (the steps after the stream, the one that gives back a message not
+    # sent and the answer's save, may well be unqueued).
     before_answer = list(posts)
     assert before_answer and "/queue/join" in before_answer[0], before_answer
     assert not [u for u in before_answer if "/run/predict" in u], before_answer

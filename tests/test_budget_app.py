@@ -30,8 +30,8 @@ from sfui import share
 from sfui.budget import Ask, utc_day
 from sfui.budget_store import SQLiteSpendStore
 from sfui.prices import Price, format_money
-from sfui.ui.chat_handlers import PANE_OUTPUTS
 from sfui.ui.common import BUDGET_FILE, AppContext
+from sfui.ui.send_step import SEND_OUTPUTS
 from sfui.visitors import VisitorKeys
 from tests.support import TEST_KEY
 from tests.support.asyncutil import run_async
@@ -277,6 +277,8 @@ LOCAL = {
     "previous_alternative", "next_alternative", "focus_alternatives",
     # issue 22: the storage line after the page measured the site's storage
     "storage_status",
+    # issue 23: the step after Send's streaming step (a message not sent back in the box)
+    "after_send",
 }
 # Send and Enter, Send anyway, the five example prompts, /chat, /retry, Retry, Edit,
 # Compare's Send and Enter, a shared link's Run again, and Continue.
@@ -635,7 +637,7 @@ def test_stop_with_usage_on_every_chunk_settles_the_usage(app):
     frame = stop_midway(app, address, "stop me when you can")
     tokens = len(streamed_answer(frame).split())
     assert 1 <= tokens < 40, "the answer was not stopped midway"
-    usage = frame[PANE_OUTPUTS - 1]  # the usage panel (the pane's last output): the last usage the server sent
+    usage = frame[SEND_OUTPUTS - 1]  # the usage panel (Send's last output): the last usage the server sent
     completion = int(re.search(r"\| Completion tokens \| ([\d,]+) \|", usage).group(1).replace(",", ""))
     assert completion == tokens
     assert spent_by(context(app), address) == pytest.approx(cost_of(7, tokens))

@@ -13,6 +13,7 @@ from sfui.chat_window import (
     whole_conversation,
     whole_view,
     window_start,
+    without_sent_question,
 )
 
 
@@ -149,3 +150,36 @@ def test_the_answer_window_keeps_its_start_until_the_last_frame_slides_it():
     last = window.frame(answered, ended=True)
     assert last.shown == view_of(answered).shown and last.view == view_of(answered)
     assert window.started == last.view.hidden_messages > page.shown_from
+
+
+# --- the question the page's Send showed itself -------------------------------------------------
+
+
+def page_question(text: str, pictures: int = 0) -> dict:
+    """The question as the page's Send puts it in the chat (sfui/ui/send_step.py)."""
+    content = [{"type": "text", "text": text}] if text.strip() else []
+    content += [{"type": "file", "file": {"path": f"/tmp/gradio/p{i}.png"}} for i in range(pictures)]
+    return {"role": "user", "metadata": None, "content": content, "options": None}
+
+
+def test_the_question_the_page_showed_is_taken_off_the_pane():
+    before = as_browser_sends(conversation(2))
+    for text in ("Why is the sky blue?", "天空为什么是蓝色的？"):
+        assert without_sent_question([*before, page_question(text)], text) == (before, True)
+
+
+def test_a_question_with_pictures_is_told_by_its_text_and_how_many_pictures():
+    before = as_browser_sends(conversation(1))
+    assert without_sent_question([*before, page_question("look", 2)], "look", 2) == (before, True)
+    assert without_sent_question([*before, page_question("", 1)], "", 1) == (before, True)
+    assert without_sent_question([*before, page_question("look", 1)], "look", 2)[1] is False
+
+
+def test_a_pane_without_the_question_comes_back_whole():
+    """An example prompt's Send: the page did not show its question first."""
+    before = as_browser_sends(conversation(2))
+    assert without_sent_question(before, "q2") == (before, False)  # the last message is an answer
+    assert without_sent_question([*before, page_question("other")], "mine") == ([*before, page_question("other")],
+                                                                                False)
+    assert without_sent_question([], "hello") == ([], False)
+    assert without_sent_question(None, None) == ([], False)

@@ -1,8 +1,8 @@
 """In Chromium, English and Chinese: a visitor pastes their key and chats; the page is left idle
 past SFUI_SESSION_TTL (2 s here) and the server lets go of its session; the visitor's next
 question is not sent, a toast says why in their language (the conversations are in the browser;
-the key must be pasted again), the message is back in the box and the conversation still on
-the page; pasted again, the key works (sfui/sessions.py, sfui/ui/sessions.py)."""
+the key must be pasted again), the message is back in the box (and out of the chat) and the
+conversation still on the page; pasted again, the key works (sfui/sessions.py, sfui/ui/sessions.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tests.support.browser import VIEWPORT, ZH_CONTEXT
 from tests.support.page import (
     KEY_BOX,
     MESSAGE_BOX,
+    QUESTIONS,
     WAIT_MS,
     answers,
     ask,
@@ -60,6 +61,7 @@ def test_a_page_idle_past_the_ttl_is_told_and_its_key_must_be_pasted_again(launc
         expect(toast(page, message[:20], kind="warning")).to_contain_text(message, timeout=WAIT_MS)
         expect(page.locator(MESSAGE_BOX)).to_have_value("after the break", timeout=WAIT_MS)  # nothing lost
         expect(answers(page).last).to_contain_text("Echo: before the break")  # the conversation stays
+        expect(page.locator(QUESTIONS)).to_have_count(1)  # the question the page showed at once is taken out
         open_sidebar(page)
         wait_saved(page, 1)  # the saved conversation is in the browser, listed
         assert not any("after the break" in str(body) for body in fake.chat_requests())

@@ -12,6 +12,7 @@ model paused.
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 import time
 from collections import deque
@@ -25,6 +26,32 @@ class _End:
 
 _END = _End()
 _BLOCKED = 0.002  # seconds: a read that took longer waited for the network, not the CPU
+
+
+class _Starter:
+    """Starts the readers' threads, from a thread of its own. ``Thread.start`` waits until
+    the new thread has run (and got the GIL once): on the event loop's thread that wait
+    held up every other visitor, one wait per answer (bench/visitors.py, 200 answers
+    starting at once on 2 busy cores: a sixth of the loop's busy time)."""
+
+    def __init__(self) -> None:
+        self._pending: queue.SimpleQueue[threading.Thread] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self, thread: threading.Thread) -> None:
+        self._pending.put(thread)
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="sfui-stream-starter", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._pending.get().start()
+
+
+_STARTER = _Starter()
 
 
 class StreamPump:
@@ -43,8 +70,11 @@ class StreamPump:
         self._wakeup: asyncio.Event | None = None
         self._ended: asyncio.Event | None = None  # set once the reader has finished
         # The reader wakes the event loop only while the consumer waits: a token
-        # that arrives between frames costs no loop wake-up (profiled: ~15% of CPU).
+        # that arrives between frames costs no loop wake-up (profiled: ~15% of CPU),
+        # and only once until the consumer has woken (the tokens of one read come
+        # one after another).
         self._waiting = False
+        self._woken = False
         self._thread: threading.Thread | None = None
         # Set by the consumer once it paces its updates (seconds): how long the reader
         # may leave new tokens in the socket after catching up. 0: read each at once.
@@ -56,7 +86,7 @@ class StreamPump:
         self._wakeup = asyncio.Event()
         self._ended = asyncio.Event()
         self._thread = threading.Thread(target=self._run, name="sfui-stream", daemon=True)
-        self._thread.start()
+        _STARTER.start(self._thread)
         return self
 
     def _notify(self, event: asyncio.Event | None = None) -> None:
@@ -78,7 +108,8 @@ class StreamPump:
                 except StopIteration:
                     break
                 self._items.append(item)
-                if self._waiting:
+                if self._waiting and not self._woken:
+                    self._woken = True
                     self._notify()
                 nap = self.nap
                 if nap and clock() - started > _BLOCKED and not self._closing and self._nap_after(item):
@@ -147,10 +178,15 @@ class StreamPump:
         # set() of a new item: set() runs on this loop, so after the clear.
         # _waiting is set before the check, and the reader appends before it reads
         # _waiting, so an item is either seen here or followed by a wake-up.
+        # _woken is cleared before the second check: an item the reader appended without
+        # a wake-up (one was on its way) is seen there, and any later one wakes us.
         self._waiting = True
         try:
             while not self._items:
+                self._woken = False
                 self._wakeup.clear()  # type: ignore[union-attr]
+                if self._items:
+                    break
                 await self._wakeup.wait()  # type: ignore[union-attr]
         finally:
             self._waiting = False

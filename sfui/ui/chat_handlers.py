@@ -1,5 +1,6 @@
-"""The chat's event handlers: Send (in the page and as the public ``/chat``),
-Retry (in the page and as ``/retry``), Edit, Undo, Stop, Clear and Show earlier.
+"""The chat's event handlers: Send as the public ``/chat`` (the page's Send, around the
+same converse(): sfui/ui/send_step.py), Retry (in the page and as ``/retry``), Edit,
+Undo, Stop, Clear and Show earlier.
 Retry and Edit keep what they replace (sfui/alternatives.py); the bar under the chat
 shows it (sfui/ui/alt_bar.py, its switching: sfui/ui/alt_handlers.py).
 
@@ -55,10 +56,9 @@ FPS = 10
 # The chat's view (ChatArea.view_outputs, chat_view): the chat, the whole conversation, the
 # "show earlier" button and the alternatives bar's status.
 CHAT_VIEW_OUTPUTS = 4
-# The outputs of the page's streaming steps: the chat's view, then the two panels.
+# The outputs of the page's streaming steps: the chat's view, then the two panels. (The page's
+# Send has fewer: sfui/ui/send_step.py.)
 PANE_OUTPUTS = CHAT_VIEW_OUTPUTS + 2
-# ... and of the page's Send: those, the message box, the vision notice and its text.
-SEND_OUTPUTS = PANE_OUTPUTS + 3
 
 
 @dataclass(frozen=True)
@@ -115,13 +115,16 @@ class PaneFrames:
     pane shows (sfui.chat_window.AnswerWindow), the whole conversation for the session,
     the "show earlier" button (set with the first frame and the last), the two panels.
     ``serialize``: the step skips Gradio's postprocessing, so the chat goes out through
-    the Chatbot's own."""
+    the Chatbot's own. ``question_shown``: the page put the question in the chat itself
+    (Send), so a frame before any answer leaves the chat as it is."""
 
-    def __init__(self, chatbot: gr.Chatbot, lang: str, keep_from: int, serialize: bool) -> None:
+    def __init__(self, chatbot: gr.Chatbot, lang: str, keep_from: int, serialize: bool,
+                 question_shown: bool = False) -> None:
         self.chatbot = chatbot
         self.lang = lang
         self.window = AnswerWindow(keep_from)
         self.serialize = serialize
+        self.question_shown = question_shown
 
     @property
     def started(self) -> bool:
@@ -132,10 +135,18 @@ class PaneFrames:
         button = bar = gr.skip()
         if step.view is not None:
             button, bar = earlier_button(step.view, self.lang), status_update(frame.messages, self.lang)
-        shown: Any = step.shown
-        if self.serialize:
-            shown = self.chatbot.postprocess(shown).model_dump()
-        return shown, frame.messages, button, bar, frame.reasoning, frame.usage
+        return self._chat(step.shown, frame), frame.messages, button, bar, frame.reasoning, frame.usage
+
+    def send_frame(self, frame: AnswerFrame) -> tuple:
+        """A frame of the page's Send (send_step.SEND_OUTPUTS): no button and no alternatives
+        bar, the after-step sets them."""
+        step = self.window.frame(frame.messages, ended=frame.ended)
+        return self._chat(step.shown, frame), frame.messages, frame.reasoning, frame.usage
+
+    def _chat(self, shown: list, frame: AnswerFrame) -> Any:
+        if self.question_shown and not frame.ended and awaiting_answer(frame.messages):
+            return gr.skip()  # the question, already in the page's chat: no answer yet
+        return self.chatbot.postprocess(shown).model_dump() if self.serialize else shown
 
 
 class _RetryData(gr.EventData):
@@ -282,7 +293,7 @@ class ChatHandlers:
             return Refused(message)
         return request.with_pictures([image for image in prepared if image is not None])
 
-    # --- Send ------------------------------------------------------------------------------
+    # --- Send through the API (the page's Send: sfui/ui/send_step.py) ---------------------
 
     async def respond(self, message, history, whole, model, system_prompt, controls: Controls, visitor_key,
                       request: gr.Request):
@@ -306,49 +317,6 @@ class ChatHandlers:
         finally:
             # An API caller has no saved conversations: nothing will take this answer.
             self.ctx.answers.take(request.session_hash)
-
-    async def respond_in_page(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
-                              request: gr.Request):
-        """/chat for the page's Send: the message box was emptied in the browser, so a
-        refused message is put back in it (nothing the visitor typed is lost). Runs
-        without Gradio's pre- and postprocessing: the inputs arrive as the page sent
-        them, validated here; the chat goes out serialized by the Chatbot's own
-        postprocess."""
-        async for frame in self._respond_in_page(message, shown, whole, model, system_prompt, controls,
-                                                 visitor_key, request, anyway=False):
-            yield frame
-
-    async def respond_anyway(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
-                             request: gr.Request):
-        """Send anyway: the message with pictures goes to the chosen model although the
-        catalogue does not know it to see images (a custom model id)."""
-        async for frame in self._respond_in_page(message, shown, whole, model, system_prompt, controls,
-                                                 visitor_key, request, anyway=True):
-            yield frame
-
-    async def _respond_in_page(self, message, shown, whole, model, system_prompt, controls, visitor_key, request,
-                               anyway: bool):
-        """Outputs: the chat's view and panels (PANE_OUTPUTS), the box, the vision notice and its text."""
-        lang = lang_of(request)
-        text, attachments = uploads.message_parts(message)
-        ask = self.request(model, system_prompt, controls, visitor_key, request, text, attachments)
-        conversation = PageConversation.of(whole, shown)
-        pane = PaneFrames(self.chatbot, lang, conversation.shown_from, serialize=True)
-        hidden = gr.update(visible=False)
-        frames = self.converse(message, conversation.whole, ask, lang, request.session_hash, anyway=anyway,
-                               one_at_a_time=True)
-        async for frame in frames:
-            if isinstance(frame, Refused):
-                yield (*unchanged(PANE_OUTPUTS), frame.message, hidden, gr.skip())
-            elif isinstance(frame, NotVision):
-                notice = t(lang, "image_not_vision", model=frame.model)
-                yield (*unchanged(PANE_OUTPUTS), frame.message, gr.update(visible=True), notice)
-            else:
-                first = not pane.started
-                yield (*pane.frame(frame), gr.skip(), hidden if first else gr.skip(), gr.skip())
-        if not pane.started:
-            # Refused, held back or blank: the last frame changes nothing (see the module's docstring).
-            yield unchanged(SEND_OUTPUTS)
 
     # --- Retry and Edit ----------------------------------------------------------------------
 

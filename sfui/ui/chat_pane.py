@@ -4,13 +4,15 @@ public ``/chat`` and ``/retry`` endpoints.
 
 Send is a chain. Its first step runs in the browser (no server round trip
 before the request is queued): it empties the box, unless the message is
-blank, and hands the message (its text and attached pictures) over through a
-hidden box. The queued step reads and checks the pictures (sfui/ui/uploads.py:
-each upload is deleted once read; the picture goes on as a data: URL in the
-chat history), then streams into the chat and the side panels only; the box is
-touched again only to give back a refused message. A message with pictures to
-a model not known to see images is not sent: a notice says so, with Send anyway
-for a model id the catalogue does not know.
+blank, hands the message (its text and attached pictures) over through a
+hidden box and shows the question in the chat at once (sfui/ui/send_step.py).
+The queued step reads and checks the pictures (sfui/ui/uploads.py: each upload
+is deleted once read; the picture goes on as a data: URL in the chat history),
+then streams into the chat and the side panels only; a quick step after it
+gives back a message that was not sent and sets the "show earlier" button and
+the alternatives bar. A
+message with pictures to a model not known to see images is not sent: a notice
+says so, with Send anyway for a model id the catalogue does not know.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .chat_handlers import ChatHandlers
 from .common import AppContext, label
 from .continue_pane import wire_continue
 from .fields import with_request_fields
+from .send_step import SEND_JS, PageSend
 from .share_panel import ChatShare, render_banner, render_chat_share
 from .starters import ExampleButtons, render_examples
 
@@ -36,15 +39,10 @@ LATEX = [
     {"left": "$", "right": "$", "display": False},
 ]
 
-# The browser-side first step of Send: empty the box (a blank message stays, and is
-# ignored) and pass the message on to the queued step through a hidden textbox.
+# The browser-side first step of Compare's Send: empty the box (a blank message stays, and
+# is ignored) and pass the message on to the queued step through a hidden textbox. (The
+# chat's: send_step.SEND_JS.)
 TAKE_MESSAGE_JS = "(message) => [message && message.trim() ? '' : message, message]"
-# The same for the chat's box, whose value is {text, files}: a message with only a
-# picture is not blank.
-TAKE_MULTIMODAL_JS = """(message) => {
-  const blank = !message || (!(message.text || '').trim() && !(message.files || []).length);
-  return [blank ? message : {text: '', files: []}, message];
-}"""
 
 
 @dataclass
@@ -145,7 +143,7 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     handlers = ChatHandlers(ctx, area.chatbot)
     stream_options = dict(concurrency_limit=ctx.settings.concurrency_limit, concurrency_id="chat",
                           show_progress="minimal", show_progress_on=[area.chatbot])
-    answered = _wire_sends(area, handlers, stream_inputs, panels, sends, stream_options)
+    answered = _wire_sends(area, PageSend(handlers), stream_inputs, panels, sends, stream_options)
     _wire_api(area, handlers, stream_inputs, panels, stream_options)
     pane_outputs = [*area.view_outputs(), *panels]  # the page gets its latest turns (PaneFrames)
     private = dict(api_visibility="private", **stream_options)
@@ -169,33 +167,39 @@ def wire_chat(area: ChatArea, ctx: AppContext, stream_inputs: list, panels: list
     return ChatEvents(answered, [undone, *switched], cleared)
 
 
-def _wire_sends(area: ChatArea, handlers: ChatHandlers, stream_inputs: list, panels: list, sends: tuple,
+def _wire_sends(area: ChatArea, handlers: PageSend, stream_inputs: list, panels: list, sends: tuple,
                 stream_options: dict) -> list:
     """Send, Enter, Send anyway and the example prompts: a first step in the browser
-    (it takes the message out of the box), then the streaming step. The streaming steps
-    skip Gradio's pre- and postprocessing: Gradio runs each component's (trivial)
-    conversion in a worker thread, a thread hop per input per event and per output per
-    frame, which under many visitors delayed every request."""
-    page_outputs = [*area.view_outputs(), *panels, area.user_input, area.vision_notice, area.vision_text]
-    take = dict(js=TAKE_MULTIMODAL_JS, queue=False)
-    taken = [area.user_input, area.pending_message]
+    (it takes the message out of the box and shows it in the chat), the streaming step,
+    then the after-step (sfui/ui/send_step.py). The streaming steps skip Gradio's pre- and
+    postprocessing: Gradio runs each component's (trivial) conversion in a worker thread,
+    a thread hop per input per event and per output per frame, which under many visitors
+    delayed every request."""
+    take = dict(js=SEND_JS, queue=False)
+    taken = [area.user_input, area.pending_message, area.chatbot, area.vision_notice]
     first_steps = [
-        (area.user_input.submit(None, [area.user_input], taken, **take), handlers.respond_in_page),
-        (area.send_btn.click(None, [area.user_input], taken, **take), handlers.respond_in_page),
-        (area.send_anyway_btn.click(None, [area.user_input], taken, **take), handlers.respond_anyway),
+        (area.user_input.submit(None, [area.user_input, area.chatbot], taken, **take), handlers.respond_in_page),
+        (area.send_btn.click(None, [area.user_input, area.chatbot], taken, **take), handlers.respond_in_page),
+        (area.send_anyway_btn.click(None, [area.user_input, area.chatbot], taken, **take), handlers.respond_anyway),
         *((first_step, handlers.respond_in_page) for first_step in sends),
     ]
-    return [
-        first_step.then(
-            with_request_fields(handler), [area.pending_message, *stream_inputs], page_outputs,
+    streamed = []
+    for first_step, handler in first_steps:
+        streaming = first_step.then(
+            with_request_fields(handler), [area.pending_message, *stream_inputs], [area.chatbot, area.history, *panels],
             api_visibility="private", preprocess=False, postprocess=False,
             # "multiple": a message sent while an answer streams must reach the handler,
             # which gives it back; Gradio's default ("once") dropped it, and the box
             # had already been emptied.
             trigger_mode="multiple", **stream_options,
         )
-        for first_step, handler in first_steps
-    ]
+        # Its progress goes to the chat, as the streaming step's does: a component of its own
+        # would be one more the page updates on every status message of every event.
+        streaming.then(handlers.after_send, [area.history],
+                       [area.show_earlier_btn, area.alt.status, area.user_input, area.vision_notice, area.vision_text],
+                       queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.chatbot])
+        streamed.append(streaming)
+    return streamed
 
 
 def _wire_api(area: ChatArea, handlers: ChatHandlers, stream_inputs: list, panels: list, stream_options: dict) -> None:

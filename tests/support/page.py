@@ -97,19 +97,42 @@ def model_box(slot: int | None = None) -> str:
 ENDED = re.compile(r"^(done|error|stopped|完成|出错|已停止)$")
 OPEN = re.compile(r"\bopen\b")
 
-# Marks the chat's last question, so that the next one can be told from it: the chat shows
-# only the latest turns (sfui.chat_window), so a new question need not add to their count.
-MARK_LAST_QUESTION = f"""() => {{
-    const questions = document.querySelectorAll('{QUESTIONS}');
-    if (questions.length) questions[questions.length - 1].dataset.testAsked = questions[questions.length - 1].innerText;
-    return questions.length;
-}}"""
 NEW_LAST_QUESTION = f"""(before) => {{
     const questions = document.querySelectorAll('{QUESTIONS}');
     const last = questions[questions.length - 1];
     if (!last) return false;
     return last.dataset.testAsked === undefined || last.dataset.testAsked !== last.innerText
         || questions.length > before;
+}}"""
+# Marks the chat's last question, so that the next one can be told from it: the chat shows
+# only the latest turns (sfui.chat_window), so a new question need not add to their count.
+# And notes (window.__newQuestionSeen) the moment the chat first shows a new question: the
+# same question asked again, with the same answer, leaves the chat as it was once the turn
+# has ended (the DOM's nodes are reused), and a turn whose frames the page draws at once
+# shows nothing in between.
+MARK_LAST_QUESTION = f"""() => {{
+    const questions = document.querySelectorAll('{QUESTIONS}');
+    if (questions.length) questions[questions.length - 1].dataset.testAsked = questions[questions.length - 1].innerText;
+    const before = questions.length, isNew = {NEW_LAST_QUESTION};
+    window.__newQuestionSeen = false;
+    if (window.__newQuestionWatch) window.__newQuestionWatch.disconnect();
+    const watch = window.__newQuestionWatch = new MutationObserver(() => {{
+        if (isNew(before)) {{ window.__newQuestionSeen = true; watch.disconnect(); }}
+    }});
+    watch.observe(document.querySelector('{CHAT}'), {{childList: true, subtree: true, characterData: true}});
+    return before;
+}}"""
+# The new last question's turn has reached the page: a message follows the question, or the
+# usage panel's status no longer shows an ended turn. The page shows a question at once,
+# before the server's first frame of its answer (which brings the turn's status).
+NEW_TURN_SHOWN = f"""([before, ended]) => {{
+    const isNew = {NEW_LAST_QUESTION};
+    if (!window.__newQuestionSeen && !isNew(before)) return false;
+    const questions = document.querySelectorAll('{QUESTIONS}');
+    const messages = [...document.querySelectorAll('{QUESTIONS}, {ANSWERS}')];
+    if (messages.indexOf(questions[questions.length - 1]) < messages.length - 1) return true;
+    const status = document.querySelector('{USAGE_ROWS} td:last-child');
+    return status !== null && !new RegExp(ended).test(status.innerText.trim());
 }}"""
 
 
@@ -364,9 +387,8 @@ def ask(page: Page, text: str, answer: str | None = None) -> str:
     ``answer``: also wait until that bubble contains it."""
     before = page.evaluate(MARK_LAST_QUESTION)
     send(page, text)
-    # The user's message and the new turn's status arrive in the same update,
-    # so once it is shown the status row no longer belongs to the previous turn.
-    page.wait_for_function(NEW_LAST_QUESTION, arg=before, timeout=WAIT_MS)
+    # Once the new turn has reached the page, the status row no longer belongs to the previous turn.
+    page.wait_for_function(NEW_TURN_SHOWN, arg=[before, ENDED.pattern], timeout=WAIT_MS)
     wait_turn_ended(page)
     if answer is not None:
         sync_expect(answers(page).last).to_contain_text(answer, timeout=WAIT_MS)

@@ -1,0 +1,64 @@
+"""In Chromium: Send shows the visitor's question in the chat at once, before the server has
+even been asked to answer it, in English and Chinese; a refused question goes back to the box
+and does not stay in the chat (issue 23). No timing: the page's request to run the answer is
+held back while the question is looked for."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from sfui.i18n import t
+from tests.support.browser import VIEWPORT, ZH_CONTEXT
+from tests.support.page import MESSAGE_BOX, QUESTIONS, open_app, read_toast, send, wait_answer
+from tests.support.sfserver import stream
+
+QUESTIONS_ASKED = {"en": "Why is the sky blue?", "zh": "天空为什么是蓝色的？"}
+JOIN = "**/gradio_api/queue/join*"
+
+
+def new_page(browser, lang: str):
+    context = browser.new_context(viewport=VIEWPORT, **(ZH_CONTEXT if lang == "zh" else {"locale": "en-US"}))
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_question_shows_before_the_server_is_asked_to_answer(launch_app, fake, browser, lang):
+    app = launch_app()
+    question = QUESTIONS_ASKED[lang]
+    fake.push(stream("Because of Rayleigh scattering."))
+    context, page = new_page(browser, lang)
+    try:
+        open_app(page, app.url)
+        held = []
+
+        def hold(route) -> None:
+            held.append(route)
+
+        page.route(JOIN, hold)  # the streaming step's request waits here
+        send(page, question)
+        expect(page.locator(QUESTIONS).last).to_have_text(question)
+        assert held, "the page did not ask for the answer"
+        assert not fake.chat_requests()  # the server has not even started on it
+        for route in held:
+            route.continue_()
+        page.unroute(JOIN, hold)
+        assert "Rayleigh" in wait_answer(page, "Rayleigh")
+        expect(page.locator(QUESTIONS)).to_have_count(1)  # shown once, by the page and then the answer's frames
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refused_question_goes_back_to_the_box_and_leaves_the_chat(launch_app, browser, lang):
+    app = launch_app(api_key=None)  # no key anywhere: Send is refused
+    question = QUESTIONS_ASKED[lang]
+    context, page = new_page(browser, lang)
+    try:
+        open_app(page, app.url)
+        send(page, question)
+        assert t(lang, "no_key_toast") in read_toast(page, kind="warning")  # it says why
+        expect(page.locator(MESSAGE_BOX)).to_have_value(question)
+        expect(page.locator(QUESTIONS)).to_have_count(0)
+    finally:
+        context.close()
