@@ -3,6 +3,7 @@ demo is busy, in their language, instead of waiting without end (issue 20)."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -20,9 +21,12 @@ from tests.test_app import REQUIRED
 def test_a_full_queue_says_the_demo_is_busy(launch_app, fake, browser, lang):
     # One answer at a time, one more waiting: the queue is full.
     app = launch_app(concurrency_limit=1, limits_chosen={**no_limits(), "queue_size": 1})
+    # Both held back until the page has been told (opening it may take seconds under load,
+    # and the queue must still be full when it sends).
+    release = threading.Event()
     for _ in range(2):
         slow = stream("slow answer")
-        slow.steps.insert(0, Sleep(3))
+        slow.steps.insert(0, Sleep(60, until=release))
         fake.push(slow)
     client = Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP)
     context = browser.new_context(viewport=VIEWPORT, **(ZH_CONTEXT if lang == "zh" else {"locale": "en-US"}))
@@ -38,8 +42,10 @@ def test_a_full_queue_says_the_demo_is_busy(launch_app, fake, browser, lang):
         # Gradio groups the refusal of each of the step's outputs in one toast: each says it.
         page.locator(TOAST_TEXT).filter(has_text=t(lang, "queue_busy")).first.wait_for(timeout=WAIT_MS)
         assert "currently busy" not in page.content()  # Gradio's English words are gone
+        release.set()
         for job in jobs:
             job.result(timeout=60)
     finally:
+        release.set()
         context.close()
         client.close()

@@ -8,6 +8,7 @@ import selectors
 import socket
 import socketserver
 import sys
+import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -166,7 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve_plain(self, scenario: Scenario) -> None:
         for step in scenario.steps:
             if isinstance(step, Sleep):
-                if not self._pause(step.seconds):
+                if not self._pause(step.seconds, step.until):
                     self.close_connection = True
                     return
             elif isinstance(step, Drop):
@@ -201,7 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif isinstance(step, Done):
                 self._write_chunk(b"data: [DONE]\n\n")
             elif isinstance(step, Sleep):
-                if not self._pause(step.seconds):
+                if not self._pause(step.seconds, step.until):
                     self.close_connection = True  # server stopping: abandon the stream
                     return
             elif isinstance(step, Drop):
@@ -224,8 +225,9 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _pause(self, seconds: float) -> bool:
-        """Sleep; False if the server is stopping.  Raises _PeerGone if the client hangs up.
+    def _pause(self, seconds: float, until: threading.Event | None = None) -> bool:
+        """Sleep (until ``until`` is set, if given); False if the server is stopping.  Raises
+        _PeerGone if the client hangs up.
 
         Watching the socket while sleeping means a client that gives up during a long stall
         is counted at once, not when the next write fails minutes later.
@@ -237,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
         deadline = time.monotonic() + seconds
         while not stopping.is_set():
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or (until is not None and until.is_set()):
                 return True
             slice_ = min(remaining, 0.05)  # how quickly stop() is noticed
             if self._selector.select(slice_):

@@ -7,6 +7,7 @@ its own HTTP chunk.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +31,10 @@ class Raw:
 
 @dataclass(frozen=True)
 class Sleep:
-    """Write nothing for a while (ends early when the server stops)."""
+    """Write nothing for a while (ends early when the server stops, or when ``until`` is set:
+    a test holds the answer back for as long as it needs, and no longer)."""
     seconds: float
+    until: threading.Event | None = None
 
 
 @dataclass(frozen=True)
