@@ -37,6 +37,22 @@ class Frame:
     diff: bool  # it carried diffs against the frame before, not the outputs whole
 
 
+# The queue's messages that carry a frame of the event's outputs.
+FRAME_MESSAGES = ("process_generating", "process_completed")
+
+
+def frame_of(message: dict, previous: Frame | None, size: int) -> Frame | None:
+    """The frame a FRAME_MESSAGES ``message`` carries: whole, or (a generating message after
+    ``previous``, the event's frame before it) a diff applied to ``previous``'s outputs; None
+    when the event failed (its frames end there)."""
+    if not message.get("success", True):
+        return None
+    data = message["output"].get("data")
+    if message.get("msg") == "process_generating" and previous is not None:
+        return Frame([apply_diff(o, d) for o, d in zip(previous.outputs, data, strict=False)], size, True)
+    return Frame(data, size, False)
+
+
 class QueueEvent:
     """One call of an event (``fn_index`` with the inputs ``data``, in a session of its own);
     its join request is made once :meth:`frames` is read."""
@@ -65,17 +81,14 @@ class QueueEvent:
     async def frames(self, http: httpx.AsyncClient, timeout: float) -> AsyncIterator[Frame]:
         """Each frame of the event until it completes (or fails: then the frames end early), as
         :meth:`messages` reads them."""
-        outputs: list[Any] | None = None
+        frame: Frame | None = None
         async with aclosing(self.messages(http, timeout)) as messages:  # an early return closes the stream
             async for message, size in messages:
-                kind = message.get("msg")
-                if kind in ("process_generating", "process_completed"):
-                    if not message.get("success", True):
+                if message.get("msg") in FRAME_MESSAGES:
+                    frame = frame_of(message, frame, size)
+                    if frame is None:
                         return
-                    data = message["output"].get("data")
-                    diff = kind == "process_generating" and outputs is not None
-                    outputs = [apply_diff(o, d) for o, d in zip(outputs, data, strict=False)] if diff else data
-                    yield Frame(outputs, size, diff)
+                    yield frame
 
 
 class RawVisitor:
@@ -114,20 +127,18 @@ class RawVisitor:
         """As :meth:`QueueEvent.frames`."""
         await asyncio.wait_for(self.post(JOIN, event.body), timeout)
         reader, writer = await self._request(f"GET /{DATA}?session_hash={event.session} HTTP/1.1")
-        outputs: list[Any] | None = None
+        frame: Frame | None = None
         try:
             async for line in _chunked_lines(reader):
                 if not line.startswith(b"data:"):
                     continue
                 message = json.loads(line[5:])
                 kind = message.get("msg")
-                if kind in ("process_generating", "process_completed"):
-                    if not message.get("success", True):
+                if kind in FRAME_MESSAGES:
+                    frame = frame_of(message, frame, len(line))
+                    if frame is None:
                         return
-                    data = message["output"].get("data")
-                    diff = kind == "process_generating" and outputs is not None
-                    outputs = [apply_diff(o, d) for o, d in zip(outputs, data, strict=False)] if diff else data
-                    yield Frame(outputs, len(line), diff)
+                    yield frame
                 if kind in ("process_completed", "close_stream"):
                     return
         finally:

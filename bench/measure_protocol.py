@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import httpx
 
 from bench.apps import AppProcess
 from bench.common import END_MARKER, Answer, FakeSiliconFlow, TurnTiming
-from bench.gradio_protocol import QueueEvent
+from bench.gradio_protocol import Frame, QueueEvent
 
 QUESTION = "Tell me something."
 
@@ -55,9 +55,16 @@ async def timed_answer(http: httpx.AsyncClient, event: QueueEvent, answer_text: 
                        timeout: float) -> tuple[TurnTiming, int | None]:
     """Ask through the queue and time the answer as its frames come (``answer_text``: the answer
     in a frame's outputs); also the size of the first frame that came whole."""
+    return await timed_frames(event.frames(http, timeout), answer_text)
+
+
+async def timed_frames(frames: AsyncIterator[Frame], answer_text: Callable[[list], str]
+                       ) -> tuple[TurnTiming, int | None]:
+    """Time an answer as its ``frames`` come (read from now on); also the size of the first
+    frame that came whole."""
     sent = time.time()
     first = final = whole = None
-    async for frame in event.frames(http, timeout):
+    async for frame in frames:
         if whole is None and not frame.diff:
             whole = frame.size
         text = answer_text(frame.outputs)

@@ -51,7 +51,7 @@ from bench import measure_client
 from bench.apps import BASELINE, SFUI, AppProcess, AppSpec
 from bench.common import END_MARKER, TEST_KEY, Answer, TurnTiming
 from bench.gradio_protocol import QueueEvent, RawVisitor
-from bench.measure_protocol import QUESTION, chat_endpoint
+from bench.measure_protocol import QUESTION, chat_endpoint, timed_frames
 from tests.support.launch import isolate_environment
 
 # Seconds: the slowest first token may come this much after the client alone's at the same level (the
@@ -187,16 +187,8 @@ async def open_sessions(visitor: RawVisitor, config: dict, count: int) -> list[s
 async def timed(visitor: RawVisitor, event: QueueEvent, answer_text: Callable[[list], str],
                 timeout: float) -> TurnTiming:
     """Ask through the queue and time the answer as its frames come."""
-    sent = time.time()
-    first = final = None
-    async for frame in visitor.frames(event, timeout):
-        text = answer_text(frame.outputs)
-        now = time.time()
-        if first is None and text.strip():
-            first = now
-        if final is None and END_MARKER in text:
-            final = now
-    return TurnTiming(sent, first, final)
+    timing, _ = await timed_frames(visitor.frames(event, timeout), answer_text)
+    return timing
 
 
 async def burst(app: AppProcess, visitors: int, page: bool, timeout: float) -> tuple[list[TurnTiming], float, float]:
