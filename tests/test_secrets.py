@@ -214,6 +214,7 @@ def test_visitor_key_leaks_nowhere(launch_module_app, fake, visitors, debug_log,
     page = visitor.page
     # The chat shows the latest turns: the rest first, so that the copy holds every turn.
     page.locator("#show-earlier-btn").click()
+    visitor.wait_for_chat("Echo: Hello with my own key")  # the click's answer is in before the copy
     page.locator(app_page.chat_button("Copy conversation")).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "Echo: Hello with my own key" in copied  # the copy worked: its content is searched below
