@@ -31,6 +31,7 @@ from .presenter import CSS as PRESENTER_CSS
 from .presenter import HEAD_SCRIPT as PRESENTER_SCRIPT
 from .presenter import wire_presenter
 from .preset_picker import wire_presets
+from .quiet_progress import untrack_quiet_progress
 from .sessions import SessionReaper
 from .share_panel import wire_share
 from .sidebar import wire_sidebar
@@ -139,6 +140,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
                   other_models=page.compare.models, answered=[*chat_events.answered, *compare_answered])
         wire_presenter(demo, page.presenter, ctx.settings, chat_input=page.chat.user_input, model=side.model,
                        tabs=page.tabs, compare_input=page.compare.user_input, compare_models=page.compare.models)
+    untrack_quiet_progress(demo)  # the browser tracks only the progress it shows
     # Lets go of idle sessions (SFUI_SESSION_TTL) once launched: launch_options(settings, demo).
     demo.sfui_reaper = SessionReaper(ctx)  # type: ignore[attr-defined]
     return demo
