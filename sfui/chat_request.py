@@ -46,6 +46,8 @@ class ChatRequest:
     pictures: tuple[Any, ...] = ()
     # Who asks, for the demo's limits on the server's key (repr=False: an address is never logged).
     visitor: Visitor = field(default=ANONYMOUS, repr=False)
+    # The page already shows the question (its Send): the answer's first frame need not.
+    question_shown: bool = False
 
     @classmethod
     def from_page(cls, model: str | None, system_prompt: str | None, controls: Controls, visitor_key: str | None,
@@ -57,6 +59,9 @@ class ChatRequest:
 
     def with_pictures(self, pictures: Sequence[Any]) -> ChatRequest:
         return dataclasses.replace(self, pictures=tuple(pictures))
+
+    def shown_by_page(self) -> ChatRequest:
+        return dataclasses.replace(self, question_shown=True)
 
     def params(self) -> dict[str, Any]:
         """The request fields as the client takes them (validated: raises InputError)."""

@@ -129,6 +129,12 @@ class _Feed:
 # the question's frame and then the first token's, back to back). Short enough that a
 # question waiting for a slow model is shown without a delay anyone sees.
 QUESTION_GRACE = 0.05
+# ... and when the page shows the question itself (its Send): the frame before the first
+# token then brings only the usage panel's "waiting", which no one needs at once. Sent
+# early, it lands just before a first token that comes soon after it, and the page renders
+# two frames back to back where one would do (bench/first_token.py); a model still silent
+# after this long gets it.
+WAITING_GRACE = 1.0
 
 
 async def _take_until_first_token(feed: _Feed, state: _FrameState, timeout: float) -> bool:

@@ -16,6 +16,7 @@ from sfui import alternatives
 from sfui.chat import message_text
 from sfui.config import Settings
 from sfui.params import Controls
+from sfui.streaming import QUESTION_GRACE, WAITING_GRACE
 from sfui.ui.chat_handlers import ChatHandlers, NotVision, Refused
 from sfui.ui.common import AppContext
 from sfui.ui.send_step import SEND_OUTPUTS, HeldMessages, PageSend
@@ -61,7 +62,7 @@ def texts(chat_value: list) -> list[str]:
 @pytest.mark.parametrize("question", ["Why is the sky blue?", "天空为什么是蓝色的？"])
 def test_the_question_the_page_showed_is_sent_once_and_left_alone_until_the_answer(fake, question):
     earlier = conversation(2, thinking=False)
-    fake.push(slow_answer("Because of Rayleigh scattering."))
+    fake.push(slow_answer("Because of Rayleigh scattering.", WAITING_GRACE + 0.3))
     frames = send(handlers(fake), question, [*as_browser_sends(earlier), page_question(question)], earlier,
                   lang="zh-CN" if question.startswith("天") else "en-US")
 
@@ -74,6 +75,15 @@ def test_the_question_the_page_showed_is_sent_once_and_left_alone_until_the_answ
     assert texts(answered[-1][0])[-2:] == [question, "Because of Rayleigh scattering."]
     # Values only, frame after frame: no output that Gradio would rebuild as a component.
     assert not any(value == SKIP for frame in answered for value in frame)
+
+
+def test_a_first_token_soon_after_the_question_grace_comes_in_the_first_frame(fake):
+    """The page shows the question: no "waiting" frame lands just before a first token
+    that comes a little after QUESTION_GRACE (the page would render two frames back to back)."""
+    earlier = conversation(1, thinking=False)
+    fake.push(slow_answer("Soon.", QUESTION_GRACE + 0.1))
+    first, *_ = send(handlers(fake), "Quick?", [*as_browser_sends(earlier), page_question("Quick?")], earlier)
+    assert first[0] != SKIP and "Soon" in texts(first[0])[-1]
 
 
 def test_an_example_prompts_question_comes_in_the_steps_own_frame(fake):

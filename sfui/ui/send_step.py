@@ -126,6 +126,8 @@ class PageSend:
         text, attachments = uploads.message_parts(message)
         shown, question_shown = without_sent_question(shown, text, len(attachments))
         ask = chat.request(model, system_prompt, controls, visitor_key, request, text, attachments)
+        if question_shown:
+            ask = ask.shown_by_page()
         conversation = PageConversation.of(whole, shown)
         pane = PaneFrames(chat.chatbot, lang, conversation.shown_from, serialize=True, question_shown=question_shown)
         async for frame in chat.converse(message, conversation.whole, ask, lang, session, anyway=anyway,
