@@ -211,7 +211,7 @@ def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hin
     for trigger in (box.api_key_box.submit, box.use_key_btn.click):
         trigger(handlers.use_key, [box.api_key_box, model], use_outputs, **private).then(
             handlers.meter, [box.key_state], [box.budget], **private)
-    box.forget_key_btn.click(handlers.forget_key, None, box.outputs(), api_visibility="private").then(
+    box.forget_key_btn.click(handlers.forget_key, None, box.outputs(), **private).then(
         handlers.models_again, [box.key_state, model], [model, *other_models], **private).then(
         handlers.meter, [box.key_state], [box.budget], **private)
     box.change_key_btn.click(handlers.toggle_card, [box.card_open], box.outputs(), queue=False,
@@ -222,6 +222,8 @@ def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hin
     # The browser's id first: the demo's limits count by it from the first Send.
     demo.load(handlers.register, [box.browser_id, box.key_state], [box.browser_id, box.budget], **private)
     # Runs after the page is shown, so a slow /models never delays start-up or first paint.
+    # Its progress shows on the model list only: the page revisits every component that ever
+    # showed progress on each later status message (sfui/ui/quiet_progress.py).
     demo.load(handlers.on_load, [box.key_state, model], [model, usage_panel, model_hint_md, *other_models],
-              api_visibility="private")
+              api_visibility="private", show_progress_on=[model])
     model.change(handlers.show_model_hint, [model], [model_hint_md], queue=False, api_visibility="private")

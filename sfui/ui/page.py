@@ -27,6 +27,7 @@ from .fields import field_inputs
 from .frame_diffs import keep_every_update
 from .keys import wire_keys
 from .layout import render_page
+from .loading_status import HEAD_SCRIPT as LOADING_STATUS_SCRIPT
 from .presenter import CSS as PRESENTER_CSS
 from .presenter import HEAD_SCRIPT as PRESENTER_SCRIPT
 from .presenter import wire_presenter
@@ -180,7 +181,7 @@ def launch_options(settings: Settings | None = None, demo: gr.Blocks | None = No
         # SVG icon is then taken only if the page says what it is. Relative: the page
         # may live under a path (a proxy, a Space).
         head=('<link rel="icon" type="image/svg+xml" href="favicon.ico">' + queue_busy_script() + PRESENTER_SCRIPT
-              + html_preview.head_script()),
+              + html_preview.head_script() + LOADING_STATUS_SCRIPT),
         i18n=LABELS,
         # Run history records the inputs of every call in the browser: off, so
         # nothing a visitor types (a key included) is kept there.

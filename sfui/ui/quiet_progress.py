@@ -9,10 +9,12 @@ steps (saving, the meters, the sidebar's list) had each run once made every fram
 answer, and the moments between Enter and the request, pay for dozens of components
 that never show a spinner (bench/first_token.py: Enter -> the page's join).
 
-An event whose progress is hidden needs none of that: :func:`untrack_quiet_progress`
-gives each one that names no ``show_progress_on`` an empty list (which the client takes
-as "no component": it tests the list, not its length), so only the events that do show
-progress, on the components they name, are tracked.
+An event whose progress is hidden needs none of that, and neither does a step that is not
+queued (it answers in one round trip: its progress would only flash).
+:func:`untrack_quiet_progress` hides the progress of each of those and gives it an empty
+``show_progress_on`` (which the client takes as "no component": it tests the list, not
+its length), so only the queued events that show progress, on the components they name,
+are tracked.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import gradio as gr
 
 
 def untrack_quiet_progress(demo: gr.Blocks) -> int:
-    """Let every hidden-progress event of ``demo`` track no component's loading status;
-    the number of events changed."""
+    """Let every event of ``demo`` whose progress is hidden, and every step that is not
+    queued, track no component's loading status; the number of events changed."""
     changed = 0
     for fn in demo.fns.values():
-        if fn.show_progress == "hidden" and fn.show_progress_on is None:
-            fn.show_progress_on = []
+        quiet = fn.show_progress == "hidden" or not fn.queue
+        if quiet and fn.show_progress_on != []:
+            fn.show_progress, fn.show_progress_on = "hidden", []
             changed += 1
     return changed
