@@ -193,11 +193,9 @@ def _wire_sends(area: ChatArea, handlers: PageSend, stream_inputs: list, panels:
             # had already been emptied.
             trigger_mode="multiple", **stream_options,
         )
-        # Its progress goes to the chat, as the streaming step's does: a component of its own
-        # would be one more the page updates on every status message of every event.
         streaming.then(handlers.after_send, [area.history],
                        [area.show_earlier_btn, area.alt.status, area.user_input, area.vision_notice, area.vision_text],
-                       queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.chatbot])
+                       queue=False, api_visibility="private", show_progress="hidden")
         streamed.append(streaming)
     return streamed
 

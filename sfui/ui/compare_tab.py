@@ -195,9 +195,8 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
                       area.show_earlier_btn]
     after_outputs = [area.stats, area.chart_ttft, area.chart_speed, area.chart_cost, area.user_input, area.after,
                      area.refused]
-    # No progress on the panes for the step after a comparison, Clear and the votes either
-    # (see the streaming step's): it would last the page's life.
-    quiet = dict(queue=False, api_visibility="private", show_progress="hidden", show_progress_on=[area.status])
+    # No progress for the step after a comparison, Clear and the votes (sfui/ui/quiet_progress.py).
+    quiet = dict(queue=False, api_visibility="private", show_progress="hidden")
     # Send's first step runs in the browser, as the chat's does: no server round trip
     # before the request is queued. The queued step checks, plans and labels the panes.
     answered = []

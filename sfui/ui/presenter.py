@@ -223,6 +223,9 @@ def wire_presenter(demo: gr.Blocks, area: PresenterArea, settings: Settings, *, 
     demo.load(None, None, [area.page_url], js=LOAD_URL_JS, queue=False)
     area.page_url.change(handlers.on_load, [area.page_url], [area.deck, area.qr], **quick)
     outputs = [area.position, area.deck, chat_input, model, tabs, compare_input, *compare_models]
+    # Queued, each step after the one before ("always_last"): a quick double press goes two
+    # entries on (unqueued, both read the same position and went one).
+    stepping = {**quick, "queue": True, "trigger_mode": "always_last", "concurrency_limit": None}
     for button, step in ((area.prev_btn, -1), (area.next_btn, 1)):
-        button.click(handlers.stepper(step), [area.position], outputs, **quick).then(
+        button.click(handlers.stepper(step), [area.position], outputs, **stepping).then(
             None, None, None, js=FOCUS_BOX_JS, queue=False)

@@ -353,10 +353,8 @@ def wire_share(demo: gr.Blocks, page: Any, ctx: AppContext, chat_events: Any) ->
     # The fragment is read in the browser; only a page opened with a link reaches the server
     # (the payload changes), an ordinary page load makes no request for it.
     demo.load(None, None, [box.payload], js=READ_JS, queue=False)
-    # Its progress (hidden) is tracked on Compare's status line, as every step that writes the
-    # panes is: the page copies the value of each component a step shows progress on.
-    box.payload.change(handlers.open_link, [box.payload], open_outputs, queue=False,
-                       show_progress_on=[compare.status], **quick).then(
+    # Its progress is hidden and tracked nowhere (sfui/ui/quiet_progress.py).
+    box.payload.change(handlers.open_link, [box.payload], open_outputs, queue=False, **quick).then(
         None, [box.kind], None, js=SHOW_COMPARE_JS, queue=False)
     ran = box.run_btn.click(
         handlers.run_again, [box.shared, page.keys.key_state], [*chat.view_outputs(), side.reasoning_panel,
