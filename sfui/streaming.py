@@ -130,11 +130,11 @@ class _Feed:
 # question waiting for a slow model is shown without a delay anyone sees.
 QUESTION_GRACE = 0.05
 # ... and when the page shows the question itself (its Send): the frame before the first
-# token then brings only the usage panel's "waiting", which no one needs at once. Sent
-# early, it lands just before a first token that comes soon after it, and the page renders
-# two frames back to back where one would do (bench/first_token.py); a model still silent
-# after this long gets it.
-WAITING_GRACE = 1.0
+# token then brings only the usage panel's "waiting" (the last answer's figures go), and it
+# goes as soon as the request is on its way. Waiting for the first token, it landed just
+# before one that came soon after the grace, and the page rendered two frames back to back
+# (bench/first_token.py); sent at once, it is long handled when the first token comes.
+WAITING_GRACE = 0.0
 
 
 async def _take_until_first_token(feed: _Feed, state: _FrameState, timeout: float) -> bool:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from gradio_client import Client
+from gradio_client.utils import Status
 
 from sfui.i18n import t
 from tests.support.browser import VIEWPORT, ZH_CONTEXT
@@ -31,12 +32,17 @@ def test_a_full_queue_says_the_demo_is_busy(launch_app, fake, browser, lang):
     client = Client(app.url, verbose=False, httpx_kwargs=PATIENT_HTTP)
     context = browser.new_context(viewport=VIEWPORT, **(ZH_CONTEXT if lang == "zh" else {"locale": "en-US"}))
     try:
-        jobs = [client.submit(message=f"hold {i}", **REQUIRED, api_name="/chat") for i in range(2)]
-        # The first holds the one slot; the second waits in the queue.
+        # The first holds the one slot; the second waits in the queue. One after the other: two
+        # joins that both came before the queue started the first would find it full.
+        jobs = [client.submit(message="hold 0", **REQUIRED, api_name="/chat")]
         deadline = time.monotonic() + 60
         while not fake.chat_received() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert fake.chat_received(), "the first answer never started"
+        jobs.append(client.submit(message="hold 1", **REQUIRED, api_name="/chat"))
+        while jobs[1].status().code != Status.IN_QUEUE and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert jobs[1].status().code == Status.IN_QUEUE, "the second question is not waiting in the queue"
         page = open_app(context.new_page(), app.url)
         send(page, "one more, please")
         # Gradio groups the refusal of each of the step's outputs in one toast: each says it.

@@ -77,13 +77,17 @@ def test_the_question_the_page_showed_is_sent_once_and_left_alone_until_the_answ
     assert not any(value == SKIP for frame in answered for value in frame)
 
 
-def test_a_first_token_soon_after_the_question_grace_comes_in_the_first_frame(fake):
-    """The page shows the question: no "waiting" frame lands just before a first token
-    that comes a little after QUESTION_GRACE (the page would render two frames back to back)."""
+def test_the_waiting_frame_goes_before_a_first_token_that_comes_at_once(fake):
+    """The page shows the question: the frame that replaces the last answer's figures by
+    "waiting" goes as soon as the request is on its way (WAITING_GRACE), not after a grace that
+    a first token coming just after it would land on (the page rendered two frames back to back)."""
+    assert WAITING_GRACE < QUESTION_GRACE
     earlier = conversation(1, thinking=False)
-    fake.push(slow_answer("Soon.", QUESTION_GRACE + 0.1))
-    first, *_ = send(handlers(fake), "Quick?", [*as_browser_sends(earlier), page_question("Quick?")], earlier)
-    assert first[0] != SKIP and "Soon" in texts(first[0])[-1]
+    fake.push(stream("At once."))
+    waiting, *answered = send(handlers(fake), "Quick?", [*as_browser_sends(earlier), page_question("Quick?")],
+                              earlier)
+    assert waiting[0] == SKIP and "waiting" in waiting[3]
+    assert "At once" in texts(answered[-1][0])[-1]
 
 
 def test_an_example_prompts_question_comes_in_the_steps_own_frame(fake):
