@@ -21,10 +21,15 @@ import gradio as gr
 
 from ..account import balance_text, check_key, failure_text, fetch_balance
 from ..catalog import model_hint
-from ..i18n import STRINGS, t
+from ..i18n import t
 from .common import AppContext, label, lang_of, model_choices
+from .page_script import texts_js
 
 _KEEP = object()  # an update() argument left out: that output does not change
+
+# The usage panel's placeholder in the page's language, as the page loads (the panel is built
+# in English; the step that reads the model list is too late: a first answer may have ended).
+USAGE_PLACEHOLDER_JS = f"() => {texts_js('usage_empty')}.usage_empty"
 
 
 @dataclass
@@ -121,16 +126,14 @@ class KeyHandlers:
             return None
         return self.ctx.offered(self.ctx.directory.get(self.ctx.client_for(key), key).ids, visitor_key)
 
-    def on_load(self, visitor_key: str | None, current: str | None, usage: str | None, request: gr.Request):
-        """The model lists and the panels in the visitor's language. The usage panel's
-        placeholder only: a first answer that ended before this step (it waits for the
-        model list) keeps its figures."""
+    def on_load(self, visitor_key: str | None, current: str | None, request: gr.Request):
+        """The model lists and the model's hint in the visitor's language. Not the usage
+        panel's placeholder: this step waits for the model list, and a first answer may
+        have ended meanwhile (USAGE_PLACEHOLDER_JS puts it in the page's language at once)."""
         lang = lang_of(request)
         ids = self.offered(visitor_key)
         model = gr.skip() if ids is None else self.dropdown(ids, current, lang)
-        placeholder = not usage or usage in {strings["usage_empty"] for strings in STRINGS.values()}
-        usage_panel = t(lang, "usage_empty") if placeholder else gr.skip()
-        return model, usage_panel, model_hint(current, lang), *self.others(ids, lang)
+        return model, model_hint(current, lang), *self.others(ids, lang)
 
     def models_again(self, visitor_key: str | None, current: str | None, request: gr.Request):
         """After Forget my key: the server's key pays again, with its list of models."""
@@ -229,6 +232,7 @@ def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hin
     # Runs after the page is shown, so a slow /models never delays start-up or first paint.
     # Its progress shows on the model list only: the page revisits every component that ever
     # showed progress on each later status message (sfui/ui/quiet_progress.py).
-    demo.load(handlers.on_load, [box.key_state, model, usage_panel], [model, usage_panel, model_hint_md, *other_models],
+    demo.load(None, None, [usage_panel], js=USAGE_PLACEHOLDER_JS, queue=False)
+    demo.load(handlers.on_load, [box.key_state, model], [model, model_hint_md, *other_models],
               api_visibility="private", show_progress_on=[model])
     model.change(handlers.show_model_hint, [model], [model_hint_md], queue=False, api_visibility="private")
