@@ -229,10 +229,10 @@ def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hin
         event.then(handlers.meter, [box.key_state], [box.budget], **private)
     # The browser's id first: the demo's limits count by it from the first Send.
     demo.load(handlers.register, [box.browser_id, box.key_state], [box.browser_id, box.budget], **private)
+    demo.load(None, None, [usage_panel], js=USAGE_PLACEHOLDER_JS, queue=False)
     # Runs after the page is shown, so a slow /models never delays start-up or first paint.
     # Its progress shows on the model list only: the page revisits every component that ever
     # showed progress on each later status message (sfui/ui/quiet_progress.py).
-    demo.load(None, None, [usage_panel], js=USAGE_PLACEHOLDER_JS, queue=False)
     demo.load(handlers.on_load, [box.key_state, model], [model, model_hint_md, *other_models],
               api_visibility="private", show_progress_on=[model])
     model.change(handlers.show_model_hint, [model], [model_hint_md], queue=False, api_visibility="private")
