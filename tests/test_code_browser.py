@@ -49,6 +49,11 @@ def test_view_code_shows_the_request_of_the_next_send(launch_app, page):
     before = len(app.fake.chat_requests())
     send(page, message)
     expect(page.locator(QUESTIONS)).to_have_count(2, timeout=WAIT_MS)
+    # The page shows the question before the server hears of it: the last answer's "done" stays until then.
+    for _ in range(200):
+        if len(app.fake.chat_requests()) > before:
+            break
+        page.wait_for_timeout(50)
     wait_turn_ended(page)
     assert len(app.fake.chat_requests()) == before + 1
     assert app.fake.chat_requests()[-1] == body

@@ -38,6 +38,10 @@ def test_the_question_shows_before_the_server_is_asked_to_answer(launch_app, fak
         page.route(JOIN, hold)  # the streaming step's request waits here
         send(page, question)
         expect(page.locator(QUESTIONS).last).to_have_text(question)
+        for _ in range(200):  # the join follows the question within moments (later under load)
+            if held:
+                break
+            page.wait_for_timeout(50)
         assert held, "the page did not ask for the answer"
         assert not fake.chat_requests()  # the server has not even started on it
         for route in held:
