@@ -25,6 +25,7 @@ from .continue_pane import wire_continue_offer
 from .conversation_search import CSS as SEARCH_CSS
 from .fields import field_inputs
 from .frame_diffs import keep_every_update
+from .gradio_analytics import LAUNCH_OPTIONS, without_gradio_analytics
 from .keys import wire_keys
 from .layout import render_page
 from .loading_status import HEAD_SCRIPT as LOADING_STATUS_SCRIPT
@@ -110,6 +111,7 @@ def emoji_font_css() -> str:
 
 def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
+    without_gradio_analytics()  # before gr.Blocks: its queue reads it
     keep_every_update()  # a streamed frame's update is never lost to the next frame's diff
     gr.set_static_paths([str(EMOJI_FONT), *EXAMPLE_PICTURES])  # served as files, cached by the browser
     # The page's first list is for the visitors on the server's key: on the demo's limits,
@@ -194,6 +196,7 @@ def launch_options(settings: Settings | None = None, demo: gr.Blocks | None = No
         # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
         max_file_size=uploads.UPLOAD_LIMIT,
         app_kwargs={"lifespan": reaper.lifespan} if reaper is not None else None,
+        **LAUNCH_OPTIONS,  # Gradio's monitoring routes: off (sfui/ui/gradio_analytics.py)
     )
 
 
