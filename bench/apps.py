@@ -41,7 +41,8 @@ def _chat_interface_chat(client: Any, message: str) -> Any:
 
 
 def _sfui_answer(outputs: list) -> str:
-    """The answer text in /chat's outputs: (chat messages, reasoning, usage)."""
+    """The answer text in /chat's outputs: (chat messages, reasoning, usage); the bare
+    page's /chat has the chat messages alone."""
     messages = outputs[0] if outputs else []
     texts = [message_text(m) for m in messages or () if isinstance(m, dict) and m.get("role") == "assistant"]
     return texts[-1] if texts else ""
@@ -71,7 +72,7 @@ class AppSpec:
 SFUI = AppSpec("sfui", "app.py", MESSAGE_BOX, _sfui_chat, _sfui_answer, has_compare=True)
 BASELINE = AppSpec("baseline", "bench/baseline_app.py", CHAT_INTERFACE_BOX, _chat_interface_chat,
                    _chat_interface_answer)
-BARE = AppSpec("bare Gradio", "bench/bare_app.py", "#bare-input textarea")
+BARE = AppSpec("bare Gradio", "bench/bare_app.py", "#bare-input textarea", answer_text=_sfui_answer)
 
 
 def app_env(upstream_url: str, port: int) -> dict[str, str]:

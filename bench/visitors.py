@@ -2,17 +2,19 @@
 slowest first token stays within a second of the upstream's, for sfui and the baseline
 (bench/baseline_app.py, a naive gr.ChatInterface), in one run, without browsers.
 
-    python -m bench.visitors [--levels 50,100,200,300] [--apps sfui,baseline] [--cpus 1,2]
+    python -m bench.visitors [--levels 50,100,200,300] [--apps sfui,baseline,bare] [--cpus 1,2]
 
 Every visitor speaks Gradio's queue protocol as the page's JavaScript does, over
 connections of its own (bench/gradio_protocol.py's RawVisitor: plain asyncio sockets, light
 enough that hundreds of visitors in one event loop measure the app, not this process), from
-one event loop in this process; sfui's visitors run the
-page's own Send step (the message box's streaming step, with the page's inputs), the
-baseline's its /chat. Each visitor has its own session, opened before the burst (as a page
-opens its session when it loads: a quick step of the page), then all of them press Enter at
-the same moment. Every answer is ``--tokens`` tokens at ``--rate`` tokens/s after
-``--first-token-ms`` of silence (the upstream's first-token time).
+one event loop in this process. sfui's visitors run the page's own Send step (the message
+box's streaming step, with the page's inputs and the chat as its browser step leaves it);
+the baseline's and the bare page's, their /chat. The bare page (bench/bare_app.py, ``--apps
+bare``) is Gradio's own floor: every answer at once, the fewest frames, nothing else. Each
+visitor has its own session, opened before the burst (as a page opens its session when it
+loads: a quick step of the page), then all of them press Enter at the same moment. Every
+answer is ``--tokens`` tokens at ``--rate`` tokens/s after ``--first-token-ms`` of silence
+(the upstream's first-token time).
 
 The fake upstream runs in a process of its own, so that its hundreds of streams do not
 take this event loop's turns. Each app is started afresh for every level (a level's
@@ -48,7 +50,7 @@ from typing import Any
 import httpx
 
 from bench import measure_client
-from bench.apps import BASELINE, SFUI, AppProcess, AppSpec
+from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec
 from bench.common import END_MARKER, TEST_KEY, Answer, TurnTiming
 from bench.gradio_protocol import QueueEvent, RawVisitor
 from bench.measure_protocol import QUESTION, chat_endpoint, timed_frames
@@ -57,6 +59,8 @@ from tests.support.launch import isolate_environment
 # Seconds: the slowest first token may come this much after the client alone's at the same level (the
 # upstream's first token as a visitor could get it on this machine under the same load).
 WITHIN = 1.0
+# The question as the page's Send shows it in the chat before the request is queued.
+SHOWN_QUESTION = {"role": "user", "metadata": None, "content": [{"type": "text", "text": QUESTION}], "options": None}
 OPEN_SESSIONS_AT_ONCE = 16
 
 
@@ -143,7 +147,8 @@ class Upstream:
 def page_send(config: dict) -> tuple[int, list[Any]]:
     """(fn_index, inputs) of sfui's Send as the page runs it: the streaming step after the
     message box's browser step, its first input the message handed over ({text, files}), the
-    others at their components' initial values (a State sends null, as the page does)."""
+    chat as that step leaves it (the question shown: sfui/ui/send_step.SEND_JS), the others
+    at their components' initial values (a State sends null, as the page does)."""
     components = {c["id"]: c for c in config["components"]}
     box = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "user-input")
     submit = {d["id"] for d in config["dependencies"]
@@ -153,7 +158,8 @@ def page_send(config: dict) -> tuple[int, list[Any]]:
             values: list[Any] = [{"text": QUESTION, "files": []}]
             for component_id in dep["inputs"][1:]:
                 component = components[component_id]
-                values.append([] if component.get("type") == "chatbot" else component.get("props", {}).get("value"))
+                values.append([SHOWN_QUESTION] if component.get("type") == "chatbot"
+                              else component.get("props", {}).get("value"))
             return dep["id"], values
     raise LookupError("the page has no Send step after the message box")
 
@@ -249,9 +255,10 @@ def measure_app(spec: AppSpec, upstream: Upstream, visitors: int, args: argparse
     app = AppProcess.start(spec, upstream.base_url, env=env, cpus=set(range(cpus)))
     try:
         upstream.push(args.answer, args.first_token_ms, 4)
-        asyncio.run(burst(app, 4, spec is not BASELINE, args.timeout))  # imports, pools, the first event
+        page = spec not in (BASELINE, BARE)  # sfui's: the page's Send step, not /chat
+        asyncio.run(burst(app, 4, page, args.timeout))  # imports, pools, the first event
         upstream.push(args.answer, args.first_token_ms, visitors)
-        timings, seconds, cpu = asyncio.run(burst(app, visitors, spec is not BASELINE, args.timeout))
+        timings, seconds, cpu = asyncio.run(burst(app, visitors, page, args.timeout))
     finally:
         app.stop()
         upstream.reset()
@@ -275,19 +282,22 @@ def print_level(level: Level, floor: Level, first_ms: float) -> None:
 
 
 def print_ratios(levels: dict[str, Level]) -> None:
-    sfui, baseline = levels.get(SFUI.name), levels.get(BASELINE.name)
-    if sfui is None or baseline is None:
+    sfui = levels.get(SFUI.name)
+    if sfui is None:
         return
+
     def worst(level: Level) -> float:  # a visitor who never got a first token counts the whole wait
         firsts = level.first_tokens()
         return level.slowest if level.slowest is not None else max(firsts[-1] if firsts else 0, level.seconds)
-    print(f"  sfui vs baseline: slowest first token {worst(baseline) / max(worst(sfui), 1e-3):.1f}x sooner "
-          f"(baseline {worst(baseline):.1f} s{'' if baseline.slowest is not None else ' or more'}), "
-          f"throughput {sfui.throughput / max(baseline.throughput, 1e-3):.1f}x")
+    for other in (levels.get(BASELINE.name), levels.get(BARE.name)):
+        if other is not None:
+            print(f"  sfui vs {other.app}: slowest first token {worst(other) / max(worst(sfui), 1e-3):.1f}x sooner "
+                  f"({other.app} {worst(other):.1f} s{'' if other.slowest is not None else ' or more'}), "
+                  f"throughput {sfui.throughput / max(other.throughput, 1e-3):.1f}x")
 
 
 def run(args: argparse.Namespace) -> None:
-    specs = [{"sfui": SFUI, "baseline": BASELINE}[name] for name in args.apps.split(",")]
+    specs = [{"sfui": SFUI, "baseline": BASELINE, "bare": BARE}[name] for name in args.apps.split(",")]
     specs += [dataclasses.replace(SFUI, name=f"sfui {p.resolve().name}"[:13], script=str(p.resolve() / "app.py"))
               for p in args.against]
     upstream = Upstream()
@@ -318,7 +328,7 @@ def run(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levels", default="50,100,200,300", help="visitors at once (default 50,100,200,300)")
-    parser.add_argument("--apps", default="sfui,baseline")
+    parser.add_argument("--apps", default="sfui,baseline", help="of sfui, baseline, bare (default sfui,baseline)")
     parser.add_argument("--against", type=Path, action="append", default=[],
                         help="also this checkout's sfui (its app.py), as 'sfui <folder>' (repeatable)")
     parser.add_argument("--cpus", default="2", help="cores the app may use, one run each (e.g. 1,2)")

@@ -21,6 +21,12 @@ def test_the_visitors_ask_through_the_pages_send_step():
     elem_ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
     assert elem_ids[dep["inputs"][0]] == "pending-message" and data[0]["text"]
     assert len(data) == len(dep["inputs"])
+    # The chat as the page's browser step leaves it: the question shown, as the step expects it.
+    from sfui.chat_window import without_sent_question
+
+    chat = data[dep["inputs"].index(next(c["id"] for c in config["components"]
+                                          if c.get("props", {}).get("elem_id") == "chatbot"))]
+    assert without_sent_question(chat, data[0]["text"]) == ([], True)
     assert quick_step(config) is not None  # how a visitor's session is opened first
 
 
