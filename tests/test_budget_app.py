@@ -269,7 +269,7 @@ LOCAL = {
     "refresh_balance", "register", "on_load", "show_model_hint",
     # issue 21: share links (Run again is upstream: it is called after opening a link), the
     # leaderboard, presenter mode
-    "make_chat_link", "make_compare_link", "open_link", "show_leaderboard", "deck_next", "deck_prev", "deck_step",
+    "make_chat_link", "make_compare_link", "open_link", "show_leaderboard",
     "deck_show", "present_qr",
     # issue 22: Continue shown or hidden after an answer
     "offer_continue", "hide_continue",

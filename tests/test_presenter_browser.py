@@ -134,6 +134,20 @@ def test_presenter_mode(app, open_page, viewport, lang):
     assert page.evaluate(FONT_SIZES)["box"] == normal["box"]
 
 
+def test_presses_in_one_moment_each_count(app, open_page):
+    """Three presses of Next at once go three entries on (the page moves the position; the
+    server shows where the presses ended), and two of Previous then go two back."""
+    page = open_page(app.url + "?present=1", VIEWPORT, "en")
+    deck_line(page, "3 prepared prompts")
+    page.evaluate(f"() => {{ for (let i = 0; i < 3; i++) document.querySelector('{NEXT}').click(); }}")
+    deck_line(page, "3 / 3")
+    expect(page.locator(DECK)).to_contain_text("Compare: deck/left, deck/right")
+    expect_box(page, DECK_ENTRIES[2]["prompt"], COMPARE_BOX)
+    page.evaluate(f"() => {{ for (let i = 0; i < 2; i++) document.querySelector('{PREV}').click(); }}")
+    deck_line(page, "1 / 3")
+    expect_box(page, DECK_ENTRIES[0]["prompt"])
+
+
 def test_present_in_the_address_a_compare_entry_and_the_qr_code(app, open_page):
     page = open_page(app.url + "?present=1", VIEWPORT, "en")
     assert page.evaluate(PRESENTING)

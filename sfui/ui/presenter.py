@@ -16,7 +16,6 @@ fragment), for the audience's phones.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +115,7 @@ class PresenterArea:
     next_btn: gr.Button
     qr: gr.HTML
     page_url: gr.JSON  # hidden: the address the page was opened at, from the browser
-    position: gr.State  # the deck's entry in the box (-1: none yet)
+    position: gr.Number  # hidden: the deck's entry in the box (-1: none yet), moved by the browser
 
 
 def render_present_button() -> gr.Button:
@@ -133,7 +132,23 @@ def render_presenter_bar(present_btn: gr.Button) -> PresenterArea:
         with gr.Column(scale=0, min_width=180):
             qr = gr.HTML(elem_id="present-qr", min_height=0)
     page_url = gr.JSON(visible=False, elem_id="present-url")
-    return PresenterArea(present_btn, bar, deck, prev_btn, next_btn, qr, page_url, gr.State(-1))
+    position = gr.Number(-1, visible=False, precision=0, elem_id="deck-position")
+    return PresenterArea(present_btn, bar, deck, prev_btn, next_btn, qr, page_url, position)
+
+
+def step_js(step: int, entries: int) -> str:
+    """A press of Previous (``step`` -1) or Next (+1), in the browser: the deck's position moves
+    at once, so every press counts however quickly they come (the server then shows the entry
+    they reached). The page keeps the position too (``sfuiDeckPosition``): Gradio reads a
+    step's inputs before it runs, so presses within one moment would all read the same one.
+    From none yet, either goes to the first entry; the ends hold."""
+    return f"""(position) => {{
+  const held = Number.isInteger(window.sfuiDeckPosition) ? window.sfuiDeckPosition : position;
+  const current = Number.isInteger(held) ? held : -1;
+  const moved = {entries} === 0 ? -1 : current < 0 ? 0 : Math.max(0, Math.min(current + ({step}), {entries} - 1));
+  window.sfuiDeckPosition = moved;
+  return moved;
+}}"""
 
 
 def deck_html(deck: Deck, index: int, lang: str) -> str:
@@ -188,18 +203,14 @@ class PresenterHandlers:
         url = page_address(self.public_url, browser_url)
         return deck_html(self.deck, -1, lang), (qr_html(url, lang) if url else "")
 
-    def stepper(self, step: int) -> Callable[..., tuple]:
-        def deck_step(position: Any, request: gr.Request) -> tuple:
-            """Move ``step`` entries along the deck and put that entry where it goes."""
-            current = position if isinstance(position, int) else -1
-            index = self.deck.clamp(current + step if current >= 0 else 0)
-            lang = lang_of(request)
-            if index < 0:
-                return (index, deck_html(self.deck, index, lang), *(gr.skip(),) * (4 + MAX_SLOTS))
-            return (index, deck_html(self.deck, index, lang), *entry_updates(self.deck.entries[index], lang))
-
-        deck_step.__name__ = "deck_next" if step > 0 else "deck_prev"
-        return deck_step
+    def deck_show(self, position: Any, request: gr.Request) -> tuple:
+        """The entry at ``position`` (the browser moved it: :func:`step_js`) where it goes,
+        and the deck's line."""
+        index = self.deck.clamp(int(position)) if isinstance(position, (int, float)) and position >= 0 else -1
+        lang = lang_of(request)
+        if index < 0:
+            return (deck_html(self.deck, index, lang), *(gr.skip(),) * (4 + MAX_SLOTS))
+        return (deck_html(self.deck, index, lang), *entry_updates(self.deck.entries[index], lang))
 
 
 def entry_updates(entry: DeckEntry, lang: str) -> tuple:
@@ -222,10 +233,15 @@ def wire_presenter(demo: gr.Blocks, area: PresenterArea, settings: Settings, *, 
     area.present_btn.click(None, None, [area.page_url], js=TOGGLE_JS, queue=False)
     demo.load(None, None, [area.page_url], js=LOAD_URL_JS, queue=False)
     area.page_url.change(handlers.on_load, [area.page_url], [area.deck, area.qr], **quick)
-    outputs = [area.position, area.deck, chat_input, model, tabs, compare_input, *compare_models]
-    # Queued, each step after the one before ("always_last"): a quick double press goes two
-    # entries on (unqueued, both read the same position and went one).
-    stepping = {**quick, "queue": True, "trigger_mode": "always_last", "concurrency_limit": None}
+    outputs = [area.deck, chat_input, model, tabs, compare_input, *compare_models]
+    # Each press moves the position in the browser at once; then the server shows the entry
+    # there, "always_last": presses while it does collapse into one showing, of the position
+    # they reached (read when it starts), so three quick presses go three entries on. One at a
+    # time (a showing takes a moment): showings that did start together end in their order.
+    showing = {**quick, "queue": True, "trigger_mode": "always_last", "concurrency_limit": 1,
+               "concurrency_id": "deck"}
     for button, step in ((area.prev_btn, -1), (area.next_btn, 1)):
-        button.click(handlers.stepper(step), [area.position], outputs, **stepping).then(
+        moved = button.click(None, [area.position], [area.position], js=step_js(step, len(handlers.deck)),
+                             queue=False)
+        moved.then(handlers.deck_show, [area.position], outputs, **showing).then(
             None, None, None, js=FOCUS_BOX_JS, queue=False)
