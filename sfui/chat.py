@@ -21,7 +21,6 @@ from .images import DETAILS, PreparedImage
 from .params import InputError
 from .prices import Charge
 from .tool_cards import add_exchange
-from .usage_table import usage_table
 
 # About the largest context window on offer (~128k tokens) in characters: a
 # longer message cannot be answered, so it is refused here with a reason
@@ -372,7 +371,9 @@ class Turn:
         return None if self.charge is None else self.charge.cost(self.usage)
 
     def usage_markdown(self) -> str:
-        return usage_table(self.usage_rows(), self.lang)
+        rows = self.usage_rows()
+        header = f"| {t(self.lang, 'usage_title')} | {t(self.lang, 'value')} |\n|---|---:|\n"
+        return header + "\n".join(f"| {name} | {value} |" for name, value in rows)
 
     def answer_tokens_per_second(self) -> float | None:
         """Answer-phase speed: answer tokens over the time from the first to

@@ -127,9 +127,14 @@ class _Feed:
 # How long the question waits for a first token before a view shows it alone: an answer
 # that starts this soon brings the question along in its own frame (the page would render
 # the question's frame and then the first token's, back to back). Short enough that a
-# question waiting for a slow model is shown without a delay anyone sees. (The page's Send
-# shows the question, and the usage panel's "waiting", itself: no frame before the first token.)
+# question waiting for a slow model is shown without a delay anyone sees.
 QUESTION_GRACE = 0.05
+# ... and when the page shows the question itself (its Send): the frame before the first
+# token then brings only the usage panel's "waiting" (the last answer's figures go), and it
+# goes as soon as the request is on its way. Waiting for the first token, it landed just
+# before one that came soon after the grace, and the page rendered two frames back to back
+# (bench/first_token.py); sent at once, it is long handled when the first token comes.
+WAITING_GRACE = 0.0
 
 
 async def _take_until_first_token(feed: _Feed, state: _FrameState, timeout: float) -> bool:

@@ -59,7 +59,7 @@ def send(chat: PageSend, message, *, model: str = "Qwen/Qwen3-8B", anyway: bool 
         shown = [*EARLIER, {"role": "user", "content": question}] if question else EARLIER
 
     async def frames():
-        return [frame async for frame in step(message, None, shown, EARLIER, model, "", controls or Controls(), None,
+        return [frame async for frame in step(message, shown, EARLIER, model, "", controls or Controls(), None,
                                               web_request())]
 
     return run_async(frames())

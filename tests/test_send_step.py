@@ -15,12 +15,11 @@ import pytest
 from sfui import alternatives
 from sfui.chat import message_text
 from sfui.config import Settings
-from sfui.i18n import t
 from sfui.params import Controls
+from sfui.streaming import QUESTION_GRACE, WAITING_GRACE
 from sfui.ui.chat_handlers import ChatHandlers, NotVision, Refused
 from sfui.ui.common import AppContext
 from sfui.ui.send_step import SEND_OUTPUTS, HeldMessages, PageSend
-from sfui.usage_table import waiting_usage_markdown
 from tests.support import TEST_KEY
 from tests.support.asyncutil import run_async
 from tests.support.launch import no_limits
@@ -35,16 +34,15 @@ def web_request(lang: str = "en-US") -> SimpleNamespace:
     return SimpleNamespace(session_hash=SESSION, headers={"accept-language": lang})
 
 
-def handlers(fake, api_key: str | None = TEST_KEY) -> PageSend:
-    settings = Settings(api_key=api_key, base_url=fake.base_url, limits_chosen=no_limits())
+def handlers(fake) -> PageSend:
+    settings = Settings(api_key=TEST_KEY, base_url=fake.base_url, limits_chosen=no_limits())
     return PageSend(ChatHandlers(AppContext(settings), gr.Chatbot()))
 
 
-def send(chat: PageSend, text: str, shown: list, whole: list, lang: str = "en-US",
-         panels_before: dict | None = None) -> list[tuple]:
+def send(chat: PageSend, text: str, shown: list, whole: list, lang: str = "en-US") -> list[tuple]:
     async def frames():
-        return [frame async for frame in chat.respond_in_page({"text": text, "files": []}, panels_before, shown,
-                                                              whole, "Qwen/Qwen3-8B", "", Controls(), None,
+        return [frame async for frame in chat.respond_in_page({"text": text, "files": []}, shown, whole,
+                                                              "Qwen/Qwen3-8B", "", Controls(), None,
                                                               web_request(lang))]
 
     return run_async(frames())
@@ -64,54 +62,32 @@ def texts(chat_value: list) -> list[str]:
 @pytest.mark.parametrize("question", ["Why is the sky blue?", "天空为什么是蓝色的？"])
 def test_the_question_the_page_showed_is_sent_once_and_left_alone_until_the_answer(fake, question):
     earlier = conversation(2, thinking=False)
-    fake.push(slow_answer("Because of Rayleigh scattering.", 0.3))
+    fake.push(slow_answer("Because of Rayleigh scattering.", WAITING_GRACE + 0.3))
     frames = send(handlers(fake), question, [*as_browser_sends(earlier), page_question(question)], earlier,
                   lang="zh-CN" if question.startswith("天") else "en-US")
 
     (body,) = fake.chat_requests()
     assert [m["content"] for m in body["messages"] if m["role"] == "user"] == ["q1", "q2", question]
+    waiting, *answered = frames
     assert all(len(frame) == SEND_OUTPUTS for frame in frames)
-    # The page shows the question (and "waiting") already: no frame before the first token's.
-    first, *others = frames
-    assert texts(first[0])[-2] == question and "Because" in texts(first[0])[-1]
-    assert texts(first[1])[-2] == question  # (the session's copy has it)
-    assert texts(frames[-1][0])[-2:] == [question, "Because of Rayleigh scattering."]
-    # Values only after the first frame: no output that Gradio would rebuild as a component.
-    assert others and not any(value == SKIP for frame in others for value in frame)
+    assert waiting[0] == SKIP  # the page shows the question already: its chat is left as it is
+    assert texts(waiting[1])[-1] == question  # (the session's copy has it)
+    assert texts(answered[-1][0])[-2:] == [question, "Because of Rayleigh scattering."]
+    # Values only, frame after frame: no output that Gradio would rebuild as a component.
+    assert not any(value == SKIP for frame in answered for value in frame)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_first_frame_leaves_the_panels_the_page_set_at_enter(fake, lang):
-    """The page's Send empties the reasoning panel and puts the usage table's "waiting" in the
-    usage panel at Enter (SEND_JS): the first token's frame leaves them as they are (the page
-    would draw the same text again), and the figures follow."""
+def test_the_waiting_frame_goes_before_a_first_token_that_comes_at_once(fake):
+    """The page shows the question: the frame that replaces the last answer's figures by
+    "waiting" goes as soon as the request is on its way (WAITING_GRACE), not after a grace that
+    a first token coming just after it would land on (the page rendered two frames back to back)."""
+    assert WAITING_GRACE < QUESTION_GRACE
     earlier = conversation(1, thinking=False)
     fake.push(stream("At once."))
-    page_lang = "zh-CN" if lang == "zh" else "en-US"
-    frames = send(handlers(fake), "Quick?", [*as_browser_sends(earlier), page_question("Quick?")], earlier,
-                  lang=page_lang)
-    assert texts(frames[0][0])[-1].startswith("At")  # the first token's frame
-    assert frames[0][2:] == (SKIP, SKIP)
-    assert t(lang, "status_done") in frames[-1][3]
-    # The table the page puts there is the one the step would send while it waits.
-    assert waiting_usage_markdown(lang).endswith(f"| {t(lang, 'status')} | {t(lang, 'status_waiting')} |")
-    # A reasoning model's first frame brings its reasoning, which the panel did not have.
-    fake.push(stream("Answer.", reasoning="Thinking first."))
-    frames = send(handlers(fake), "Why?", [*as_browser_sends(earlier), page_question("Why?")], earlier,
-                  lang=page_lang)
-    assert "Thinking" in frames[0][2]
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_refused_message_puts_the_panels_back_as_the_page_found_them(fake, lang):
-    """Send put "waiting" in the panels at Enter; a message the step does not send (no key
-    here) leaves the chat and the panels as they were before."""
-    before = {"reasoning": "Earlier thoughts", "usage": "| Usage | Value |\n|---|---:|\n| Status | done |"}
-    frame, last = send(handlers(fake, api_key=None), "Hello?", [page_question("Hello?")], [],
-                       lang="zh-CN" if lang == "zh" else "en-US", panels_before=before)
-    assert frame == ([], SKIP, "Earlier thoughts", before["usage"])
-    assert last == (SKIP,) * SEND_OUTPUTS  # the last frame changes nothing
-    assert fake.chat_requests() == []
+    waiting, *answered = send(handlers(fake), "Quick?", [*as_browser_sends(earlier), page_question("Quick?")],
+                              earlier)
+    assert waiting[0] == SKIP and "waiting" in waiting[3]
+    assert "At once" in texts(answered[-1][0])[-1]
 
 
 def test_an_example_prompts_question_comes_in_the_steps_own_frame(fake):

@@ -16,7 +16,7 @@ from ..chat import FramePacer, Turn
 from ..chat_request import ChatRequest
 from ..rounds import Round
 from ..runs import Run
-from ..streaming import QUESTION_GRACE, stream_turn
+from ..streaming import QUESTION_GRACE, WAITING_GRACE, stream_turn
 from .common import AppContext
 
 
@@ -40,9 +40,9 @@ async def request_frames(ctx: AppContext, request: ChatRequest, step: Round, spe
         stream = client.chat_stream(step.model, step.messages, **step.params)
         try:
             # The request leaves first; the question is shown with the first token when
-            # that comes within QUESTION_GRACE, else alone (with the "waiting" table). The
-            # page's Send shows both itself: its first frame is the first token's.
-            grace = None if request.question_shown else QUESTION_GRACE
+            # that comes within QUESTION_GRACE, else alone (with the "waiting" table); a
+            # question the page shows already waits WAITING_GRACE.
+            grace = WAITING_GRACE if request.question_shown else QUESTION_GRACE
             async for shown in stream_turn(stream, step.turn, run, pacer=pacer, sent_grace=grace):
                 if shown.ended_at is not None:
                     spending.settle(request_cost(shown.charge, [shown], step.ask()))

@@ -42,7 +42,6 @@ from ..params import Controls
 from ..rounds import AnswerPlan, Round
 from ..streaming import PanelUpdates
 from ..tool_loop import ToolExchange
-from ..usage_table import waiting_usage_markdown
 from . import uploads
 from .alt_bar import status_update
 from .answer_requests import admitted, request_frames
@@ -126,8 +125,6 @@ class PaneFrames:
         self.window = AnswerWindow(keep_from)
         self.serialize = serialize
         self.question_shown = question_shown
-        # What the page's Send put in the reasoning and usage panels, until the first frame.
-        self.page_panels: tuple | None = ("", waiting_usage_markdown(lang)) if question_shown else None
 
     @property
     def started(self) -> bool:
@@ -142,17 +139,9 @@ class PaneFrames:
 
     def send_frame(self, frame: AnswerFrame) -> tuple:
         """A frame of the page's Send (send_step.SEND_OUTPUTS): no button and no alternatives
-        bar, the after-step sets them. The first frame leaves a panel alone that holds what the
-        page's Send put in it (no reasoning, the usage table "waiting"): the page would draw the
-        same text again with the first token. (Later frames send values: a gr.skip() costs the
-        server a new component per frame, an unchanged value costs nothing.)"""
+        bar, the after-step sets them."""
         step = self.window.frame(frame.messages, ended=frame.ended)
-        reasoning, usage = frame.reasoning, frame.usage
-        if self.page_panels is not None:  # the first frame: the page's Send has just set the panels
-            reasoning = gr.skip() if reasoning == self.page_panels[0] else reasoning
-            usage = gr.skip() if usage == self.page_panels[1] else usage
-            self.page_panels = None
-        return self._chat(step.shown, frame), frame.messages, reasoning, usage
+        return self._chat(step.shown, frame), frame.messages, frame.reasoning, frame.usage
 
     def _chat(self, shown: list, frame: AnswerFrame) -> Any:
         if self.question_shown and not frame.ended and awaiting_answer(frame.messages):
@@ -214,10 +203,7 @@ class ChatHandlers:
         # awaits, so two quick sends from one page cannot both start; and a Stop pressed
         # before the request goes out ends it before it starts. One Run for every request.
         with ctx.runs.track(session) as run:
-            # The page's Send has put the "waiting" table in the usage panel: the first frames
-            # send the same text (no new drawing of the panel), then the figures.
-            waiting = waiting_usage_markdown(lang) if request.question_shown else first.turn.usage_markdown()
-            panels = PanelUpdates(reasoning="", usage=waiting)
+            panels = PanelUpdates(reasoning="", usage=first.turn.usage_markdown())
             pacer = FramePacer(FPS, streams=lambda: len(ctx.runs))
             step: Round | None = first
             while step is not None and spending is not None:

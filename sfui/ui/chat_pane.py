@@ -65,8 +65,6 @@ class ChatArea:
     examples: ExampleButtons  # the starters under the empty chat
     share: ChatShare | None = None  # share links: the share row, the link, the banner of an opened one
     continue_btn: gr.Button | None = None  # Continue: shown after an answer cut short (sfui.ui.continue_pane)
-    # The side panels as they were before Send put "waiting" in them, for a message not sent.
-    pending_panels: gr.JSON | None = None
 
     def view_outputs(self) -> list:
         """The outputs that show a conversation: the chat, the whole conversation, the
@@ -120,10 +118,9 @@ def render_chat_area() -> ChatArea:
     api_chat = gr.Button(visible=False, elem_id="api-chat")
     api_retry = gr.Button(visible=False, elem_id="api-retry")
     api_message = gr.Textbox(visible=False, elem_id="api-message")
-    pending_panels = gr.JSON(visible=False, elem_id="pending-panels")
     return ChatArea(chatbot, gr.State([]), show_earlier_btn, user_input, send_btn, stop_btn, clear_btn,
                     pending_message, api_chat, api_retry, api_message, vision_notice, vision_text, send_anyway_btn,
-                    alt, examples, share, continue_btn, pending_panels)
+                    alt, examples, share, continue_btn)
 
 
 @dataclass
@@ -179,19 +176,17 @@ def _wire_sends(area: ChatArea, handlers: PageSend, stream_inputs: list, panels:
     a thread hop per input per event and per output per frame, which under many visitors
     delayed every request."""
     take = dict(js=SEND_JS, queue=False)
-    given = [area.user_input, area.chatbot, *panels]
-    taken = [area.user_input, area.pending_message, area.chatbot, area.vision_notice, *panels, area.pending_panels]
+    taken = [area.user_input, area.pending_message, area.chatbot, area.vision_notice]
     first_steps = [
-        (area.user_input.submit(None, given, taken, **take), handlers.respond_in_page),
-        (area.send_btn.click(None, given, taken, **take), handlers.respond_in_page),
-        (area.send_anyway_btn.click(None, given, taken, **take), handlers.respond_anyway),
+        (area.user_input.submit(None, [area.user_input, area.chatbot], taken, **take), handlers.respond_in_page),
+        (area.send_btn.click(None, [area.user_input, area.chatbot], taken, **take), handlers.respond_in_page),
+        (area.send_anyway_btn.click(None, [area.user_input, area.chatbot], taken, **take), handlers.respond_anyway),
         *((first_step, handlers.respond_in_page) for first_step in sends),
     ]
     streamed = []
     for first_step, handler in first_steps:
         streaming = first_step.then(
-            with_request_fields(handler), [area.pending_message, area.pending_panels, *stream_inputs],
-            [area.chatbot, area.history, *panels],
+            with_request_fields(handler), [area.pending_message, *stream_inputs], [area.chatbot, area.history, *panels],
             api_visibility="private", preprocess=False, postprocess=False,
             # "multiple": a message sent while an answer streams must reach the handler,
             # which gives it back; Gradio's default ("once") dropped it, and the box

@@ -19,7 +19,6 @@ page streams (and ends) comes back all the same.
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict, deque
 from typing import Any
 
@@ -28,12 +27,10 @@ import gradio as gr
 from ..chat_window import PageConversation, view_of, without_sent_question
 from ..i18n import t
 from ..params import Controls
-from ..usage_table import waiting_usage_markdown
 from . import uploads
 from .alt_bar import status_update
 from .chat_handlers import ChatHandlers, NotVision, PaneFrames, Refused, earlier_button
 from .common import lang_of, unchanged
-from .page_script import LANGUAGE_JS
 
 # Sessions with a held message, at most: a page closed between its refusal and its
 # after-step leaves one behind (the oldest go first).
@@ -45,35 +42,25 @@ SEND_OUTPUTS = 4
 # box, the notice about pictures and its text.
 AFTER_SEND_OUTPUTS = 5
 
-# The usage table before the first token, in the page's language (the streaming step's first
-# frames send the same text in the visitor's: sfui.usage_table).
-WAITING_JS = "({})[{}]".format(
-    json.dumps({lang: waiting_usage_markdown(lang) for lang in ("en", "zh")}, ensure_ascii=False), LANGUAGE_JS)
-
 # Send's first step, in the browser (no server round trip before the request is queued):
 # empty the box and hand the message over (a message with only a picture is not blank);
 # show the question in the chat at once, as the streaming step will (the step tells it
-# from the chat it receives: sfui.chat_window.without_sent_question), and the side panels
-# as they are until the first token (no reasoning yet, the usage table "waiting": the
-# streaming step sends nothing before the first token); hide the notice about pictures if
-# it is shown. The panels as they were go along (the hand-over of panels), for a message
-# the step does not send. Not while this page's previous answer streams (its chat indicator
-# is up): that message is refused, and the stream's next frame would take it out of the
-# chat anyway. Inputs: the box, the chat, the two panels. Outputs: the box, the hand-over
-# box, the chat, the notice, the two panels, the hand-over of panels (undefined: left as it is).
-SEND_JS = """(message, chat, reasoning, usage) => {
+# from the chat it receives: sfui.chat_window.without_sent_question); hide the notice about
+# pictures if it is shown. Not while this page's previous answer streams (its chat
+# indicator is up): that message is refused, and the stream's next frame would take it
+# out of the chat anyway. Outputs: the box, the hand-over box, the chat, the notice
+# (undefined: left as it is).
+SEND_JS = """(message, chat) => {
   const text = (message && message.text) || '';
   const files = (message && message.files) || [];
-  if (!text.trim() && !files.length) return [message, message, undefined, undefined, undefined, undefined, null];
+  if (!text.trim() && !files.length) return [message, message, undefined, undefined];
   const indicator = document.querySelector('#chatbot .wrap.minimal');
   const streaming = indicator !== null && !indicator.classList.contains('hide');
   const content = [...(text.trim() ? [{type: 'text', text}] : []),
                    ...files.map((file) => ({type: 'file', file, alt_text: null}))];
   const question = {role: 'user', metadata: null, content, options: null};
   const notice = document.getElementById('vision-notice') ? {__type__: 'update', visible: false} : undefined;
-  if (streaming) return [{text: '', files: []}, message, undefined, notice, undefined, undefined, null];
-  return [{text: '', files: []}, message, [...(chat || []), question], notice, '', """ + WAITING_JS + """,
-          {reasoning: reasoning || '', usage: usage || ''}];
+  return [{text: '', files: []}, message, streaming ? undefined : [...(chat || []), question], notice];
 }"""
 
 
@@ -110,31 +97,31 @@ class PageSend:
         self.chat = chat
         self.held = HeldMessages()  # messages Send did not send, until after_send gives them back
 
-    async def respond_in_page(self, message, panels_before, shown, whole, model, system_prompt, controls: Controls,
-                              visitor_key, request: gr.Request):
+    async def respond_in_page(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
+                              request: gr.Request):
         """/chat for the page's Send: the message box was emptied in the browser, so a
         refused message is put back in it (nothing the visitor typed is lost). Runs
         without Gradio's pre- and postprocessing: the inputs arrive as the page sent
         them, validated here; the chat goes out serialized by the Chatbot's own
         postprocess."""
-        async for frame in self._respond(message, panels_before, shown, whole, model, system_prompt, controls,
-                                         visitor_key, request, anyway=False):
+        async for frame in self._respond(message, shown, whole, model, system_prompt, controls, visitor_key,
+                                         request, anyway=False):
             yield frame
 
-    async def respond_anyway(self, message, panels_before, shown, whole, model, system_prompt, controls: Controls,
-                             visitor_key, request: gr.Request):
+    async def respond_anyway(self, message, shown, whole, model, system_prompt, controls: Controls, visitor_key,
+                             request: gr.Request):
         """Send anyway: the message with pictures goes to the chosen model although the
         catalogue does not know it to see images (a custom model id)."""
-        async for frame in self._respond(message, panels_before, shown, whole, model, system_prompt, controls,
-                                         visitor_key, request, anyway=True):
+        async for frame in self._respond(message, shown, whole, model, system_prompt, controls, visitor_key,
+                                         request, anyway=True):
             yield frame
 
-    async def _respond(self, message, panels_before, shown, whole, model, system_prompt, controls, visitor_key,
-                       request, anyway: bool):
+    async def _respond(self, message, shown, whole, model, system_prompt, controls, visitor_key, request,
+                       anyway: bool):
         """Outputs: SEND_OUTPUTS. A message not sent (refused, for a session let go while
         idle too, or held back for pictures) is held for the after-step, and the question the
-        page put in the chat is taken out again, and the panels are as they were
-        (``panels_before``; unless another answer of the page streams: its next frame does that)."""
+        page put in the chat is taken out again (unless another answer of the page streams:
+        its next frame does that)."""
         chat, lang, session = self.chat, lang_of(request), request.session_hash
         text, attachments = uploads.message_parts(message)
         shown, question_shown = without_sent_question(shown, text, len(attachments))
@@ -147,10 +134,8 @@ class PageSend:
                                          one_at_a_time=True):
             if isinstance(frame, (Refused, NotVision)):
                 self.held.hold(session, frame)
-                if question_shown and not chat.ctx.runs.busy(session):
-                    yield (shown, gr.skip(), *panels_as_they_were(panels_before))
-                else:
-                    yield unchanged(SEND_OUTPUTS)
+                restore = shown if question_shown and not chat.ctx.runs.busy(session) else gr.skip()
+                yield (restore, *unchanged(SEND_OUTPUTS - 1))
             else:
                 yield pane.send_frame(frame)
         if not pane.started:
@@ -169,11 +154,3 @@ class PageSend:
             return gr.skip(), gr.skip(), frame.message, gr.update(visible=False), gr.skip()
         whole = whole or []
         return earlier_button(view_of(whole), lang), status_update(whole, lang), *unchanged(AFTER_SEND_OUTPUTS - 2)
-
-
-def panels_as_they_were(panels_before: Any) -> tuple:
-    """The reasoning and usage panels as the page's Send found them (SEND_JS hands them over),
-    for a message it did not send; left as they are if none came."""
-    if not isinstance(panels_before, dict):
-        return gr.skip(), gr.skip()
-    return (str(panels_before.get("reasoning") or ""), str(panels_before.get("usage") or ""))
