@@ -74,6 +74,7 @@ from tests.support.page import (
     saved,
     send,
     send_compare,
+    vote_until_noted,
     wait_answer,
     wait_compare_done,
 )
@@ -455,22 +456,6 @@ def _board_answers(question: str) -> dict[str, Scenario]:
     return scenarios
 
 
-def vote_until_noted(page, vote: str, attempts: int = 3) -> None:
-    """Vote, and wait for the vote's note. A click that lands while Gradio redraws the vote
-    buttons (the results' step, right after the round) is lost: a visitor clicks again, and so
-    does this script, as tests/test_leaderboard_browser.py does."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(attempts):
-        page.locator(vote).click()
-        try:
-            page.locator("#compare-status").filter(has_text="leaderboard").wait_for(timeout=WAIT_MS // 3)
-            return
-        except PlaywrightTimeout:
-            if attempt == attempts - 1:
-                raise
-
-
 def leaderboard_screenshot(page, url: str, fake: ScriptedFake, path: Path) -> Path:
     """Six blind rounds of three models, a vote each: the leaderboard and its chart."""
     page.set_viewport_size(COMPARE_VIEWPORT)
@@ -484,7 +469,7 @@ def leaderboard_screenshot(page, url: str, fake: ScriptedFake, path: Path) -> Pa
         fake.answer_by_model(_board_answers(question))
         send_compare(page, question)
         wait_compare_done(page, len(BOARD_MODELS))
-        vote_until_noted(page, vote)
+        vote_until_noted(page, vote, "leaderboard")
     board = page.locator("#leaderboard-area")
     page.locator("#leaderboard").filter(has_text=BOARD_MODELS[0]).wait_for(timeout=WAIT_MS)
     page.locator("#leaderboard-chart").filter(has_text=BOARD_MODELS[-1]).wait_for(timeout=WAIT_MS)  # its legend

@@ -23,6 +23,7 @@ from tests.support.page import (
     pane,
     pick_model,
     send_compare,
+    vote_until_noted,
     wait_compare_done,
 )
 
@@ -48,16 +49,7 @@ def blind_round(page: Page, question: str, vote: str, note: str) -> None:
     expect(page.locator(STATUS)).to_have_text(re.compile(r"^\s*$"), timeout=WAIT_MS)
     send_compare(page, f"{question} and a few more words to echo")
     wait_compare_done(page, 2)
-    # A click that lands while Gradio redraws the vote buttons (the results' step) can be lost
-    # on a loaded machine: a visitor clicks again, and so does this test, up to three times.
-    for attempt in range(3):
-        page.locator(vote).click()
-        try:
-            expect(page.locator(STATUS)).to_contain_text(note, timeout=WAIT_MS // 3)
-            return
-        except AssertionError:
-            if attempt == 2:
-                raise
+    vote_until_noted(page, vote, note)
 
 
 def start(page: Page, url: str) -> None:

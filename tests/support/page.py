@@ -564,6 +564,20 @@ def wait_compare_done(page: Page, rows: int) -> None:
     sync_expect(page.locator(RESULTS_GRID)).to_have_attribute("aria-rowcount", str(rows + 1), timeout=WAIT_MS)
 
 
+def vote_until_noted(page: Page, vote: str, note: str, attempts: int = 3) -> None:
+    """Vote with ``vote`` (an element id) and wait for the vote's ``note`` in Compare's status.
+    A click that lands while Gradio redraws the vote buttons (the results' step, right after
+    the round) is lost: a visitor clicks again, and so does this, up to ``attempts`` times."""
+    for attempt in range(attempts):
+        page.locator(vote).click()
+        try:
+            sync_expect(page.locator("#compare-status")).to_contain_text(note, timeout=WAIT_MS // 3)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
 # --- the demo's budget (issue 20) ----------------------------------------------------------------
 
 BUDGET = "#budget"  # the key bar's meter: what is left of the demo's budget on the server's key
