@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .api import errors
-from .api.events import Finished
 from .api.pump import StreamPump
 from .chat import FramePacer, Turn
 from .runs import Run
@@ -26,12 +25,6 @@ if TYPE_CHECKING:
     from .api.stream import ChatStream
 
 log = logging.getLogger("sfui")
-
-# Once the first update is out, the stream reader may leave tokens in the socket up
-# to this long before reading them in one go: at most this much later on screen, for
-# ~20 reader wake-ups a second instead of one per token (bench/: the reader's CPU was
-# mostly wake-ups).
-READ_NAP = 0.05
 
 
 class _FrameState:
@@ -65,10 +58,10 @@ class _Feed:
     def __init__(self, stream: ChatStream, turns: Sequence[Turn], run: Run) -> None:
         self.stream, self.turns, self.run = stream, list(turns), run
         self.pump: StreamPump | None = None
-        self.shown = False  # a frame has shown this stream's first token: its reader may nap now
+        self.shown = False  # a frame has shown this stream's first token
 
     def start(self) -> StreamPump:
-        """Read the stream in the pump's thread; each Turn shows its choice's reply."""
+        """Read the stream in the pump's task; each Turn shows its choice's reply."""
         for index, turn in enumerate(self.turns):
             turn.reply = self.stream.reply_for(index)
             # The server's usage is the request's: with several choices (the caller gives
@@ -76,9 +69,7 @@ class _Feed:
             turn.usage_shared = len(self.turns) > 1
         if self.run.stopped:
             self.stream.close()  # Stop came before the stream had started: the request is never sent
-        # No nap after a finish reason: the end of the stream may follow at once, and the
-        # final update (and the end of the visitor's event) must not wait for a nap.
-        pump = StreamPump(self.stream, nap_after=lambda event: not isinstance(event, Finished)).start()
+        pump = StreamPump(self.stream.aevents(), close=self.stream.close).start()
         self.pump = self.run.pump = pump
         return pump
 
@@ -204,10 +195,6 @@ def _sent(feeds: Sequence[_Feed], first_shown: Sequence[_Feed], state: _FrameSta
     state.pacer.sent(sum(feed.shown_chars() for feed in feeds))
     for feed in first_shown:
         feed.shown = True
-        # Updates are paced from now on, so the reader need not wake for every token
-        # (the first one was read at once).
-        if feed.pump is not None:
-            feed.pump.nap = min(READ_NAP, state.pacer.min_interval / 2)
     state.first_token = any(feed.first_token_waiting() for feed in feeds)  # arrived while the frame went out
     state.frame_out.set()
     state.frame_out = asyncio.Event()

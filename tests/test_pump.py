@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 
@@ -17,8 +16,10 @@ MODEL = "Qwen/Qwen3-8B"
 WAIT = 10.0  # generous: a batch normally arrives in milliseconds
 
 
-def ask(client, text: str):
-    return client.chat_stream(MODEL, [{"role": "user", "content": text}])
+def ask(client, text: str) -> StreamPump:
+    """A pump (not started) reading ``text``'s answer, as the chat's."""
+    stream = client.chat_stream(MODEL, [{"role": "user", "content": text}])
+    return StreamPump(stream.aevents(), close=stream.close)
 
 
 async def drain(pump: StreamPump) -> tuple[list[list], BaseException | None]:
@@ -53,7 +54,7 @@ def test_batches_carry_every_event_in_order(fake, client):
     fake.push(stream(words, prompt_tokens=7))
 
     async def main():
-        pump = StreamPump(ask(client, "hi")).start()
+        pump = ask(client, "hi").start()
         batches, error = await drain(pump)
         assert await pump.next_batch(timeout=WAIT) is None  # stays ended
         return batches, error
@@ -71,7 +72,7 @@ def test_an_error_is_raised_after_the_events_before_it(fake, client):
     fake.push(scenario)
 
     async def main():
-        return await drain(StreamPump(ask(client, "hi")).start())
+        return await drain(ask(client, "hi").start())
 
     batches, error = run_async(main())
     assert isinstance(error, errors.UpstreamStreamError)
@@ -80,7 +81,7 @@ def test_an_error_is_raised_after_the_events_before_it(fake, client):
 
 
 def test_an_error_from_any_iterable_comes_after_its_items():
-    def items():
+    async def items():
         yield 1
         yield 2
         raise ValueError("boom")
@@ -99,20 +100,18 @@ def test_an_error_from_any_iterable_comes_after_its_items():
 
 
 def test_a_stale_wakeup_does_not_end_the_wait_early():
-    """The reader's wake-up for an item that was already taken must not make
-    the next call return [] before its time-out."""
-    queued = threading.Event()  # set once "first" is queued and its wake-up scheduled
-    release = threading.Event()
+    """A wake-up for an item that was already taken must not make the next call
+    return [] before its time-out."""
+    release = asyncio.Event()
 
-    def items():
+    async def items():
         yield "first"
-        queued.set()
-        release.wait(WAIT)
+        await release.wait()
         yield "second"
 
     async def main():
         pump = StreamPump(items()).start()
-        queued.wait(WAIT)  # blocks the loop: the wake-up for "first" is still pending
+        await asyncio.sleep(0.05)  # "first" is queued before anyone waits
         first = await pump.next_batch(timeout=WAIT)
         asyncio.get_running_loop().call_later(0.2, release.set)
         second = await pump.next_batch(timeout=WAIT)
@@ -130,15 +129,15 @@ BLOCKING = {
 
 
 @pytest.mark.parametrize("name", sorted(BLOCKING))
-def test_close_during_a_blocked_read_disconnects_and_ends_the_thread(fake, client, name):
+def test_close_during_a_waiting_read_disconnects_and_ends_the_reading(fake, client, name):
     scenario, text, wait_for = BLOCKING[name]
     if scenario is not None:
         fake.push(scenario)
 
     async def main():
-        pump = StreamPump(ask(client, text)).start()
+        pump = ask(client, text).start()
         await read_until_text(pump, wait_for)
-        pump.close()  # the reader thread is blocked in a socket read now
+        pump.close()  # the reading task waits for the socket now
         # After close() the stream just ends: no error for a stop the user asked for.
         while await pump.next_batch(timeout=WAIT) is not None:
             pass
@@ -146,9 +145,7 @@ def test_close_during_a_blocked_read_disconnects_and_ends_the_thread(fake, clien
 
     pump = run_async(main())
     assert fake.wait_for_disconnect(timeout=5), "the fake server never saw the client hang up"
-    reader = pump._thread  # the pump's one reader thread
-    reader.join(timeout=5)
-    assert not reader.is_alive()
+    assert pump._task.done()  # the pump's reading task
 
 
 def test_stall_scenario_is_really_blocking(fake, client):
@@ -156,7 +153,7 @@ def test_stall_scenario_is_really_blocking(fake, client):
     fake.push(stall_after(5, 300))
 
     async def main():
-        pump = StreamPump(ask(client, "hi")).start()
+        pump = ask(client, "hi").start()
         await read_until_text(pump, _STALL.answer)
         tail = []  # what came with the last token (its usage)
         while batch := await pump.next_batch(timeout=0.3):  # [] = 0.3 s of silence
@@ -173,7 +170,7 @@ def test_timeout_returns_an_empty_batch_when_nothing_arrives(fake, client):
     fake.push(slow_first_token(3.0, "late answer"))
 
     async def main():
-        pump = StreamPump(ask(client, "hi")).start()
+        pump = ask(client, "hi").start()
         first = await pump.next_batch(timeout=0.2)
         batches, error = await drain(pump)  # the answer still comes after the time-out
         return first, batches, error
@@ -185,12 +182,12 @@ def test_timeout_returns_an_empty_batch_when_nothing_arrives(fake, client):
 
 
 def test_wait_for_end_is_woken_by_the_end_and_by_close_but_not_by_items():
-    gate = threading.Event()
+    gate = asyncio.Event()
 
-    def items():
+    async def items():
         yield "a"
         yield "b"
-        gate.wait(WAIT)  # the stream then blocks until the test lets it end
+        await asyncio.wait_for(gate.wait(), WAIT)  # the stream then waits until the test lets it end
 
     async def scenario():
         pump = StreamPump(items(), close=gate.set).start()
@@ -206,23 +203,3 @@ def test_wait_for_end_is_woken_by_the_end_and_by_close_but_not_by_items():
         return slept
 
     assert run_async(scenario()) >= 0.19  # it slept (this is a lower bound, not a timing target)
-
-
-def test_a_napping_reader_takes_tokens_in_bunches_and_misses_none(fake, client):
-    """With a nap set, the reader wakes once per nap instead of once per token
-    (tokens wait in the socket), and still delivers every one of them."""
-    fake.push(stream(["t "] * 60, token_rate=100))  # a token every 10 ms
-
-    async def scenario():
-        pump = StreamPump(ask(client, "hi")).start()
-        pump.nap = 0.15
-        sizes, texts = [], []
-        while (batch := await pump.next_batch(timeout=WAIT)) is not None:
-            texts += [e.text for e in batch if isinstance(e, TextDelta)]
-            sizes.append(sum(isinstance(e, TextDelta) for e in batch))
-        return sizes, "".join(texts)
-
-    sizes, text = run_async(scenario())
-    assert text == "t " * 60
-    # Without the nap a waiting consumer gets the tokens one or two at a time.
-    assert max(sizes) >= 5, sizes

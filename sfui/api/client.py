@@ -5,7 +5,8 @@ which returns a :class:`~sfui.api.stream.ChatStream`: iterate it for typed event
 (:mod:`sfui.api.events`) as they arrive, then read the totals (``text``, ``reasoning``,
 ``usage`` …) from it. This module builds and sends requests (with their retries) and
 calls the side endpoints (``/models``, ``/user/info``); reading an answer is the
-stream's business.
+stream's business. A server streaming to many at once reads it on its event loop
+instead (``ChatStream.aevents``, over :mod:`sfui.api.async_http`), by the same rules.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@ body, or no HTTP answer at all (refused, unresolvable host, timeouts)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Protocol
+
 import requests
 import urllib3.exceptions
 
@@ -21,7 +24,17 @@ def read_limited(response: requests.Response) -> bytes:
         response.close()
 
 
-def status_error(response: requests.Response, body: bytes) -> errors.APIStatusError:
+class _Answered(Protocol):
+    """A response of either transport (requests' or httpx's)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
+def status_error(response: _Answered, body: bytes) -> errors.APIStatusError:
     return errors.error_for_status(
         response.status_code,
         body,
@@ -52,6 +65,7 @@ def connection_error(exc: requests.RequestException) -> errors.SiliconFlowError:
         return errors.ConnectionRefused("connection refused")
     if isinstance(exc, requests.exceptions.ConnectionError) and isinstance(cause, urllib3.exceptions.ProtocolError):
         return errors.IncompleteStreamError("connection closed before a response")
-    if isinstance(exc, requests.exceptions.InvalidURL) or isinstance(exc, requests.exceptions.MissingSchema):
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema)):
         return errors.NotFoundError(f"invalid base URL: {exc}")
     return errors.APIConnectionError(type(cause or exc).__name__)

@@ -13,20 +13,19 @@ stops generating.
 from __future__ import annotations
 
 import http.client
-import json
 import socket
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import TYPE_CHECKING
 
+import httpx
 import requests
 import urllib3.exceptions
 
-from . import errors
+from . import async_http, body, errors
 from .chunks import ChunkParser
 from .events import Event, Replies, Reply, Retrying, ToolCall, Usage
 from .http_errors import connection_error
-from .sse import ForeignLine, SSEDecoder
 
 if TYPE_CHECKING:
     from .client import SiliconFlowClient
@@ -50,6 +49,7 @@ class ChatStream:
         self.payload = payload
         self.trace_id: str | None = None
         self._response: requests.Response | None = None
+        self._reading: httpx.Response | None = None  # aevents()'s response
         self._cancelled = threading.Event()
         self._started = False
         self._parser = ChunkParser()
@@ -68,16 +68,14 @@ class ChatStream:
         stream: the socket is shut down first, which wakes a blocked read
         (a plain close() would not, on Linux)."""
         self._cancelled.set()
+        reading, self._reading = self._reading, None
+        if reading is not None:  # read on the event loop: its task closes it; the server sees it now
+            _shut_down(reading.extensions.get("network_stream") and
+                       reading.extensions["network_stream"].get_extra_info("socket"))
         response, self._response = self._response, None
         if response is None:
             return
-        connection = getattr(response.raw, "_connection", None)
-        sock = getattr(connection, "sock", None)
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed by the peer
+        _shut_down(getattr(getattr(response.raw, "_connection", None), "sock", None))
         response.close()
 
     @property
@@ -149,6 +147,58 @@ class ChatStream:
             events.close()
             self.close()
 
+    async def aevents(self) -> AsyncIterator[Event]:
+        """The same events as iterating, read on the running event loop instead of a
+        blocking read (sfui.api.async_http says why): for a server streaming to many at
+        once. Cancel the task to stop; the response is closed at once, so the server
+        stops generating. Iterating and this are one reading each: use one of them."""
+        if self._started:
+            raise RuntimeError("a ChatStream can be read only once")
+        self._started = True
+        response = None
+        try:
+            async for item in async_http.open_response(self._client, self.payload, self._cancelled):
+                if isinstance(item, Retrying):
+                    self._replies.apply(item)
+                    yield item
+                else:
+                    response = self._reading = item
+            if response is None or self._cancelled.is_set():
+                return  # closed before it was sent, while waiting to retry, or while connecting
+            self.trace_id = self._parser.trace_id = response.headers.get("x-siliconcloud-trace-id")
+            async for event in self._read_body_async(response):
+                self._replies.apply(event)
+                yield event
+        finally:
+            self._cancelled.set()
+            self._reading = None
+            if response is not None:
+                await response.aclose()
+
+    async def _read_body_async(self, response: httpx.Response) -> AsyncIterator[Event]:
+        content_type = response.headers.get("Content-Type", "")
+        kind = body.kind_of(content_type, bool(self.payload.get("stream")))
+        chunks = async_http.body_chunks(response, self._client.timeout[1], self.trace_id)
+        if kind == "sse":
+            reader = body.SSEBody(self._parser, self.trace_id)
+            async for chunk in chunks:
+                for event in reader.feed(chunk):
+                    yield event
+                if reader.done:
+                    break
+            for event in reader.end():
+                yield event
+            return
+        content = bytearray()
+        async for chunk in chunks:
+            content += chunk
+            if kind == "other" and len(content) >= 2048:
+                break
+        if kind == "other":
+            raise body.not_a_stream(content_type, bytes(content[:2048]), response.status_code, self.trace_id)
+        for event in body.json_body(self._parser, bytes(content), response.status_code, self.trace_id):
+            yield event
+
     def _events(self) -> Generator[Event, None, None]:
         response = None
         for item in self._client._open(self.payload, self._cancelled):
@@ -167,53 +217,27 @@ class ChatStream:
         yield from self._read_body(response)
 
     def _read_body(self, response: requests.Response) -> Iterator[Event]:
-        content_type = response.headers.get("Content-Type", "").lower()
-        if "text/event-stream" in content_type:
+        kind = body.kind_of(response.headers.get("Content-Type", ""), bool(self.payload.get("stream")))
+        if kind == "sse":
             yield from self._read_sse(response)
-        elif "json" in content_type or not self.payload.get("stream"):
-            yield from self._read_json(response)
+        elif kind == "json":
+            try:
+                content = response.content
+            except requests.RequestException as exc:
+                raise connection_error(exc) from None
+            yield from body.json_body(self._parser, content, response.status_code, self.trace_id)
         else:
-            body = response.raw.read(2048, decode_content=True) or b""
-            raise errors.MalformedResponseError(
-                f"expected a server-sent event stream, got {content_type or 'no content type'}: "
-                + errors.parse_error_body(body)[1][:120],
-                status=response.status_code,
-                trace_id=self.trace_id,
-            )
-
-    # --- decoding -----------------------------------------------------------------------
+            raise body.not_a_stream(response.headers.get("Content-Type", ""),
+                                    response.raw.read(2048, decode_content=True) or b"",
+                                    response.status_code, self.trace_id)
 
     def _read_sse(self, response: requests.Response) -> Iterator[Event]:
-        decoder = SSEDecoder()
-        done = False
+        reader = body.SSEBody(self._parser, self.trace_id)
         for chunk in self._raw_chunks(response):
-            for item in decoder.feed(chunk):
-                if isinstance(item, ForeignLine):
-                    yield from self._foreign_line(item.text)
-                    continue
-                if item.data.strip() == "[DONE]":
-                    done = True
-                    break
-                try:
-                    obj = json.loads(item.data)
-                except ValueError:
-                    raise errors.MalformedResponseError(
-                        f"a stream line is not JSON: {item.data[:80]!r}", status=200, trace_id=self.trace_id
-                    ) from None
-                yield from self._parser.feed(obj)
-            if done:
+            yield from reader.feed(chunk)
+            if reader.done:
                 break
-        if not done:
-            for item in decoder.close():
-                if isinstance(item, ForeignLine):
-                    yield from self._foreign_line(item.text)
-                elif item.data.strip() == "[DONE]":
-                    done = True
-        yield from self._parser.flush()
-        if not done and not self._parser.complete:
-            raise errors.IncompleteStreamError(
-                "the stream ended without [DONE]", status=200, trace_id=self.trace_id
-            )
+        yield from reader.end()
 
     def _raw_chunks(self, response: requests.Response) -> Iterator[bytes]:
         """Bytes as soon as they arrive (read1 returns what the socket has,
@@ -234,41 +258,12 @@ class ChatStream:
                 return
             yield chunk
 
-    def _foreign_line(self, text: str) -> Iterator[Event]:
-        """A line without ``data:``: a bare error object (SiliconFlow) or a
-        body that is not SSE at all."""
-        try:
-            obj = json.loads(text)
-        except ValueError:
-            if text.lstrip().startswith("<"):
-                raise errors.MalformedResponseError(
-                    "an HTML page instead of an event stream", status=200, trace_id=self.trace_id
-                ) from None
-            return  # unknown line: ignored, as the SSE spec says
-        if errors.looks_like_error_object(obj):
-            raise errors.stream_error_from_object(obj, self.trace_id)
-        if isinstance(obj, dict) and "choices" in obj:
-            yield from self._parser.feed(obj)  # a server that forgot the "data:" prefix
 
-    def _read_json(self, response: requests.Response) -> Iterator[Event]:
-        """A whole chat.completion object (stream=false, or a server that ignored stream=true)."""
+def _shut_down(sock: socket.socket | None) -> None:
+    """Shut a response's socket down from any thread: the server sees the disconnect at
+    once, and a read blocked on it wakes (a plain close() would not, on Linux)."""
+    if sock is not None:
         try:
-            body = response.content
-        except requests.RequestException as exc:
-            raise connection_error(exc) from None
-        try:
-            obj = json.loads(body)
-        except ValueError:
-            raise errors.MalformedResponseError(
-                "the response is not JSON: " + errors.parse_error_body(body)[1][:120],
-                status=response.status_code,
-                trace_id=self.trace_id,
-            ) from None
-        if not isinstance(obj, dict) or "choices" not in obj:
-            if errors.looks_like_error_object(obj):
-                raise errors.stream_error_from_object(obj, self.trace_id)
-            raise errors.MalformedResponseError(
-                "no choices in the response", status=response.status_code, trace_id=self.trace_id
-            )
-        yield from self._parser.feed(obj)
-        yield from self._parser.flush()
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed by the peer
