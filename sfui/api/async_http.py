@@ -64,12 +64,10 @@ async def open_response(client: SiliconFlowClient, payload: dict,
         if isinstance(outcome, httpx.Response):
             yield outcome
             return
-        if not retries.should_retry(outcome, retries_done, client.max_retries):
-            raise outcome
-        retries_done += 1
-        delay = retries.retry_delay(retries_done, client.backoff_factor, outcome.retry_after)
-        yield Retrying(attempt=retries_done, max_retries=client.max_retries, delay=delay, error=outcome)
-        await asyncio.sleep(delay)
+        retrying = retries.retrying_after(outcome, retries_done, client.max_retries, client.backoff_factor)
+        retries_done = retrying.attempt
+        yield retrying
+        await asyncio.sleep(retrying.delay)
 
 
 async def _post(client: SiliconFlowClient, url: str, content: bytes) -> httpx.Response | errors.SiliconFlowError:

@@ -216,12 +216,10 @@ class SiliconFlowClient:
             if isinstance(outcome, requests.Response):
                 yield outcome
                 return
-            if not retries.should_retry(outcome, retries_done, self.max_retries):
-                raise outcome
-            retries_done += 1
-            delay = retries.retry_delay(retries_done, self.backoff_factor, outcome.retry_after)
-            yield Retrying(attempt=retries_done, max_retries=self.max_retries, delay=delay, error=outcome)
-            if cancelled.wait(delay):
+            retrying = retries.retrying_after(outcome, retries_done, self.max_retries, self.backoff_factor)
+            retries_done = retrying.attempt
+            yield retrying
+            if cancelled.wait(retrying.delay):
                 return
 
     def _post(self, url: str, payload: dict) -> requests.Response | errors.SiliconFlowError:

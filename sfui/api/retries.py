@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .events import Retrying
+
 if TYPE_CHECKING:
     from .errors import SiliconFlowError
 
@@ -70,3 +72,13 @@ def _seconds_until(http_date: str, now: Callable[[], float]) -> float | None:
         return None if parsed is None else email.utils.mktime_tz(parsed) - now()
     except (ValueError, TypeError, OverflowError, IndexError):  # the email parser's failures on odd input
         return None
+
+
+def retrying_after(error: SiliconFlowError, retries_done: int, max_retries: int, backoff_factor: float) -> Retrying:
+    """The Retrying event (attempt, wait) for the next try after ``error``; raises
+    ``error`` when it is not retried. Both ways of sending a chat request ask this."""
+    if not should_retry(error, retries_done, max_retries):
+        raise error
+    attempt = retries_done + 1
+    delay = retry_delay(attempt, backoff_factor, error.retry_after)
+    return Retrying(attempt=attempt, max_retries=max_retries, delay=delay, error=error)
