@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from .conversation_search import CSS as SEARCH_CSS
 from .fields import field_inputs
 from .frame_diffs import keep_every_update
 from .gradio_analytics import LAUNCH_OPTIONS, without_gradio_analytics
+from .gradio_login_check import login_check_on_the_loop
 from .keys import wire_keys
 from .layout import render_page
 from .loading_status import HEAD_SCRIPT as LOADING_STATUS_SCRIPT
@@ -164,6 +167,18 @@ def default_models(chat_model: str, offered: list[str] | tuple[str, ...] = DEFAU
     return [chat_model, chat_model, other, None, None]
 
 
+def _lifespan(reaper: Any) -> Any:
+    """The app's lifespan: Gradio's login check on the loop (sfui/ui/gradio_login_check.py),
+    then, with the ``demo`` build_demo made, its sessions' reaper (sfui/ui/sessions.py)."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        login_check_on_the_loop(app)
+        async with (reaper.lifespan(app) if reaper is not None else contextlib.nullcontext()):
+            yield
+
+    return lifespan
+
+
 def launch_options(settings: Settings | None = None, demo: gr.Blocks | None = None) -> dict[str, Any]:
     """Keyword arguments for ``demo.launch``. Host and port come from
     GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Gradio reads itself. With the ``demo``
@@ -195,7 +210,7 @@ def launch_options(settings: Settings | None = None, demo: gr.Blocks | None = No
         max_threads=max(40, settings.concurrency_limit),
         # Gradio refuses larger uploads itself; smaller ones over the picture limit get sfui's own message.
         max_file_size=uploads.UPLOAD_LIMIT,
-        app_kwargs={"lifespan": reaper.lifespan} if reaper is not None else None,
+        app_kwargs={"lifespan": _lifespan(reaper)},
         **LAUNCH_OPTIONS,  # Gradio's monitoring routes: off (sfui/ui/gradio_analytics.py)
     )
 
