@@ -6,6 +6,7 @@
 import logging
 
 from sfui.config import Settings
+from sfui.heap import settle_after_startup
 
 # Read .env before Gradio is imported: Gradio reads GRADIO_SERVER_PORT at import time.
 settings = Settings.from_env()
@@ -19,4 +20,7 @@ if __name__ == "__main__":
     # The owner reads which limits guard the server's key, and "NO LIMIT" where one is 0.
     for line in startup_lines(settings):
         logging.getLogger("sfui").info(line)
-    demo.queue(**queue_options(settings)).launch(**launch_options(settings, demo))
+    demo.queue(**queue_options(settings)).launch(prevent_thread_lock=True, **launch_options(settings, demo))
+    # Everything built so far lives as long as the server: out of the collector's way (sfui/heap.py).
+    settle_after_startup()
+    demo.block_thread()
