@@ -20,12 +20,11 @@ import gc
 YOUNG_THRESHOLD = 7000
 
 
-def settle_after_startup() -> int:
+def settle_after_startup() -> None:
     """Call once the app is built and serving: collect what start-up left behind, set
     every object still alive aside from later collections, and collect the young
-    generation less often. Returns how many objects were set aside."""
+    generation less often."""
     gc.collect()
     gc.freeze()
     young, middle, old = gc.get_threshold()
     gc.set_threshold(max(young, YOUNG_THRESHOLD), middle, old)
-    return gc.get_freeze_count()

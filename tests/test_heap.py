@@ -8,12 +8,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from sfui.heap import YOUNG_THRESHOLD
+from tests.support import ROOT
 from tests.support.launch import free_port
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # app.py as `python app.py` runs it, except that where the server would block for good, this
 # reports the collector's state and whether the app answered by then, and stops.
