@@ -36,6 +36,7 @@ from tests.support.page import (
     read_toast,
     send,
     set_number,
+    usage_text,
     wait_events_ended,
 )
 
@@ -134,7 +135,8 @@ def meter_shows(visitor: Visitor, left: str, lang: str = "en", everyone: bool = 
 def answered(visitor: Visitor, app, text: str = QUESTION) -> None:
     """Send ``text``: it is answered, by one more request upstream."""
     before = len(app.fake.chat_received())
-    assert ask(visitor.page, text).startswith("Echo:")
+    answer = ask(visitor.page, text)
+    assert answer.startswith("Echo:"), (answer, usage_text(visitor.page))
     assert len(app.fake.chat_received()) == before + 1
     assert app.fake.chat_requests()[-1]["model"] == MODEL
 

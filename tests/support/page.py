@@ -95,6 +95,7 @@ def model_box(slot: int | None = None) -> str:
 
 # The status row of the usage panel once a turn has ended (en and zh).
 ENDED = re.compile(r"^(done|error|stopped|完成|出错|已停止)$")
+DONE = re.compile(r"^(done|完成)$")
 OPEN = re.compile(r"\bopen\b")
 
 NEW_LAST_QUESTION = f"""(before) => {{
@@ -133,6 +134,16 @@ NEW_TURN_SHOWN = f"""([before, ended]) => {{
     if (messages.indexOf(questions[questions.length - 1]) < messages.length - 1) return true;
     const status = document.querySelector('{USAGE_ROWS} td:last-child');
     return status !== null && !new RegExp(ended).test(status.innerText.trim());
+}}"""
+# A turn the usage panel says is done has its answer bubble after the last question. The
+# panel and the chat are drawn by different components, so the status can read "done" a
+# moment before the chat shows the bubble of an answer that came in one frame.
+DONE_ANSWER_SHOWN = f"""([done]) => {{
+    const status = document.querySelector('{USAGE_ROWS} td:last-child');
+    if (status === null || !new RegExp(done).test(status.innerText.trim())) return true;
+    const questions = document.querySelectorAll('{QUESTIONS}');
+    const messages = [...document.querySelectorAll('{QUESTIONS}, {ANSWERS}')];
+    return messages.indexOf(questions[questions.length - 1]) < messages.length - 1;
 }}"""
 
 
@@ -390,6 +401,7 @@ def ask(page: Page, text: str, answer: str | None = None) -> str:
     # Once the new turn has reached the page, the status row no longer belongs to the previous turn.
     page.wait_for_function(NEW_TURN_SHOWN, arg=[before, ENDED.pattern], timeout=WAIT_MS)
     wait_turn_ended(page)
+    page.wait_for_function(DONE_ANSWER_SHOWN, arg=[DONE.pattern], timeout=WAIT_MS)
     if answer is not None:
         sync_expect(answers(page).last).to_contain_text(answer, timeout=WAIT_MS)
     return last_answer(page)
