@@ -200,14 +200,19 @@ def test_visitor_key_leaks_nowhere(launch_module_app, fake, visitors, debug_log,
     visitor.wait_for_key_status("not accepted")
     visitor.use_key(TEST_KEY)
     visitor.wait_for_key_status("key works")
-    visitor.send("Hello with my own key")
-    visitor.wait_for_chat("Echo: Hello with my own key")
-    fake.push(error(401))
-    visitor.send("This one is refused")
-    visitor.wait_for_chat("API key was not accepted")
-    fake.push(error(401, f"Invalid token: {TEST_KEY}"))
-    visitor.send("This one is refused by a chatty server")
-    visitor.wait_for_chat("Invalid token: sk-***")
+    # Each answer is waited for to its end (the page's events completed) before the next
+    # message: a text shows before its turn has ended, and a message sent while an answer
+    # still streams is given back, not sent.
+    turns = [("Hello with my own key", "Echo: Hello with my own key", None),
+             ("This one is refused", "API key was not accepted", error(401)),
+             ("This one is refused by a chatty server", "Invalid token: sk-***",
+              error(401, f"Invalid token: {TEST_KEY}"))]
+    for message, shown, upstream_answer in turns:
+        if upstream_answer is not None:
+            fake.push(upstream_answer)
+        visitor.send(message)
+        visitor.wait_for_chat(shown)
+        app_page.wait_events_ended(visitor.page, app_page.events_joined(visitor.page))
     keys_used = [r.headers.get("Authorization") for r in fake.received if r.body]
     assert all(key == f"Bearer {TEST_KEY}" for key in keys_used), "the key was not in use"
 
