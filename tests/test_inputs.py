@@ -159,6 +159,9 @@ def test_huge_message_is_refused_with_a_visible_reason_and_nothing_is_lost(app, 
     visitor = visitors(app.url)
     visitor.send("A first question")
     visitor.wait_for_chat("Echo: A first question")
+    # The answer's text shows before its turn has ended: a message sent before that is given
+    # back for another reason (one answer at a time).
+    app_page.wait_events_ended(visitor.page, app_page.events_joined(visitor.page))
 
     visitor.send("x" * BIG_MESSAGE_CHARS)
 
