@@ -5,12 +5,26 @@ held back while the question is looked for."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
 from sfui.i18n import t
 from tests.support.browser import VIEWPORT, ZH_CONTEXT
-from tests.support.page import MESSAGE_BOX, QUESTIONS, open_app, read_toast, send, wait_answer
+from tests.support.page import (
+    MESSAGE_BOX,
+    QUESTIONS,
+    WAIT_MS,
+    ask,
+    events_joined,
+    open_app,
+    read_toast,
+    send,
+    wait_answer,
+    wait_events_ended,
+    watch_events,
+)
 from tests.support.sfserver import stream
 
 QUESTIONS_ASKED = {"en": "Why is the sky blue?", "zh": "天空为什么是蓝色的？"}
@@ -64,5 +78,48 @@ def test_a_refused_question_goes_back_to_the_box_and_leaves_the_chat(launch_app,
         assert t(lang, "no_key_toast") in read_toast(page, kind="warning")  # it says why
         expect(page.locator(MESSAGE_BOX)).to_have_value(question)
         expect(page.locator(QUESTIONS)).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_an_answer_that_ends_while_the_previous_after_step_is_out_still_gets_its_own(launch_app, browser):
+    """Gradio's page skips a step whose previous run has not come back yet, unless the step
+    says otherwise (sfui.ui.common.AFTER_ANSWER). The second answer's step after Send is held
+    on its way back (the server has run it: two questions, nothing hidden) while a third
+    answer comes and ends; once it is let go, the third answer's own step still runs, and the
+    chat offers the earlier question it hides."""
+    app = launch_app()
+    after_send = {i for i, fn in app.demo.fns.items() if getattr(fn.fn, "__name__", "") == "after_send"}
+    assert after_send, "no step after Send in the app"
+    context, page = new_page(browser, "en")
+    held = []
+
+    def hold_the_first_after_send(route) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        if body.get("fn_index") in after_send and not held:
+            held.append((route, route.fetch()))  # run on the server now, answered to the page later
+        else:
+            route.continue_()
+
+    try:
+        watch_events(page)
+        open_app(page, app.url)
+        watch = "**/gradio_api/run/predict*"
+        ask(page, "first", "Echo: first")
+        page.route(watch, hold_the_first_after_send)
+        ask(page, "second", "Echo: second")
+        for _ in range(400):  # the step follows the answer's end within moments (later under load)
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the page did not run the step after Send"
+        ask(page, "third", "Echo: third")
+        wait_events_ended(page, events_joined(page))
+        expect(page.locator("#show-earlier-btn")).to_be_hidden()  # nothing has come back yet
+        route, response = held[0]
+        route.fulfill(response=response)  # the second answer's step: nothing hidden then
+        expect(page.locator("#show-earlier-btn")).to_be_visible(timeout=WAIT_MS)
+        expect(page.locator("#show-earlier-btn")).to_contain_text("1")
+        page.unroute(watch, hold_the_first_after_send)
     finally:
         context.close()

@@ -131,3 +131,21 @@ def test_held_messages_keep_the_latest_sessions_only():
     for session in ("a", "b", "c"):
         held.hold(session, Refused(session))
     assert held.take("a") is None and held.take("c").message == "c"
+
+
+def test_every_step_after_an_answer_runs_for_each_answer_not_once_at_a_time():
+    """The steps after an answer (chat, Compare, Retry, Edit, Continue...) are "always_last":
+    Gradio's page skips a "once" step whose previous run is still on its way back, and an
+    answer ending soon after another then lost its save, its "show earlier" button and its
+    meter (in Chromium: tests/test_send_browser.py). Checked on the app's own config, so a
+    step added later without it fails here."""
+    from sfui.ui.common import AFTER_ANSWER
+    from sfui.ui.page import build_demo
+
+    demo = build_demo(Settings(api_key=None, base_url="http://127.0.0.1:9/v1"))
+    answers = {i for i, fn in demo.fns.items() if fn.concurrency_id == "chat"}  # every event that answers
+    after = {dep["id"]: dep["trigger_mode"] for dep in demo.get_config_file()["dependencies"]
+             if dep["trigger_after"] in answers}
+    names = {demo.fns[i].name for i in after}
+    assert {"after_send", "after_answer", "meter", "refresh_balance", "offer_continue", "after"} <= names, names
+    assert {demo.fns[i].name: mode for i, mode in after.items() if mode != AFTER_ANSWER["trigger_mode"]} == {}
