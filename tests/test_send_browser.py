@@ -84,7 +84,7 @@ def test_a_refused_question_goes_back_to_the_box_and_leaves_the_chat(launch_app,
 
 def test_an_answer_that_ends_while_the_previous_after_step_is_out_still_gets_its_own(launch_app, browser):
     """Gradio's page skips a step whose previous run has not come back yet, unless the step
-    says otherwise (sfui.ui.common.AFTER_ANSWER). The second answer's step after Send is held
+    says otherwise (sfui.ui.common.AFTER_EACH). The second answer's step after Send is held
     on its way back (the server has run it: two questions, nothing hidden) while a third
     answer comes and ends; once it is let go, the third answer's own step still runs, and the
     chat offers the earlier question it hides."""

@@ -25,7 +25,7 @@ from ..chat import MAX_MESSAGE_CHARS
 from .alt_bar import AltBar, render_alt_bar
 from .alt_handlers import wire_alt_bar
 from .chat_handlers import ChatHandlers
-from .common import AFTER_ANSWER, AppContext, label
+from .common import AFTER_EACH, AppContext, label
 from .continue_pane import wire_continue
 from .fields import with_request_fields
 from .send_step import SEND_JS, PageSend
@@ -195,7 +195,7 @@ def _wire_sends(area: ChatArea, handlers: PageSend, stream_inputs: list, panels:
         )
         streaming.then(handlers.after_send, [area.history],
                        [area.show_earlier_btn, area.alt.status, area.user_input, area.vision_notice, area.vision_text],
-                       queue=False, api_visibility="private", show_progress="hidden", **AFTER_ANSWER)
+                       queue=False, api_visibility="private", show_progress="hidden", **AFTER_EACH)
         streamed.append(streaming)
     return streamed
 

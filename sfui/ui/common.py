@@ -33,14 +33,15 @@ def page_translations() -> dict[str, dict[str, str]]:
     return {locale: {**table, **tag_translations(language(locale))} for locale, table in gradio_translations().items()}
 
 
-# The trigger mode of every step that follows an answer (a ``.then`` of an answer's event: the
-# save, the "show earlier" button, a held message given back, the balance, the meter). Gradio's
-# page skips a "once" step while its previous run is still on its way back, so an answer that
-# ended quickly after another (an error, a refusal, a short answer on a loaded server) lost its
-# step: a conversation saved without its last turn. "always_last" runs the step again once the
-# previous run is back, with the inputs as they then stand; the steps read the conversation as
-# it stands, so one run after the last answer does every missed one's work.
-AFTER_ANSWER = dict(trigger_mode="always_last")
+# The trigger mode of a step that must follow every run of its event: each step after an answer
+# (the save, the "show earlier" button, a held message given back, the balance, the meter) and
+# the storage line after each write of the saved conversations. Gradio's page skips a "once" step
+# while its previous run is still on its way back, so an answer that ended soon after another
+# (an error, a refusal, a short answer on a loaded server) lost its step: a conversation saved
+# without its last turn. "always_last" runs the step again once the previous run is back, with
+# the inputs as they then stand; these steps read the state as it stands, so one more run does
+# the work of every run it stands for.
+AFTER_EACH = dict(trigger_mode="always_last")
 
 
 # Static labels, translated by Gradio in the browser from the same catalogue as

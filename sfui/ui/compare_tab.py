@@ -17,7 +17,7 @@ import gradio as gr
 from ..compare import MAX_SLOTS
 from ..vote_store import shared_votes_enabled
 from .chat_pane import LATEX, TAKE_MESSAGE_JS
-from .common import AFTER_ANSWER, AppContext, label
+from .common import AFTER_EACH, AppContext, label
 from .compare_handlers import CompareHandlers
 from .fields import with_request_fields
 from .share_panel import render_compare_share
@@ -214,7 +214,7 @@ def wire_compare(area: CompareArea, ctx: AppContext, *, system_prompt, fields: l
         answered.append(streamed)
         # Stop ends the stream (it does not cancel the event): the results show after Stop too.
         streamed.then(handlers.after, [area.after, area.refused], after_outputs, postprocess=False, **quiet,
-                      **AFTER_ANSWER)
+                      **AFTER_EACH)
     area.stop_btn.click(handlers.stop, None, None, queue=False, api_visibility="private")
     clear_outputs = [area.round, *area.panes, area.stats, area.chart_ttft, area.chart_speed, area.chart_cost,
                      area.status, area.show_earlier_btn]

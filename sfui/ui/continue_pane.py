@@ -20,7 +20,7 @@ from ..continuation import ContinueAnswer, continue_point
 from ..i18n import t
 from ..params import Controls
 from .chat_handlers import PANE_OUTPUTS, ChatHandlers, PaneFrames, Refused
-from .common import AFTER_ANSWER, AppContext, lang_of, unchanged
+from .common import AFTER_EACH, AppContext, lang_of, unchanged
 from .fields import with_request_fields
 
 
@@ -83,7 +83,7 @@ def wire_continue_offer(button: gr.Button | None, ctx: AppContext, answered: lis
 
     quick = dict(queue=False, api_visibility="private", show_progress="hidden")
     for event in answered:
-        event.then(offer_continue, None, button, **quick, **AFTER_ANSWER)
+        event.then(offer_continue, None, button, **quick, **AFTER_EACH)
     for trigger in hiding:
         trigger(hide_continue, None, button, **quick)
 

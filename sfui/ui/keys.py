@@ -22,7 +22,7 @@ import gradio as gr
 from ..account import balance_text, check_key, failure_text, fetch_balance
 from ..catalog import model_hint
 from ..i18n import t
-from .common import AFTER_ANSWER, AppContext, label, lang_of, model_choices
+from .common import AFTER_EACH, AppContext, label, lang_of, model_choices
 from .page_script import texts_js
 
 _KEEP = object()  # an update() argument left out: that output does not change
@@ -225,8 +225,8 @@ def wire_keys(demo: gr.Blocks, box: KeyBox, ctx: AppContext, *, model, model_hin
     box.change_key_btn.click(handlers.toggle_card, [box.card_open], box.outputs(), queue=False,
                              api_visibility="private")
     for event in answered:
-        event.then(handlers.refresh_balance, [box.key_state], [box.balance], **private, **AFTER_ANSWER)
-        event.then(handlers.meter, [box.key_state], [box.budget], **private, **AFTER_ANSWER)
+        event.then(handlers.refresh_balance, [box.key_state], [box.balance], **private, **AFTER_EACH)
+        event.then(handlers.meter, [box.key_state], [box.budget], **private, **AFTER_EACH)
     # The browser's id first: the demo's limits count by it from the first Send.
     demo.load(handlers.register, [box.browser_id, box.key_state], [box.browser_id, box.budget], **private)
     demo.load(None, None, [usage_panel], js=USAGE_PLACEHOLDER_JS, queue=False)

@@ -27,7 +27,7 @@ from ..i18n import t
 from ..params import InputError
 from .chat_handlers import CHAT_VIEW_OUTPUTS, chat_view
 from .chat_pane import ChatArea
-from .common import AFTER_ANSWER, AppContext, label, lang_of
+from .common import AFTER_EACH, AppContext, label, lang_of
 from .conversation_search import render_search, wire_search
 from .storage_meter import render_storage_meter, room_of, wire_storage_meter
 
@@ -339,10 +339,10 @@ def wire_sidebar(bar: Sidebar, ctx: AppContext, events: Any, *, chat: ChatArea, 
     wire_storage_meter(bar.store, bar.measure, bar.storage, STORAGE_KEY)
     for event in events.answered:
         event.then(h.after_answer, [whole, bar.store, bar.current, reasoning_panel, usage_panel, bar.measure],
-                   [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box], **private, **AFTER_ANSWER)
+                   [bar.store, bar.current, bar.listing, bar.storage, bar.rename_box], **private, **AFTER_EACH)
     for event in events.edited:
         event.then(h.after_edit, [whole, bar.store, bar.current, bar.measure], [bar.store, bar.listing, bar.storage],
-                   **private, **AFTER_ANSWER)
+                   **private, **AFTER_EACH)
     for event in events.cleared:
         # Clear starts a new conversation; the saved one stays in the list.
         event.then(lambda: (None, gr.update(value=None), ""), None, [bar.current, bar.listing, bar.rename_box],

@@ -24,7 +24,7 @@ import gradio as gr
 
 from ..i18n import t
 from ..storage_room import QUOTA_CHARS, Room, not_saved_message, storage_line
-from .common import lang_of
+from .common import AFTER_EACH, lang_of
 
 PROBE_KEY = "sfui-storage-probe"
 PROBE_STEP = 1_024  # the probe's precision, in characters
@@ -139,4 +139,4 @@ def wire_storage_meter(store: gr.BrowserState, measure: gr.JSON, line: gr.Markdo
     private = dict(api_visibility="private", show_progress="hidden")
     # Queued: a toast (gr.Warning) reaches the page only from a queued step.
     store.change(None, None, [measure], js=measure_js(storage_key), queue=False, **private).then(
-        storage_status, [measure], [line], **private)
+        storage_status, [measure], [line], **private, **AFTER_EACH)
