@@ -89,7 +89,7 @@ def test_an_answer_that_ends_while_the_previous_after_step_is_out_still_gets_its
     answer comes and ends; once it is let go, the third answer's own step still runs, and the
     chat offers the earlier question it hides."""
     app = launch_app()
-    after_send = {i for i, fn in app.demo.fns.items() if getattr(fn.fn, "__name__", "") == "after_send"}
+    after_send = {i for i, fn in app.demo.fns.items() if fn.name == "after_send"}
     assert after_send, "no step after Send in the app"
     context, page = new_page(browser, "en")
     held = []

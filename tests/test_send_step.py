@@ -18,7 +18,8 @@ from sfui.config import Settings
 from sfui.params import Controls
 from sfui.streaming import QUESTION_GRACE, WAITING_GRACE
 from sfui.ui.chat_handlers import ChatHandlers, NotVision, Refused
-from sfui.ui.common import AppContext
+from sfui.ui.common import AFTER_EACH, AppContext
+from sfui.ui.page import build_demo
 from sfui.ui.send_step import SEND_OUTPUTS, HeldMessages, PageSend
 from tests.support import TEST_KEY
 from tests.support.asyncutil import run_async
@@ -139,17 +140,13 @@ def test_every_step_after_an_answer_runs_for_each_answer_not_once_at_a_time():
     answer ending soon after another then lost its save, its "show earlier" button and its
     meter (in Chromium: tests/test_send_browser.py). Checked on the app's own config, so a
     step added later without it fails here."""
-    from sfui.ui.common import AFTER_EACH
-    from sfui.ui.page import build_demo
-
     demo = build_demo(Settings(api_key=None, base_url="http://127.0.0.1:9/v1"))
+    dependencies = demo.get_config_file()["dependencies"]
     answers = {i for i, fn in demo.fns.items() if fn.concurrency_id == "chat"}  # every event that answers
-    after = {dep["id"]: dep["trigger_mode"] for dep in demo.get_config_file()["dependencies"]
-             if dep["trigger_after"] in answers}
+    after = {dep["id"]: dep["trigger_mode"] for dep in dependencies if dep["trigger_after"] in answers}
     names = {demo.fns[i].name for i in after}
     assert {"after_send", "after_answer", "meter", "refresh_balance", "offer_continue", "after"} <= names, names
     assert {demo.fns[i].name: mode for i, mode in after.items() if mode != AFTER_EACH["trigger_mode"]} == {}
     # The storage line after each write of the saved conversations: a refused write is said at once.
-    storage = [dep["trigger_mode"] for dep in demo.get_config_file()["dependencies"]
-               if demo.fns[dep["id"]].name == "storage_status"]
+    storage = [dep["trigger_mode"] for dep in dependencies if demo.fns[dep["id"]].name == "storage_status"]
     assert storage and set(storage) == {AFTER_EACH["trigger_mode"]}

@@ -123,15 +123,19 @@ MARK_LAST_QUESTION = f"""() => {{
     watch.observe(document.querySelector('{CHAT}'), {{childList: true, subtree: true, characterData: true}});
     return before;
 }}"""
+# Whether a message (an answer's bubble) follows the chat's last question.
+LAST_QUESTION_ANSWERED = f"""() => {{
+    const questions = document.querySelectorAll('{QUESTIONS}');
+    const messages = [...document.querySelectorAll('{QUESTIONS}, {ANSWERS}')];
+    return messages.indexOf(questions[questions.length - 1]) < messages.length - 1;
+}}"""
 # The new last question's turn has reached the page: a message follows the question, or the
 # usage panel's status no longer shows an ended turn. The page shows a question at once,
 # before the server's first frame of its answer (which brings the turn's status).
 NEW_TURN_SHOWN = f"""([before, ended]) => {{
     const isNew = {NEW_LAST_QUESTION};
     if (!window.__newQuestionSeen && !isNew(before)) return false;
-    const questions = document.querySelectorAll('{QUESTIONS}');
-    const messages = [...document.querySelectorAll('{QUESTIONS}, {ANSWERS}')];
-    if (messages.indexOf(questions[questions.length - 1]) < messages.length - 1) return true;
+    if (({LAST_QUESTION_ANSWERED})()) return true;
     const status = document.querySelector('{USAGE_ROWS} td:last-child');
     return status !== null && !new RegExp(ended).test(status.innerText.trim());
 }}"""
@@ -141,9 +145,7 @@ NEW_TURN_SHOWN = f"""([before, ended]) => {{
 DONE_ANSWER_SHOWN = f"""([done]) => {{
     const status = document.querySelector('{USAGE_ROWS} td:last-child');
     if (status === null || !new RegExp(done).test(status.innerText.trim())) return true;
-    const questions = document.querySelectorAll('{QUESTIONS}');
-    const messages = [...document.querySelectorAll('{QUESTIONS}, {ANSWERS}')];
-    return messages.indexOf(questions[questions.length - 1]) < messages.length - 1;
+    return ({LAST_QUESTION_ANSWERED})();
 }}"""
 
 
