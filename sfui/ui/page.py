@@ -27,6 +27,7 @@ from .continue_pane import wire_continue_offer
 from .conversation_search import CSS as SEARCH_CSS
 from .fields import field_inputs
 from .frame_diffs import keep_every_update
+from .free_skips import skip_for_free
 from .gradio_analytics import LAUNCH_OPTIONS, without_gradio_analytics
 from .gradio_login_check import login_check_on_the_loop
 from .keys import wire_keys
@@ -116,6 +117,7 @@ def build_demo(settings: Settings | None = None) -> gr.Blocks:
     ctx = AppContext(settings or Settings.from_env())
     without_gradio_analytics()  # before gr.Blocks: its queue reads it
     keep_every_update()  # a streamed frame's update is never lost to the next frame's diff
+    skip_for_free()  # a gr.skip() builds no new component
     gr.set_static_paths([str(EMOJI_FONT), *EXAMPLE_PICTURES])  # served as files, cached by the browser
     # The page's first list is for the visitors on the server's key: on the demo's limits,
     # only the models with a price.
