@@ -3,6 +3,7 @@ slowest first token stays within a second of the upstream's, for sfui and the ba
 (bench/baseline_app.py, a naive gr.ChatInterface), in one run, without browsers.
 
     python -m bench.visitors [--levels 50,100,200,300] [--apps sfui,baseline,bare] [--cpus 1,2]
+                             [--upstream light|fake]
 
 Every visitor speaks Gradio's queue protocol as the page's JavaScript does, over
 connections of its own (bench/gradio_protocol.py's RawVisitor: plain asyncio sockets, light
@@ -16,8 +17,11 @@ loads: a quick step of the page), then all of them press Enter at the same momen
 answer is ``--tokens`` tokens at ``--rate`` tokens/s after ``--first-token-ms`` of silence
 (the upstream's first-token time).
 
-The fake upstream runs in a process of its own, so that its hundreds of streams do not
-take this event loop's turns. Each app is started afresh for every level (a level's
+The upstream runs in a process of its own, so that its hundreds of streams do not take
+this event loop's turns: by default bench/light_upstream.py, the same bytes as the tests' fake
+server from one event loop, which leaves the app most of the machine's CPU, as SiliconFlow
+(on other machines) would; ``--upstream fake`` runs the tests' threaded fake server, which
+took about three times the CPU. Each app is started afresh for every level (a level's
 leftovers never slow the next), pinned to the first N cores with ``--cpus N``, with
 ``SFUI_CONCURRENCY_LIMIT`` as the app's default unless ``--limit`` says otherwise. The
 floor is the client alone (sfui.SiliconFlowClient, one thread per visitor, no web app) at
@@ -51,8 +55,9 @@ import httpx
 
 from bench import measure_client
 from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec
-from bench.common import END_MARKER, TEST_KEY, Answer, TurnTiming
+from bench.common import TEST_KEY, Answer, TurnTiming
 from bench.gradio_protocol import QueueEvent, RawVisitor
+from bench.light_upstream import LightUpstream, answer_words
 from bench.measure_protocol import QUESTION, chat_endpoint, timed_frames
 from tests.support.launch import isolate_environment
 
@@ -105,7 +110,7 @@ def _serve_upstream(connection: Any) -> None:
             command, *args = connection.recv()
             if command == "push":
                 tokens, rate, first_ms, count = args
-                words = [f"word{i} " for i in range(tokens - 1)] + [END_MARKER]
+                words = answer_words(tokens)
                 for _ in range(count):
                     scenario = stream(words, token_rate=rate)
                     scenario.steps.insert(0, Sleep(first_ms / 1000))
@@ -119,7 +124,10 @@ def _serve_upstream(connection: Any) -> None:
 
 
 class Upstream:
-    """The fake SiliconFlow in a child process: ``push`` queues answers, ``reset`` forgets them."""
+    """The tests' fake SiliconFlow in a child process: ``push`` queues answers, ``reset``
+    forgets them (``--upstream fake``; the default is bench/light_upstream.py's)."""
+
+    name = "fake"
 
     def __init__(self) -> None:
         self._connection, child = multiprocessing.Pipe()
@@ -224,7 +232,7 @@ async def burst(app: AppProcess, visitors: int, page: bool, timeout: float) -> t
     return timings, time.time() - began, app.cpu_seconds() - cpu
 
 
-def client_alone(upstream: Upstream, answer: Answer, first_ms: float, visitors: int) -> Level:
+def client_alone(upstream: Upstream | LightUpstream, answer: Answer, first_ms: float, visitors: int) -> Level:
     """The floor: the client reading the upstream directly, one thread per visitor, all at once."""
     upstream.push(answer, first_ms, visitors)
     client = measure_client.make_client(upstream, pool_size=max(visitors, 4))  # type: ignore[arg-type]
@@ -249,7 +257,8 @@ def client_alone(upstream: Upstream, answer: Answer, first_ms: float, visitors: 
 # --- the run ----------------------------------------------------------------------------------
 
 
-def measure_app(spec: AppSpec, upstream: Upstream, visitors: int, args: argparse.Namespace, cpus: int) -> Level:
+def measure_app(spec: AppSpec, upstream: Upstream | LightUpstream, visitors: int, args: argparse.Namespace,
+                cpus: int) -> Level:
     """A fresh app process on ``cpus`` cores: a few warm-up questions, then the burst."""
     env = {} if args.limit is None else {"SFUI_CONCURRENCY_LIMIT": str(args.limit)}
     app = AppProcess.start(spec, upstream.base_url, env=env, cpus=set(range(cpus)))
@@ -300,10 +309,11 @@ def run(args: argparse.Namespace) -> None:
     specs = [{"sfui": SFUI, "baseline": BASELINE, "bare": BARE}[name] for name in args.apps.split(",")]
     specs += [dataclasses.replace(SFUI, name=f"sfui {p.resolve().name}"[:13], script=str(p.resolve() / "app.py"))
               for p in args.against]
-    upstream = Upstream()
+    upstream = LightUpstream() if args.upstream == "light" else Upstream()
     try:
         print(f"Each answer: {args.answer.tokens} tokens at {args.answer.rate:g}/s after {args.first_token_ms:g} ms "
-              f"(the upstream's first token). Load average {os.getloadavg()[0]:.1f}.")
+              f"(the upstream's first token), from the {upstream.name} upstream. "
+              f"Load average {os.getloadavg()[0]:.1f}.")
         print("  app           level | slowest  median | over upstream / client | complete answers/s | app CPU s")
         for cpus in args.cpus:
             print(f"the app on {cpus} core{'s' if cpus > 1 else ''}:")
@@ -337,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-token-ms", type=float, default=0.0)
     parser.add_argument("--limit", type=int, help="SFUI_CONCURRENCY_LIMIT for sfui (default: the app's own)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a visitor waits for a whole answer")
+    parser.add_argument("--upstream", choices=("light", "fake"), default="light",
+                        help="light: bench/light_upstream.py (default); fake: the tests' threaded fake server")
     args = parser.parse_args(argv)
     args.levels = [int(n) for n in args.levels.split(",")]
     args.cpus = [int(n) for n in args.cpus.split(",")]
