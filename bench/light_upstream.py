@@ -117,6 +117,8 @@ class _Server:
         for pause, chunk in self.plan:
             if pause > 0:
                 await asyncio.sleep(pause)
+            if writer.transport.is_closing():  # the reader hung up (a visitor gave up): stop writing
+                return
             writer.write(chunk)  # one write per HTTP chunk, as the fake's
 
 
