@@ -3,13 +3,14 @@
     python -m bench.measure_cluster [--visitors 200] [--tokens 50] [--rate 50]
 
 Each run starts deploy/cluster.py's cluster (nginx, its own redis-server, N apps) against
-the fake SiliconFlow in this process; ``--visitors`` protocol-level visitors (no browsers,
-bench/gradio_protocol.py) from 20 loopback addresses (the proxy hashes addresses) ask the
-``/chat`` endpoint at the same moment, each in a session of its own; every answer is
-``--tokens`` tokens at ``--rate`` tokens/s. SFUI_CONCURRENCY_LIMIT is raised past the
-visitors, so what is measured is what the processes can do, not their queue's cap.
+bench/light_upstream.py's stand-in for SiliconFlow (a process of its own, one event loop);
+``--visitors`` protocol-level visitors (no browsers, bench/gradio_protocol.py) from 20
+loopback addresses (the proxy hashes addresses) ask the ``/chat`` endpoint at the same
+moment, each in a session of its own; every answer is ``--tokens`` tokens at ``--rate``
+tokens/s. SFUI_CONCURRENCY_LIMIT is raised past the visitors, so what is measured is what
+the processes can do, not their queue's cap.
 
-The fake upstream and the visitors run on the same machine as the apps: on 2 cores they take
+The upstream and the visitors run on the same machine as the apps: on 2 cores they take
 part of the CPU the apps would have.
 """
 
@@ -28,9 +29,9 @@ import httpx
 from bench.apps import SFUI, app_env
 from bench.common import Answer, TurnTiming
 from bench.gradio_protocol import QueueEvent
+from bench.light_upstream import LightUpstream
 from bench.measure_protocol import chat_endpoint, timed_answer
 from deploy.cluster import free_port, start_cluster
-from tests.support.sfserver import FakeSiliconFlow
 
 ADDRESSES = [f"127.0.0.{i}" for i in range(2, 22)]
 
@@ -77,16 +78,20 @@ async def visitors_ask(url: str, visitors: int, timeout: float) -> tuple[float, 
 
 
 def run(processes: int, visitors: int, answer: Answer, timeout: float = 300.0) -> ClusterRun:
-    with FakeSiliconFlow() as fake, tempfile.TemporaryDirectory(prefix="sfui-bench-cluster-") as folder:
-        env = app_env(fake.base_url, 0)
-        env["SFUI_CONCURRENCY_LIMIT"] = str(visitors + 16)
-        cluster = start_cluster(processes, f"127.0.0.1:{free_port()}", Path(folder), env=env, persist=False)
-        try:
-            answer.push(fake, visitors + 8)
-            asyncio.run(visitors_ask(cluster.url, 4, timeout))  # warm-up: pools, first-call imports
-            seconds, timings = asyncio.run(visitors_ask(cluster.url, visitors, timeout))
-        finally:
-            cluster.stop()
+    upstream = LightUpstream()
+    try:
+        with tempfile.TemporaryDirectory(prefix="sfui-bench-cluster-") as folder:
+            env = app_env(upstream.base_url, 0)
+            env["SFUI_CONCURRENCY_LIMIT"] = str(visitors + 16)
+            cluster = start_cluster(processes, f"127.0.0.1:{free_port()}", Path(folder), env=env, persist=False)
+            try:
+                upstream.push(answer, 0, visitors + 8)
+                asyncio.run(visitors_ask(cluster.url, 4, timeout))  # warm-up: pools, first-call imports
+                seconds, timings = asyncio.run(visitors_ask(cluster.url, visitors, timeout))
+            finally:
+                cluster.stop()
+    finally:
+        upstream.stop()
     return ClusterRun(processes, visitors, seconds, timings)
 
 
