@@ -9,9 +9,9 @@ with the same head and pacing: the first chunk after the first-token time, then 
 every 1/rate s) for every chat request, from one event loop, and answers the model list and
 the account as the fake does. It keeps connections alive as the fake does.
 
-Its interface is bench/visitors.Upstream's: ``push(answer, first_ms, count)`` sets the answer
-of every request from then on (``count`` is not needed: every request gets it), ``reset()``,
-``stop()``, ``base_url``.
+Its interface (:class:`UpstreamProcess`, bench/visitors.Upstream's too): ``push(answer,
+first_ms, count)`` sets the answer of every request from then on (``count`` is not needed:
+every request gets it), ``reset()``, ``stop()``, ``base_url``.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def _serve(connection: Any) -> None:
     while True:
         command, *args = connection.recv()
         if command == "push":
-            tokens, rate, first_ms = args
+            tokens, rate, first_ms, _ = args  # every request gets the answer: no count
             new_plan = plan(tokens, rate, first_ms)
             loop.call_soon_threadsafe(setattr, server, "plan", new_plan)
         elif command != "reset":
@@ -139,23 +139,20 @@ def _serve(connection: Any) -> None:
         connection.send(None)
 
 
-class LightUpstream:
-    """The light stand-in in a child process (bench/visitors.Upstream's interface)."""
+class UpstreamProcess:
+    """An upstream serving in a child process, driven over a pipe: ``serve(connection)`` sends
+    its base URL, then answers each command ("push", "reset") and returns on "stop"."""
 
-    name = "light"
+    name = ""
 
-    def __init__(self) -> None:
+    def __init__(self, serve: Any) -> None:
         self._connection, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(target=_serve, args=(child,), daemon=True)
+        self._process = multiprocessing.get_context("spawn").Process(target=serve, args=(child,), daemon=True)
         self._process.start()
         self.base_url: str = self._connection.recv()
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid
-
     def push(self, answer: Answer, first_ms: float, count: int) -> None:
-        self._connection.send(("push", answer.tokens, answer.rate, first_ms))
+        self._connection.send(("push", answer.tokens, answer.rate, first_ms, count))
         self._connection.recv()
 
     def reset(self) -> None:
@@ -165,3 +162,12 @@ class LightUpstream:
     def stop(self) -> None:
         self._connection.send(("stop",))
         self._process.join(10)
+
+
+class LightUpstream(UpstreamProcess):
+    """The light stand-in in a child process."""
+
+    name = "light"
+
+    def __init__(self) -> None:
+        super().__init__(_serve)

@@ -41,7 +41,6 @@ import argparse
 import asyncio
 import dataclasses
 import json
-import multiprocessing
 import os
 import statistics
 import threading
@@ -57,7 +56,7 @@ from bench import measure_client
 from bench.apps import BARE, BASELINE, SFUI, AppProcess, AppSpec
 from bench.common import TEST_KEY, Answer, TurnTiming
 from bench.gradio_protocol import QueueEvent, RawVisitor
-from bench.light_upstream import LightUpstream, answer_words
+from bench.light_upstream import LightUpstream, UpstreamProcess, answer_words
 from bench.measure_protocol import QUESTION, chat_endpoint, timed_frames
 from tests.support.launch import isolate_environment
 
@@ -123,30 +122,14 @@ def _serve_upstream(connection: Any) -> None:
                 return
 
 
-class Upstream:
+class Upstream(UpstreamProcess):
     """The tests' fake SiliconFlow in a child process: ``push`` queues answers, ``reset``
     forgets them (``--upstream fake``; the default is bench/light_upstream.py's)."""
 
     name = "fake"
 
     def __init__(self) -> None:
-        self._connection, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(target=_serve_upstream, args=(child,),
-                                                                      daemon=True)
-        self._process.start()
-        self.base_url: str = self._connection.recv()
-
-    def push(self, answer: Answer, first_ms: float, count: int) -> None:
-        self._connection.send(("push", answer.tokens, answer.rate, first_ms, count))
-        self._connection.recv()
-
-    def reset(self) -> None:
-        self._connection.send(("reset",))
-        self._connection.recv()
-
-    def stop(self) -> None:
-        self._connection.send(("stop",))
-        self._process.join(10)
+        super().__init__(_serve_upstream)
 
 
 # --- the visitors -----------------------------------------------------------------------------
@@ -232,7 +215,7 @@ async def burst(app: AppProcess, visitors: int, page: bool, timeout: float) -> t
     return timings, time.time() - began, app.cpu_seconds() - cpu
 
 
-def client_alone(upstream: Upstream | LightUpstream, answer: Answer, first_ms: float, visitors: int) -> Level:
+def client_alone(upstream: UpstreamProcess, answer: Answer, first_ms: float, visitors: int) -> Level:
     """The floor: the client reading the upstream directly, one thread per visitor, all at once."""
     upstream.push(answer, first_ms, visitors)
     client = measure_client.make_client(upstream, pool_size=max(visitors, 4))  # type: ignore[arg-type]
@@ -257,7 +240,7 @@ def client_alone(upstream: Upstream | LightUpstream, answer: Answer, first_ms: f
 # --- the run ----------------------------------------------------------------------------------
 
 
-def measure_app(spec: AppSpec, upstream: Upstream | LightUpstream, visitors: int, args: argparse.Namespace,
+def measure_app(spec: AppSpec, upstream: UpstreamProcess, visitors: int, args: argparse.Namespace,
                 cpus: int) -> Level:
     """A fresh app process on ``cpus`` cores: a few warm-up questions, then the burst."""
     env = {} if args.limit is None else {"SFUI_CONCURRENCY_LIMIT": str(args.limit)}
