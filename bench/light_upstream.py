@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import json
 import multiprocessing
 import threading
 import uuid
@@ -62,9 +61,13 @@ def plan(tokens: int, rate: float | None, first_ms: float) -> Plan:
     return chunks
 
 
-def _json_response(body: Any) -> bytes:
-    data = json.dumps(body, separators=(",", ":")).encode()
-    return _head(200, "application/json", {"Content-Length": str(len(data))}) + data
+def _response(status: int, body: Any) -> bytes:
+    """A whole response: ``body`` as the fake's JSON for 200, else the fake's error body."""
+    from tests.support.sfserver import ERROR_BODIES
+    from tests.support.sfserver.wire import _dumps
+
+    data, content_type = (_dumps(body), "application/json") if status == 200 else ERROR_BODIES[status]
+    return _head(status, content_type, {"Content-Length": str(len(data))}) + data
 
 
 def _head(status: int, content_type: str, extra: dict[str, str]) -> bytes:
@@ -95,20 +98,18 @@ class _Server:
         headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines if line)}
         await reader.readexactly(int(headers.get("content-length") or 0))
         if headers.get("authorization") != f"Bearer {TEST_KEY}":
-            body = b'"Invalid token"'
-            writer.write(_head(401, "application/json", {"Content-Length": str(len(body))}) + body)
+            writer.write(_response(401, None))
         elif (method, path) == ("POST", "/v1/chat/completions"):
             await self._stream(writer)
         elif (method, path) == ("GET", "/v1/models"):
             from tests.support.sfserver import DEFAULT_MODELS
-            writer.write(_json_response({"object": "list", "data": [
+            writer.write(_response(200, {"object": "list", "data": [
                 {"id": m, "object": "model", "created": 0, "owned_by": m.split("/")[0]} for m in DEFAULT_MODELS]}))
         elif (method, path) == ("GET", "/v1/user/info"):
-            writer.write(_json_response({"code": 20000, "message": "OK", "status": True,
+            writer.write(_response(200, {"code": 20000, "message": "OK", "status": True,
                                          "data": {"id": "fake-user", "totalBalance": "88.88"}}))
         else:
-            body = b"404 page not found"
-            writer.write(_head(404, "text/plain; charset=utf-8", {"Content-Length": str(len(body))}) + body)
+            writer.write(_response(404, None))
         await writer.drain()
         return headers.get("connection", "").lower() != "close"
 

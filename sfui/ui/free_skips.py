@@ -1,4 +1,4 @@
-"""A bare ``gr.skip()`` costs the server nothing, done to Gradio's own postprocessing.
+"""A bare ``gr.skip()`` costs the server next to nothing, done to Gradio's own postprocessing.
 
 Gradio 6.31 handles every prop update an event returns, a bare ``gr.skip()`` ("no change")
 included, by building a new component from the old one's constructor arguments and putting
